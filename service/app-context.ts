@@ -1,0 +1,16 @@
+/**
+ * What every route module needs: the database, the configuration, the OpenAPI registry routes
+ * describe themselves in, and the hooks that keep derived facts current inside each ingest.
+ */
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { AfterIngest } from './events/ingest.ts';
+import type { OpenApiRegistry } from './http/openapi.ts';
+
+export interface AppContext {
+  db: Database;
+  config: Config;
+  openapi: OpenApiRegistry;
+  afterIngest: AfterIngest[];
+  startedAt: Date;
+}

@@ -1,0 +1,42 @@
+/**
+ * The Hono application: the API under /v1 (one sub-app per domain, mounted with `route`), the
+ * OpenAPI document, and the built dashboard at /. Exported `AppType` types the UI's client.
+ */
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppContext } from './app-context.ts';
+import { errorBody, handleError } from './http/errors.ts';
+import { eventRoutes } from './routes/events.ts';
+import { exportRoutes } from './routes/export.ts';
+import { healthRoutes } from './routes/health.ts';
+import { rejectedRoutes } from './routes/rejected.ts';
+import { settingsRoutes } from './routes/settings.ts';
+
+export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
+
+export function createApp(ctx: AppContext) {
+  const api = new Hono()
+    .route('/events', eventRoutes(ctx))
+    .route('/rejected', rejectedRoutes(ctx))
+    .route('/health', healthRoutes(ctx))
+    .route('/settings', settingsRoutes(ctx))
+    .route('/export', exportRoutes(ctx));
+  api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
+  ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
+
+  const app = new Hono();
+  app.onError(handleError);
+  app.route('/v1', api);
+  app.all('/v1/*', (c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
+  if (fs.existsSync(WEB_BUILD_DIR)) {
+    const root = path.relative(process.cwd(), WEB_BUILD_DIR);
+    app.use('/*', serveStatic({ root }));
+    // Client-side routes (/drivers, /fees, …) all load the single-page shell.
+    app.get('/*', serveStatic({ root, rewriteRequestPath: () => '/index.html' }));
+  }
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,83 @@
+/**
+ * Configuration from environment variables (documented in the README), validated once at start-up
+ * so a typo fails loudly instead of running with a surprising default.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+export type Role = 'ingest' | 'read' | 'admin';
+
+const bytes = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)?$/i, 'a size such as 268435456, 256MiB or 1GiB')
+  .transform((s) => {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(s.trim())!;
+    const unit = m[2].toLowerCase();
+    const factor: Record<string, number> = { '': 1, b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
+    return Math.floor(Number(m[1]) * factor[unit]);
+  });
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('./data'),
+  DB_FILE: z.string().default('invoice-pulse.duckdb'),
+  AUTH_TOKENS: z.string().default(''),
+  DUCKDB_MEMORY_LIMIT: z.string().optional(),
+  DUCKDB_THREADS: z.coerce.number().int().positive().optional(),
+  MAX_BODY_SIZE: bytes.default(268435456),
+  SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large']).default('default'),
+  SAMPLE_SEED: z.coerce.number().int().default(42),
+  LOG_REQUESTS: z.enum(['on', 'off']).default('off'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  dbPath: string;
+  tokens: Map<string, Role>;
+  memoryLimit?: string;
+  threads?: number;
+  maxBodyBytes: number;
+  sampleData: 'default' | 'small' | 'off' | 'large';
+  sampleSeed: number;
+  logRequests: boolean;
+}
+
+export function parseTokens(spec: string): Map<string, Role> {
+  const tokens = new Map<string, Role>();
+  for (const pair of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = pair.indexOf(':');
+    const role = pair.slice(0, at);
+    const token = pair.slice(at + 1);
+    if (at < 1 || !['ingest', 'read', 'admin'].includes(role) || token.length < 8) {
+      throw new Error(`AUTH_TOKENS: "${pair.slice(0, 12)}…" is not role:token with role ingest|read|admin and a token of 8+ characters`);
+    }
+    tokens.set(token, role as Role);
+  }
+  return tokens;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    dbPath: e.DB_FILE === ':memory:' ? ':memory:' : path.join(dataDir, e.DB_FILE),
+    tokens: parseTokens(e.AUTH_TOKENS),
+    memoryLimit: e.DUCKDB_MEMORY_LIMIT,
+    threads: e.DUCKDB_THREADS,
+    maxBodyBytes: e.MAX_BODY_SIZE,
+    sampleData: e.SAMPLE_DATA,
+    sampleSeed: e.SAMPLE_SEED,
+    logRequests: e.LOG_REQUESTS === 'on',
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The one DuckDB instance of the process and its connections. DuckDB allows one operation per
+ * connection at a time, so every caller borrows its own connection from a small pool; writes that
+ * must not interleave (ingest commits, settings, erasure) additionally take the single writer
+ * lock, which also means concurrent ingests never conflict on the same primary key.
+ */
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { Mutex } from './mutex.ts';
+
+export interface DatabaseOptions {
+  path: string; // a file path, or ':memory:'
+  memoryLimit?: string;
+  threads?: number;
+}
+
+export class Database {
+  readonly path: string;
+  readonly writer = new Mutex();
+  private readonly idle: DuckDBConnection[] = [];
+  private closed = false;
+  /** Bumped after every committed write; caches of derived results key on it. */
+  version = 0;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    path: string,
+  ) {
+    this.path = path;
+  }
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const config: Record<string, string> = {
+      // Offline machines: only the bundled extensions (parquet, json, icu) may load.
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+    };
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    if (options.threads) config.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(options.path, config);
+    const db = new Database(instance, options.path);
+    // Timestamps are shown and bucketed in UTC whatever the host's zone.
+    await db.withConnection((c) => c.run(`SET GLOBAL TimeZone = 'UTC'`));
+    return db;
+  }
+
+  /** Borrow a connection for the duration of `fn`; never share one between two operations. */
+  async withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    if (this.closed) throw new Error('database is closed');
+    const connection = this.idle.pop() ?? (await this.instance.connect());
+    let healthy = true;
+    try {
+      return await fn(connection);
+    } catch (error) {
+      // A connection left inside a failed transaction must not go back to the pool.
+      healthy = false;
+      throw error;
+    } finally {
+      if (healthy && !this.closed && this.idle.length < 16) this.idle.push(connection);
+      else connection.closeSync();
+    }
+  }
+
+  /**
+   * Run `fn` as the only writer, in one transaction that commits or rolls back as a whole. Pass
+   * `on` to use a connection the caller already holds (its temp tables stay visible).
+   */
+  async transaction<T>(fn: (connection: DuckDBConnection) => Promise<T>, on?: DuckDBConnection): Promise<T> {
+    const inTransaction = async (connection: DuckDBConnection) => {
+      await connection.run('BEGIN TRANSACTION');
+      try {
+        const result = await fn(connection);
+        await connection.run('COMMIT');
+        this.version++;
+        return result;
+      } catch (error) {
+        await connection.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    };
+    return this.writer.run(() => (on ? inTransaction(on) : this.withConnection(inTransaction)));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.idle.splice(0)) c.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * One ingest request from body to commit: the reader for the media type stages every row, then,
+ * as the only writer, one transaction validates the staged rows in SQL, inserts the valid events
+ * (the primary key on event_id makes a resend a no-op), stores the rejected rows with their raw
+ * text and reason, records the batch and lets derived facts catch up. The caller answers the
+ * client only after this returns, i.e. after the commit.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../db/database.ts';
+import { PAYLOAD_COLUMNS } from './contract.ts';
+import { readArrow } from './readers/arrow.ts';
+import type { ByteSource } from './readers/body-errors.ts';
+import { readCsv } from './readers/csv.ts';
+import { readJson } from './readers/json-array.ts';
+import { readNdjson } from './readers/ndjson.ts';
+import { Staging } from './staging.ts';
+import { VALIDATE_STAGED_SQL } from './validation-sql.ts';
+
+export const MEDIA_TYPES = {
+  'application/x-ndjson': readNdjson,
+  'application/ndjson': readNdjson,
+  'application/jsonl': readNdjson,
+  'application/json': readJson,
+  'text/csv': readCsv,
+  'application/vnd.apache.arrow.stream': readArrow,
+} as const;
+export type MediaType = keyof typeof MEDIA_TYPES;
+
+export interface IngestError {
+  row: number;
+  event_id: string | null;
+  code: string;
+  message: string;
+}
+
+export interface IngestResult {
+  batch_id: number;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: IngestError[];
+}
+
+/** Work that must see a batch's events inside its transaction (derived facts). */
+export type AfterIngest = (connection: DuckDBConnection, batchId: number) => Promise<void>;
+
+const MAX_ERRORS = 100;
+const EVENT_COLUMNS = ['event_id', 'type', 'occurred_at', 'customer_id', ...PAYLOAD_COLUMNS.map((c) => c.name), 'extra']
+  .map((c) => `"${c}"`)
+  .join(', ');
+
+export async function ingest(
+  db: Database,
+  body: ByteSource,
+  mediaType: MediaType,
+  options: { now?: Date; source?: string; afterIngest?: AfterIngest[] } = {},
+): Promise<IngestResult> {
+  const read = MEDIA_TYPES[mediaType];
+  return db.withConnection(async (connection) => {
+    const staging = await Staging.create(connection);
+    try {
+      await read(body, staging);
+    } finally {
+      staging.finish();
+    }
+    const now = (options.now ?? new Date()).toISOString();
+    return db.transaction(async (c) => {
+      const batchId = Number((await c.runAndReadAll(`SELECT nextval('batch_seq') AS id`)).getRowObjects()[0].id);
+      await c.run(`CREATE OR REPLACE TEMP TABLE validated AS ${VALIDATE_STAGED_SQL}`, { now });
+      const inserted = await c.run(
+        `INSERT INTO events (${EVENT_COLUMNS}, batch_id)
+         SELECT ${EVENT_COLUMNS}, $batch FROM validated WHERE code IS NULL
+         ON CONFLICT DO NOTHING`,
+        { batch: batchId },
+      );
+      const accepted = Number(inserted.rowsChanged);
+      const counts = (
+        await c.runAndReadAll(`SELECT count(*) FILTER (WHERE code IS NULL) AS valid, count(*) FILTER (WHERE code IS NOT NULL) AS rejected FROM validated`)
+      ).getRowObjects()[0];
+      const valid = Number(counts.valid);
+      const rejected = Number(counts.rejected);
+      if (rejected > 0) {
+        await c.run(
+          `INSERT INTO rejected_rows SELECT $batch, rn, $now::TIMESTAMPTZ, left(event_id, 256), left(type, 64), code, message, raw
+           FROM validated WHERE code IS NOT NULL`,
+          { batch: batchId, now },
+        );
+      }
+      await c.run(`INSERT INTO ingest_batches VALUES ($batch, $now::TIMESTAMPTZ, $media, $total, $accepted, $duplicates, $rejected, $source)`, {
+        batch: batchId,
+        now,
+        media: mediaType,
+        total: valid + rejected,
+        accepted,
+        duplicates: valid - accepted,
+        rejected,
+        source: options.source ?? null,
+      });
+      const errors = rejected
+        ? (
+            await c.runAndReadAll(
+              `SELECT rn AS row, left(event_id, 256) AS event_id, code, message FROM validated WHERE code IS NOT NULL ORDER BY rn LIMIT ${MAX_ERRORS}`,
+            )
+          ).getRowObjects().map((r) => ({ row: Number(r.row), event_id: (r.event_id as string | null) ?? null, code: String(r.code), message: String(r.message) }))
+        : [];
+      for (const hook of options.afterIngest ?? []) await hook(c, batchId);
+      await c.run(`DROP TABLE IF EXISTS validated`);
+      await c.run(`DROP TABLE IF EXISTS staged`);
+      return { batch_id: batchId, accepted, duplicates: valid - accepted, rejected, errors };
+    }, connection);
+  });
+}

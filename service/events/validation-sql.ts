@@ -1,0 +1,171 @@
+/**
+ * Turns the event contract into one SQL statement that validates every staged row and yields
+ * either a typed event or a rejection (code + human message). Validation runs inside DuckDB
+ * because it is vectorised and parallel there: a JavaScript loop over a million rows would cost
+ * more than the insert itself. The SQL is generated once from contract.ts; values are never
+ * spliced in (the only literals are the contract's own field names and enum values, which are
+ * constants of this file's module, quoted by `lit`).
+ */
+import {
+  ENVELOPE,
+  EVENT_TYPES,
+  EVENT_TYPE_NAMES,
+  PAYLOAD_COLUMNS,
+  type FieldRule,
+  type FieldSpec,
+} from './contract.ts';
+
+const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const list = (xs: readonly string[]) => `[${xs.map(lit).join(', ')}]`;
+
+/** Field names in extraction order: envelope first, then every payload column. */
+export const EXTRACTED_FIELDS: readonly string[] = [...Object.keys(ENVELOPE), ...PAYLOAD_COLUMNS.map((c) => c.name)];
+const v = (name: string) => `v."${name}"`;
+/** json_transform walks each document once into a struct of text values (3× faster than paths). */
+const AS_TEXT_STRUCT = lit(JSON.stringify(Object.fromEntries(EXTRACTED_FIELDS.map((f) => [f, 'VARCHAR']))));
+
+const RFC3339 = String.raw`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$`;
+const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
+
+interface Check {
+  when: string;
+  code: string;
+  message: string; // SQL expression producing the message
+}
+
+/** The checks for one field value `x` under `rule`, as (failure condition, code, message). */
+function ruleChecks(field: string, rule: FieldRule, x: string): Check[] {
+  const shown = `left(${x}, 80)`;
+  switch (rule.kind) {
+    case 'string':
+      return [{ when: `length(${x}) > ${rule.max}`, code: 'too_long', message: `${lit(`${field} is longer than ${rule.max} characters (`)} || length(${x}) || ')'` }];
+    case 'enum':
+      return [{ when: `NOT list_contains(${list(rule.values)}, ${x})`, code: 'invalid_value', message: `${lit(`${field} must be one of ${rule.values.join(', ')}; got "`)} || ${shown} || '"'` }];
+    case 'country':
+      return [{ when: `NOT regexp_full_match(${x}, '[A-Z]{2}')`, code: 'invalid_value', message: `${lit(`${field} must be an ISO 3166-1 alpha-2 code; got "`)} || ${shown} || '"'` }];
+    case 'currency':
+      return [{ when: `NOT regexp_full_match(${x}, '[A-Z]{3}')`, code: 'invalid_value', message: `${lit(`${field} must be an ISO 4217 code; got "`)} || ${shown} || '"'` }];
+    case 'date':
+      return [{ when: `NOT regexp_full_match(${x}, ${lit(ISO_DATE)}) OR try_cast(${x} AS DATE) IS NULL`, code: 'invalid_value', message: `${lit(`${field} must be a date YYYY-MM-DD; got "`)} || ${shown} || '"'` }];
+    case 'number': {
+      const d = `try_cast(${x} AS DOUBLE)`;
+      const checks: Check[] = [
+        { when: `${d} IS NULL`, code: 'invalid_value', message: `${lit(`${field} must be a number; got "`)} || ${shown} || '"'` },
+        { when: `NOT isfinite(${d}) OR ${d} < ${rule.min} OR ${d} > ${rule.max}`, code: 'out_of_range', message: `${lit(`${field} must be finite and within [${rule.min}, ${rule.max}]; got `)} || ${shown}` },
+      ];
+      if (rule.integer) checks.push({ when: `${d} <> floor(${d})`, code: 'invalid_value', message: `${lit(`${field} must be a whole number; got `)} || ${shown}` });
+      return checks;
+    }
+  }
+}
+
+interface CheckPlan {
+  envelope: Check[];
+  byType: Map<string, Check[]>;
+  all: Check[]; // every check once, indexed by position: the code/message lookup
+}
+
+/**
+ * Envelope checks run for every row; payload checks run only for rows of their own type (a CASE
+ * on type dispatches), which keeps the per-row work proportional to one type's fields.
+ */
+function planChecks(): CheckPlan {
+  const envelope: Check[] = [{ when: 'v IS NULL', code: 'invalid_json', message: `'row is not a valid JSON object'` }];
+  for (const [name, spec] of Object.entries(ENVELOPE) as [string, FieldSpec][]) {
+    envelope.push({ when: `${v(name)} IS NULL OR ${v(name)} = ''`, code: 'missing_field', message: lit(`${name} is required`) });
+    envelope.push(...ruleChecks(name, spec.rule, v(name)));
+    if (name === 'type') {
+      envelope.push({
+        when: `NOT list_contains(${list(EVENT_TYPE_NAMES)}, ${v('type')})`,
+        code: 'unknown_type',
+        message: `'unknown event type "' || left(${v('type')}, 80) || '"'`,
+      });
+    }
+    if (name === 'occurred_at') {
+      envelope.push({
+        when: `NOT regexp_full_match(${v(name)}, ${lit(RFC3339)}) OR try_cast(${v(name)} AS TIMESTAMPTZ) IS NULL`,
+        code: 'invalid_timestamp',
+        message: `'occurred_at must be an RFC 3339 timestamp with offset or Z; got "' || left(${v(name)}, 80) || '"'`,
+      });
+      envelope.push({
+        when: `try_cast(${v(name)} AS TIMESTAMPTZ) > $now::TIMESTAMPTZ + INTERVAL 1 DAY`,
+        code: 'future_timestamp',
+        message: `'occurred_at is more than 1 day in the future: ' || left(${v(name)}, 80)`,
+      });
+    }
+  }
+  const byType = new Map<string, Check[]>();
+  for (const [type, fields] of Object.entries(EVENT_TYPES) as [string, Record<string, FieldSpec>][]) {
+    const checks: Check[] = [];
+    for (const [name, spec] of Object.entries(fields)) {
+      if (spec.required) {
+        checks.push({ when: `${v(name)} IS NULL OR ${v(name)} = ''`, code: 'missing_field', message: lit(`${name} is required for ${type}`) });
+      }
+      for (const c of ruleChecks(name, spec.rule, v(name))) checks.push({ ...c, when: `${v(name)} IS NOT NULL AND (${c.when})` });
+    }
+    byType.set(type, checks);
+  }
+  return { envelope, byType, all: [...envelope, ...[...byType.values()].flat()] };
+}
+
+const PLAN = planChecks();
+const checkIndex = (c: Check) => PLAN.all.indexOf(c) + 1;
+
+/** The number of the first failing check of a row (1-based into PLAN.all), or NULL when valid. */
+const FAILED_CHECK = `CASE
+    ${PLAN.envelope.map((c) => `WHEN ${c.when} THEN ${checkIndex(c)}`).join('\n    ')}
+    ELSE CASE ${v('type')}
+      ${[...PLAN.byType]
+        .filter(([, checks]) => checks.length)
+        .map(([type, checks]) => `WHEN ${lit(type)} THEN CASE ${checks.map((c) => `WHEN ${c.when} THEN ${checkIndex(c)}`).join(' ')} END`)
+        .join('\n      ')}
+    END
+  END`;
+
+const MESSAGE = `CASE failed ${PLAN.all.map((c, i) => `WHEN ${i + 1} THEN ${c.message}`).join('\n    ')} END`;
+const CODES = list(PLAN.all.map((c) => c.code));
+
+function knownFieldsByType(): string {
+  const envelope = Object.keys(ENVELOPE);
+  const arms = EVENT_TYPE_NAMES.map((t) => `WHEN ${lit(t)} THEN ${list([...envelope, ...Object.keys(EVENT_TYPES[t])])}`);
+  return `CASE ${v('type')} ${arms.join(' ')} ELSE ${list(envelope)} END`;
+}
+
+function typedColumn(name: string, type: string): string {
+  const types = EVENT_TYPE_NAMES.filter((t) => name in EVENT_TYPES[t]);
+  return `CASE WHEN list_contains(${list(types)}, ${v('type')}) THEN try_cast(${v(name)} AS ${type}) END AS "${name}"`;
+}
+
+/**
+ * SELECT over the staging table `staged(rn, doc, raw, pre_code, pre_message)` giving, per row:
+ * rn, raw, code, message, and the typed event columns in events-table order plus `extra`.
+ * Bound parameter: $now (the server clock, for the future-timestamp rule).
+ */
+export const VALIDATE_STAGED_SQL = `
+WITH parsed AS (
+  SELECT rn, doc, raw, pre_code, pre_message,
+         CASE WHEN pre_code IS NULL AND starts_with(ltrim(doc), '{') AND json_valid(doc)
+              THEN json_transform(doc, ${AS_TEXT_STRUCT}) END AS v
+  FROM staged
+), checked AS (
+  SELECT *, CASE WHEN pre_code IS NOT NULL THEN 0 ELSE ${FAILED_CHECK} END AS failed
+  FROM parsed
+), judged AS (
+  SELECT *,
+         CASE WHEN failed = 0 THEN pre_code WHEN failed > 0 THEN ${CODES}[failed] END AS code,
+         CASE WHEN failed = 0 THEN pre_message WHEN failed > 0 THEN ${MESSAGE} END AS message,
+         -- Fast path: only rows carrying a field their type does not name build an extra object.
+         CASE WHEN failed IS NULL THEN json_keys(doc) END AS keys,
+         CASE WHEN failed IS NULL THEN ${knownFieldsByType()} END AS known
+  FROM checked
+)
+SELECT rn, coalesce(raw, doc) AS raw, code, message,
+       ${v('event_id')} AS event_id,
+       ${v('type')} AS type,
+       CASE WHEN code IS NULL THEN try_cast(${v('occurred_at')} AS TIMESTAMPTZ) END AS occurred_at,
+       ${v('customer_id')} AS customer_id,
+       ${PAYLOAD_COLUMNS.map((c) => typedColumn(c.name, c.type)).join(',\n       ')},
+       CASE WHEN code IS NULL AND NOT list_has_all(known, keys) THEN to_json(map_from_entries(list_transform(
+         list_filter(keys, lambda k: NOT list_contains(known, k)),
+         lambda k: struct_pack(key := k, value := json_extract(doc, '/' || replace(replace(k, '~', '~0'), '/', '~1')))))) END AS extra
+FROM judged`;

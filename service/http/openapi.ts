@@ -1,0 +1,85 @@
+/**
+ * The OpenAPI 3.1 document, assembled from the zod schemas that the routes validate with: each
+ * route registers its own description next to its handler, so the document cannot drift from
+ * what the server does.
+ */
+import { z } from 'zod';
+
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string; // OpenAPI style: /v1/churn/by/{factor}
+  summary: string;
+  description?: string;
+  tag: string;
+  role: 'public' | 'ingest' | 'read' | 'admin';
+  query?: z.ZodObject;
+  pathParams?: z.ZodObject;
+  body?: { description: string; content: Record<string, z.ZodType | null> };
+  responses: Record<number, { description: string; schema?: z.ZodType; contentType?: string }>;
+}
+
+const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+export class OpenApiRegistry {
+  private readonly routes: RouteDoc[] = [];
+
+  add(doc: RouteDoc): void {
+    this.routes.push(doc);
+  }
+
+  document(): Record<string, unknown> {
+    const paths: Record<string, Record<string, unknown>> = {};
+    const json = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' });
+    for (const r of this.routes) {
+      const parameters: unknown[] = [];
+      for (const [where, obj] of [['query', r.query], ['path', r.pathParams]] as const) {
+        if (!obj) continue;
+        for (const [name, schema] of Object.entries(obj.shape)) {
+          const s = schema as z.ZodType;
+          parameters.push({ name, in: where, required: where === 'path' || !s.safeParse(undefined).success, schema: json(s), description: s.description });
+        }
+      }
+      const responses: Record<string, unknown> = {};
+      for (const [status, resp] of Object.entries(r.responses)) {
+        responses[status] = {
+          description: resp.description,
+          ...(resp.schema || resp.contentType ? { content: { [resp.contentType ?? 'application/json']: resp.schema ? { schema: json(resp.schema) } : {} } } : {}),
+        };
+      }
+      for (const [status, description] of [
+        [400, 'invalid request'],
+        [401, 'missing or invalid token'],
+        [403, 'role not allowed'],
+        [500, 'internal error (no internals in the body)'],
+      ] as const) {
+        if (r.role === 'public' && (status === 401 || status === 403)) continue;
+        responses[status] ??= { description, content: { 'application/json': { schema: json(ErrorSchema) } } };
+      }
+      paths[r.path] ??= {};
+      paths[r.path][r.method] = {
+        summary: r.summary,
+        description: [r.description, `Role: ${r.role}.`].filter(Boolean).join('\n\n'),
+        tags: [r.tag],
+        parameters,
+        ...(r.body
+          ? { requestBody: { required: true, description: r.body.description, content: Object.fromEntries(Object.entries(r.body.content).map(([t, s]) => [t, s ? { schema: json(s) } : {}])) } }
+          : {}),
+        responses,
+        ...(r.role === 'public' ? { security: [] } : {}),
+      };
+    }
+    return {
+      openapi: '3.1.0',
+      info: {
+        title: 'Invoice Pulse API',
+        version: '1',
+        description:
+          'Ingest payment and engagement events; read churn correlation by payment method, timeliness and fee exposure, offer recommendations and staffing plans. Errors are {"error": {"code", "message", "details"}}.',
+      },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+      paths,
+    };
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * `npm start`: configuration from the environment, the database file opened and migrated, the
+ * sample data loaded when the database is empty (unless SAMPLE_DATA=off), then the API and the
+ * dashboard served on one port.
+ */
+import { loadConfig } from './config.ts';
+import { loadSampleIfEmpty } from './sample-loader.ts';
+import { openContext, startService } from './server.ts';
+
+const config = loadConfig();
+const ctx = await openContext(config);
+await loadSampleIfEmpty(ctx, (line) => console.log(line));
+const service = await startService(ctx);
+
+console.log(`Invoice Pulse listening on ${service.url} (bound to ${config.host}:${config.port})`);
+console.log(`  dashboard:  ${service.url}/`);
+console.log(`  API:        ${service.url}/v1  (OpenAPI: ${service.url}/v1/openapi.json)`);
+console.log(`  database:   ${ctx.db.path}`);
+if (config.tokens.size === 0) {
+  console.warn('  auth:       OFF — no AUTH_TOKENS configured: anyone who can reach this port can read, ingest and administer.');
+  console.warn('              Set AUTH_TOKENS="admin:<token>,read:<token>,ingest:<token>" for anything but local development.');
+} else {
+  const roles = [...new Set(config.tokens.values())].join(', ');
+  console.log(`  auth:       on (${config.tokens.size} token(s); roles: ${roles})`);
+}
+
+const shutdown = () => {
+  console.log('shutting down');
+  service.close().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

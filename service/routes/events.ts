@@ -1,0 +1,51 @@
+/**
+ * POST /v1/events: ingestion in NDJSON, JSON, CSV or Arrow IPC, optionally gzip-encoded. The
+ * response is sent only after the batch is committed; see events/ingest.ts for the mechanics.
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+import { ingest, MEDIA_TYPES, type MediaType } from '../events/ingest.ts';
+import { EventSchema, IngestResponse } from '../events/schemas.ts';
+import { requireRole } from '../http/auth.ts';
+import { ApiError } from '../http/errors.ts';
+import { requestBody } from '../http/request-body.ts';
+
+export function eventRoutes(ctx: AppContext) {
+  ctx.openapi.add({
+    method: 'post',
+    path: '/v1/events',
+    tag: 'ingestion',
+    role: 'ingest',
+    summary: 'Ingest events',
+    description: [
+      'Valid rows are committed together; invalid rows are stored in rejected rows with their raw text and reason. The same event_id is stored once (across requests and restarts).',
+      'Scalar fields are read from their text: a number sent as a JSON string, or any CSV cell, is accepted when its text is valid. Rows are numbered from 1: NDJSON by line, JSON arrays by position, CSV by record after the header, Arrow by row.',
+      `Bodies may be gzip-encoded (Content-Encoding: gzip); the limit (MAX_BODY_SIZE, default 256 MiB) applies to the bytes sent and to the decompressed bytes. 413 beyond it, 415 for another media type, 400 when the body cannot be split into rows at all (with its position).`,
+    ].join('\n\n'),
+    body: {
+      description: 'events (see the event schemas; one object per row)',
+      content: {
+        'application/x-ndjson': EventSchema,
+        'application/json': z.union([EventSchema, z.array(EventSchema)]),
+        'text/csv': null,
+        'application/vnd.apache.arrow.stream': null,
+      },
+    },
+    responses: {
+      200: { description: 'committed', schema: IngestResponse },
+      413: { description: 'body too large' },
+      415: { description: 'unsupported media type' },
+    },
+  });
+
+  return new Hono().post('/', requireRole(ctx.config.tokens, 'ingest'), async (c) => {
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!(mediaType in MEDIA_TYPES)) {
+      throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; use one of ${Object.keys(MEDIA_TYPES).join(', ')}`);
+    }
+    const body = requestBody(c.req.raw, ctx.config.maxBodyBytes);
+    const result = await ingest(ctx.db, body, mediaType as MediaType, { source: c.req.header('user-agent') ?? undefined, afterIngest: ctx.afterIngest });
+    return c.json(result, 200);
+  });
+}

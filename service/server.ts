@@ -1,0 +1,51 @@
+/**
+ * Starting the whole service from a configuration: open (and migrate) the database, build the
+ * app, listen. Shared by `main.ts` and the tests, which start the real server on a random port.
+ */
+import { serve, type ServerType } from '@hono/node-server';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { AppContext } from './app-context.ts';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { Database } from './db/database.ts';
+import { migrate } from './db/migrations.ts';
+import { OpenApiRegistry } from './http/openapi.ts';
+import { seedPaymentMethods } from './settings/payment-methods.ts';
+
+export interface RunningService {
+  ctx: AppContext;
+  server: ServerType;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function openContext(config: Config): Promise<AppContext> {
+  if (config.dbPath !== ':memory:') fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads });
+  await migrate(db);
+  await db.transaction((c) => seedPaymentMethods(c));
+  return { db, config, openapi: new OpenApiRegistry(), afterIngest: [], startedAt: new Date() };
+}
+
+export async function startService(ctx: AppContext): Promise<RunningService> {
+  const app = createApp(ctx);
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: ctx.config.port, hostname: ctx.config.host }, () => resolve(s));
+  });
+  const address = server.address() as AddressInfo;
+  const host = ctx.config.host === '0.0.0.0' ? '127.0.0.1' : ctx.config.host;
+  return {
+    ctx,
+    server,
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          ctx.db.close();
+          resolve();
+        });
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Starts the real service (real HTTP server, real DuckDB file in a fresh temp directory) for a
+ * test, and gives a small fetch helper with optional bearer token.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../service/config.ts';
+import { openContext, startService, type RunningService } from '../../service/server.ts';
+
+export interface TestService extends RunningService {
+  dataDir: string;
+  call(pathname: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  query<T = Record<string, unknown>>(sql: string, params?: Record<string, unknown>): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export function tempDir(prefix = 'invoice-pulse-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export async function startTestService(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestService> {
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'off', ...env });
+  const ctx = await openContext(config);
+  const running = await startService(ctx);
+  return {
+    ...running,
+    dataDir,
+    call(pathname, init = {}) {
+      const headers = new Headers(init.headers);
+      if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+      return fetch(running.url + pathname, { ...init, headers, duplex: 'half' } as RequestInit);
+    },
+    query: async <T,>(sql: string, params: Record<string, unknown> = {}) =>
+      ctx.db.withConnection(async (c) => (await c.runAndReadAll(sql, params as never)).getRowObjectsJson() as unknown as T[]),
+    async stop() {
+      await running.close();
+    },
+  };
+}
