@@ -5,7 +5,6 @@
  */
 import type { AppContext } from './app-context.ts';
 import { ingest } from './events/ingest.ts';
-import { customersForSize, generateNdjsonChunks } from '../sample-data/index.ts';
 
 const BATCH_BYTES = 64 * 1024 * 1024; // one ingest transaction per ~64 MB of NDJSON
 
@@ -14,6 +13,8 @@ export async function loadSampleIfEmpty(ctx: AppContext, log: (line: string) => 
   if (size === 'off') return;
   const existing = await ctx.db.withConnection(async (c) => Number((await c.runAndReadAll(`SELECT count(*) AS n FROM events`)).getRowObjects()[0].n));
   if (existing > 0) return;
+  // Loaded only when needed: a service started with SAMPLE_DATA=off never touches the generator.
+  const { customersForSize, generateNdjsonChunks } = await import('../sample-data/index.ts');
   log(`loading the ${size} sample data set (${customersForSize(size).toLocaleString('en')} customers, seed ${ctx.config.sampleSeed}); SAMPLE_DATA=off starts empty`);
   const started = performance.now();
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };

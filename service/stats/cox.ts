@@ -156,42 +156,84 @@ function validate(time: Float64Array, event: Uint8Array, covariates: readonly Co
   }
 }
 
-/** The value to shift a column by for sparse storage, or null if no value covers half the rows. */
-function sparseShift(v: Float64Array, min: number, max: number): number | null {
+interface ColumnPlan {
+  mean: number;
+  /** R's scale, n / Σ|x − mean|. */
+  scale: number;
+  /** Value subtracted before scaling: the mean (dense) or the majority value (sparse). */
+  shift: number;
+  sparse: boolean;
+}
+
+/**
+ * Mean, scale and storage of one column. For sparse storage only 0, the minimum and the maximum
+ * are tried as the majority value: that catches dummies either way round and counts, without
+ * hashing every distinct value.
+ */
+function planColumn(c: CoxCovariate): ColumnPlan {
+  const v = c.values;
   const n = v.length;
-  // Only 0, the minimum and the maximum are tried: that catches dummies either way round and
-  // counts, in one pass each, without a hash of every distinct value.
-  for (const candidate of [0, min, max]) {
-    let count = 0;
-    for (let r = 0; r < n; r++) if (v[r] === candidate) count++;
-    if (2 * count >= n) return candidate;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let zeros = 0;
+  for (let r = 0; r < n; r++) {
+    const x = v[r];
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (x === 0) zeros++;
   }
-  return null;
+  const mean = sum / n;
+  let absSum = 0;
+  let mins = 0;
+  let maxs = 0;
+  for (let r = 0; r < n; r++) {
+    const x = v[r];
+    absSum += Math.abs(x - mean);
+    if (x === min) mins++;
+    else if (x === max) maxs++;
+  }
+  if (!(absSum > 0) || min === max) {
+    throw new CoxModelError('constant_covariate', `covariate "${c.name}" has the same value for every row`, [c.name]);
+  }
+  // R's scaling changes no estimate (Newton's method is affine invariant) but keeps the
+  // information matrix well conditioned for the singularity test.
+  const scale = n / absSum;
+  if (2 * zeros >= n) return { mean, scale, shift: 0, sparse: true };
+  if (2 * mins >= n) return { mean, scale, shift: min, sparse: true };
+  if (2 * maxs >= n) return { mean, scale, shift: max, sparse: true };
+  return { mean, scale, shift: mean, sparse: false };
 }
 
 function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly CoxCovariate[]): Design {
   const n = time.length;
   const p = covariates.length;
-  const T0=performance.now();
   const order = orderAscending(time);
-  const T1=performance.now();
+
   // Group boundaries, and a permutation putting each group's deaths first so the hot loop runs
   // over two contiguous ranges without a branch per row.
   const starts: number[] = [];
   const deathsPerGroup: number[] = [];
   const perm = new Uint32Array(n);
   let events = 0;
-  let i = 0;
   let w = 0;
-  while (i < n) {
+  for (let i = 0; i < n; ) {
     const t = time[order[i]];
     let j = i;
-    while (j < n && time[order[j]] === t) j++;
-    starts.push(w);
     let d = 0;
-    for (let k = i; k < j; k++) if (event[order[k]] === 1) perm[w + d++] = order[k];
-    let c = d;
-    for (let k = i; k < j; k++) if (event[order[k]] !== 1) perm[w + c++] = order[k];
+    while (j < n && time[order[j]] === t) {
+      if (event[order[j]] === 1) d++;
+      j++;
+    }
+    starts.push(w);
+    let dw = w;
+    let cw = w + d;
+    for (let k = i; k < j; k++) {
+      const row = order[k];
+      if (event[row] === 1) perm[dw++] = row;
+      else perm[cw++] = row;
+    }
     deathsPerGroup.push(d);
     events += d;
     w += j - i;
@@ -199,83 +241,48 @@ function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly
   }
   starts.push(n);
 
-  const T2=performance.now();
-  const means = new Float64Array(p);
-  const scale = new Float64Array(p);
-  const shift = new Float64Array(p);
+  const plans = covariates.map(planColumn);
   const denseColumns: number[] = [];
   const sparseColumns: number[] = [];
-  for (let k = 0; k < p; k++) {
-    const v = covariates[k].values;
-    let sum = 0;
-    let min = Infinity;
-    let max = -Infinity;
-    for (let r = 0; r < n; r++) {
-      const x = v[r];
-      sum += x;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
-    const mean = sum / n;
-    let absSum = 0;
-    for (let r = 0; r < n; r++) absSum += Math.abs(v[r] - mean);
-    if (!(absSum > 0) || min === max) {
-      throw new CoxModelError('constant_covariate', `covariate "${covariates[k].name}" has the same value for every row`, [covariates[k].name]);
-    }
-    // R's scaling changes no estimate (Newton's method is affine invariant) but keeps the
-    // information matrix well conditioned for the singularity test.
-    means[k] = mean;
-    scale[k] = n / absSum;
-    const s = sparseShift(v, min, max);
-    if (s === null) {
-      shift[k] = mean;
-      denseColumns.push(k);
-    } else {
-      shift[k] = s;
-      sparseColumns.push(k);
-    }
-  }
-  const T3=performance.now();
+  plans.forEach((plan, k) => (plan.sparse ? sparseColumns : denseColumns).push(k));
   const columnOf = Int32Array.from([...denseColumns, ...sparseColumns]);
   const denseCount = denseColumns.length;
 
+  // Laying the columns out in time order means moving n·p values to scattered places, and random
+  // memory access, not arithmetic, is what that costs. So every column is read sequentially and
+  // written through the inverse permutation, and sparse columns move only their non-zero entries.
+  const rank = new Uint32Array(n);
+  for (let r = 0; r < n; r++) rank[perm[r]] = r;
   const dense = new Float64Array(n * denseCount);
   for (let q = 0; q < denseCount; q++) {
     const k = columnOf[q];
     const v = covariates[k].values;
-    const m = shift[k];
-    const s = scale[k];
-    for (let r = 0; r < n; r++) dense[r * denseCount + q] = (v[perm[r]] - m) * s;
+    const { shift, scale } = plans[k];
+    for (let i = 0; i < n; i++) dense[rank[i] * denseCount + q] = (v[i] - shift) * scale;
   }
-  const T4=performance.now();
   const rowStart = new Int32Array(n + 1);
   for (let q = denseCount; q < p; q++) {
-    const k = columnOf[q];
-    const v = covariates[k].values;
-    const m = shift[k];
-    for (let r = 0; r < n; r++) if (v[perm[r]] !== m) rowStart[r + 1]++;
+    const v = covariates[columnOf[q]].values;
+    const { shift } = plans[columnOf[q]];
+    for (let i = 0; i < n; i++) if (v[i] !== shift) rowStart[rank[i] + 1]++;
   }
   for (let r = 0; r < n; r++) rowStart[r + 1] += rowStart[r];
   const sparseColumn = new Int32Array(rowStart[n]);
   const sparseValue = new Float64Array(rowStart[n]);
   const fill = rowStart.slice(0, n);
-  // Columns are visited in internal order, so entries within a row come out ascending.
+  // Columns in ascending internal order, so the entries of each row come out sorted by column.
   for (let q = denseCount; q < p; q++) {
-    const k = columnOf[q];
-    const v = covariates[k].values;
-    const m = shift[k];
-    const s = scale[k];
-    for (let r = 0; r < n; r++) {
-      const x = v[perm[r]];
-      if (x !== m) {
-        const at = fill[r]++;
-        sparseColumn[at] = q;
-        sparseValue[at] = (x - m) * s;
-      }
+    const v = covariates[columnOf[q]].values;
+    const { shift, scale } = plans[columnOf[q]];
+    for (let i = 0; i < n; i++) {
+      const x = v[i];
+      if (x === shift) continue;
+      const at = fill[rank[i]]++;
+      sparseColumn[at] = q;
+      sparseValue[at] = (x - shift) * scale;
     }
   }
 
-  console.log('sort',(T1-T0).toFixed(1),'groups',(T2-T1).toFixed(1),'stats',(T3-T2).toFixed(1),'dense',(T4-T3).toFixed(1),'sparse',(performance.now()-T4).toFixed(1));
   return {
     n,
     p,
@@ -288,8 +295,8 @@ function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly
     groupStart: Int32Array.from(starts),
     groupDeaths: Int32Array.from(deathsPerGroup),
     groups: deathsPerGroup.length,
-    means,
-    scale,
+    means: Float64Array.from(plans, (c) => c.mean),
+    scale: Float64Array.from(plans, (c) => c.scale),
     events,
   };
 }

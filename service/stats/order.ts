@@ -45,21 +45,24 @@ export function orderAscending(values: ArrayLike<number>): Uint32Array {
     lo[i] = l;
   }
 
+  // Keys travel with the indices, so every pass reads sequentially; only the scattered writes
+  // are random.
   let index = new Uint32Array(n);
   for (let i = 0; i < n; i++) index[i] = i;
-  let scratch = new Uint32Array(n);
+  let keyHi = hi;
+  let keyLo = lo;
+  let nextIndex = new Uint32Array(n);
+  let nextHi = new Uint32Array(n);
+  let nextLo = new Uint32Array(n);
   const counts = new Uint32Array(RADIX_SIZE);
 
-  const passes: Array<[Uint32Array, number]> = [
-    [lo, 0],
-    [lo, RADIX_BITS],
-    [hi, 0],
-    [hi, RADIX_BITS],
-  ];
-  for (const [key, shift] of passes) {
+  for (let pass = 0; pass < 4; pass++) {
+    const useHi = pass >= 2;
+    const shift = pass % 2 === 0 ? 0 : RADIX_BITS;
+    const key = useHi ? keyHi : keyLo;
     counts.fill(0);
     for (let i = 0; i < n; i++) counts[(key[i] >>> shift) & RADIX_MASK]++;
-    // Integer-valued times share most low mantissa digits; a pass where every key falls in one
+    // Integer-valued times share all low mantissa digits; a pass where every key falls in one
     // bucket cannot change the order, so skip it.
     if (n === 0 || counts[(key[0] >>> shift) & RADIX_MASK] === n) continue;
     let total = 0;
@@ -69,12 +72,14 @@ export function orderAscending(values: ArrayLike<number>): Uint32Array {
       total += c;
     }
     for (let i = 0; i < n; i++) {
-      const row = index[i];
-      scratch[counts[(key[row] >>> shift) & RADIX_MASK]++] = row;
+      const to = counts[(key[i] >>> shift) & RADIX_MASK]++;
+      nextIndex[to] = index[i];
+      nextHi[to] = keyHi[i];
+      nextLo[to] = keyLo[i];
     }
-    const swap = index;
-    index = scratch;
-    scratch = swap;
+    [index, nextIndex] = [nextIndex, index];
+    [keyHi, nextHi] = [nextHi, keyHi];
+    [keyLo, nextLo] = [nextLo, keyLo];
   }
   return index;
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../service/config.ts';
+import { loadSampleIfEmpty } from '../../service/sample-loader.ts';
 import { openContext, startService, type RunningService } from '../../service/server.ts';
 
 export interface TestService extends RunningService {
@@ -22,6 +23,7 @@ export function tempDir(prefix = 'invoice-pulse-test-'): string {
 export async function startTestService(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestService> {
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'off', ...env });
   const ctx = await openContext(config);
+  await loadSampleIfEmpty(ctx, () => undefined);
   const running = await startService(ctx);
   return {
     ...running,

@@ -72,22 +72,35 @@ export async function readCsv(body: ByteSource, staging: Staging): Promise<void>
     staging.add(row, JSON.stringify(obj), text);
   };
 
+  // Finds record ends: a newline outside quotes. A quote opens a quoted field only at the start
+  // of a field, as RFC 4180 has it; elsewhere it is literal (and parseRecord flags the record).
   const scan = (text: string, final: boolean): string => {
     let start = 0;
     let quoted = false;
+    let fieldStart = true;
     let lines = 0;
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
-      if (ch === 0x22) quoted = !quoted; // "" toggles twice: net effect nil
+      if (quoted) {
+        if (ch === 0x22) {
+          if (text.charCodeAt(i + 1) === 0x22) i++;
+          else if (i + 1 === text.length && !final) break; // decide with the next chunk
+          else quoted = false;
+        } else if (ch === 0x0a) lines++;
+        continue;
+      }
+      if (ch === 0x22 && fieldStart) {
+        quoted = true;
+        fieldStart = false;
+      } else if (ch === 0x2c) fieldStart = true;
       else if (ch === 0x0a) {
         lines++;
-        if (!quoted) {
-          record(text.slice(start, i), line);
-          line += lines;
-          lines = 0;
-          start = i + 1;
-        }
-      }
+        record(text.slice(start, i), line);
+        line += lines;
+        lines = 0;
+        start = i + 1;
+        fieldStart = true;
+      } else fieldStart = false;
     }
     if (final) {
       if (quoted) throw new BodyParseError(`unterminated quoted field in the record starting on line ${line}`, { line });

@@ -1,0 +1,251 @@
+/**
+ * Request and response schemas of the analytical API (DESIGN §5, §7). The routes validate their
+ * query with these schemas, the OpenAPI document is generated from them, and the dashboard imports
+ * the inferred types (type-only), so server, document and client cannot drift apart.
+ */
+import { z } from 'zod';
+
+export const SEGMENT_DIMENSIONS = ['vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'payment_method_class'] as const;
+export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
+export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', 'fee_exposure'] as const;
+export type Factor = (typeof FACTORS)[number];
+
+export const AGE_BANDS = ['18-29', '30-49', '50-79', '80+'] as const;
+export const TENURE_BANDS = ['<1y', '1-2y', '2y+'] as const;
+export const METHOD_CLASSES = ['automatic', 'manual', 'unknown'] as const;
+export const TIMELINESS = ['on_time', 'late_once', 'late_repeatedly'] as const;
+export const FEE_EXPOSURE = ['none', 'one', 'two_or_more'] as const;
+export const INVOICE_CHANNELS = ['paper', 'email', 'sms', 'einvoice', 'digital_mailbox', 'app'] as const;
+
+/** Values a segment filter may take where the set is closed; open sets (plan, market) are free text. */
+export const DIMENSION_VALUES: Partial<Record<Factor, readonly string[]>> = {
+  vertical: ['telecom', 'broadband', 'energy', 'alarm', 'other'],
+  age_band: AGE_BANDS,
+  tenure_band: TENURE_BANDS,
+  payment_method_class: METHOD_CLASSES,
+  invoice_channel: INVOICE_CHANNELS,
+  timeliness: TIMELINESS,
+  fee_exposure: FEE_EXPOSURE,
+};
+
+/** A repeatable query parameter: `?market=SE&market=NO` or `?market=SE,NO`. */
+const multi = (values?: readonly string[]) => {
+  const item = values ? z.enum(values as [string, ...string[]]) : z.string().trim().min(1).max(128);
+  return z
+    .preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter((s) => s !== '')), z.array(item).max(50))
+    .optional();
+};
+
+const isoDate = z.iso.date().describe('YYYY-MM-DD');
+
+export const FilterQuery = z.object({
+  as_of: isoDate.optional().describe('analysis date; nothing after its end is visible (default: the latest event)'),
+  view: z.enum(['lifetime', 'landmark']).optional().describe('lifetime (each customer once, whole history) or landmark (active at as_of, exposure in the look-back, churn within the horizon)'),
+  lookback_days: z.coerce.number().int().min(30).max(1095).default(180).describe('landmark look-back window L in days'),
+  horizon_days: z.coerce.number().int().min(7).max(730).default(90).describe('landmark outcome horizon H in days'),
+  vertical: multi(DIMENSION_VALUES.vertical),
+  market: multi().describe('ISO 3166-1 alpha-2 market(s)'),
+  age_band: multi(AGE_BANDS),
+  tenure_band: multi(TENURE_BANDS),
+  plan: multi(),
+  invoice_channel: multi(INVOICE_CHANNELS),
+  payment_method_class: multi(METHOD_CLASSES),
+});
+export type Filters = z.infer<typeof FilterQuery>;
+
+export const Interval = z.tuple([z.number(), z.number()]);
+const NullableInterval = z.tuple([z.number(), z.number()]).nullable();
+
+const AnalysisMeta = {
+  as_of: z.string().describe('the as-of date used'),
+  view: z.enum(['lifetime', 'landmark']),
+  window: z
+    .object({ landmark: z.string(), lookback_start: z.string(), horizon_end: z.string() })
+    .nullable()
+    .describe('landmark view only: exposure in [lookback_start, landmark), outcome in (landmark, horizon_end]'),
+};
+
+export const GroupStat = z.object({
+  key: z.string(),
+  n: z.number().int(),
+  churned: z.number().int(),
+  rate: z.number().nullable(),
+  rate_ci: NullableInterval.describe('95 % Wilson interval'),
+  relative_risk: z.number().nullable().describe('against the reference group; null when undefined (zero cells)'),
+  rr_ci: NullableInterval.describe('95 % CI, log method'),
+  risk_difference: z.number().nullable(),
+  p_value: z.number().nullable().describe('Pearson chi-square (no continuity correction) against the reference'),
+  is_reference: z.boolean(),
+});
+export type GroupStat = z.infer<typeof GroupStat>;
+
+export const ChurnByFactor = z.object({
+  ...AnalysisMeta,
+  factor: z.enum(FACTORS),
+  reference: z.string().nullable(),
+  n: z.number().int(),
+  churned: z.number().int(),
+  groups: z.array(GroupStat),
+  note: z.string(),
+});
+export type ChurnByFactor = z.infer<typeof ChurnByFactor>;
+
+export const DoseResponse = z.object({
+  ...AnalysisMeta,
+  measure: z.enum(['late_invoices', 'fees']),
+  reference: z.string().nullable(),
+  groups: z.array(GroupStat.extend({ count_min: z.number().int(), count_max: z.number().int().nullable() })),
+  trend: z.object({ chi_square: z.number(), p_value: z.number() }).nullable().describe('chi-square test for trend (Cochran–Armitage)'),
+  note: z.string(),
+});
+export type DoseResponse = z.infer<typeof DoseResponse>;
+
+export const SurvivalPoint = z.object({ t_days: z.number(), survival: z.number(), lower: z.number().nullable(), upper: z.number().nullable(), at_risk: z.number().int() });
+export const SurvivalCurves = z.object({
+  ...AnalysisMeta,
+  by: z.enum(FACTORS),
+  time_origin: z.string().describe('tenure start (lifetime) or the landmark (landmark)'),
+  curves: z.array(z.object({ key: z.string(), n: z.number().int(), events: z.number().int(), median_days: z.number().nullable(), points: z.array(SurvivalPoint) })),
+  log_rank: z.object({ chi_square: z.number(), df: z.number().int(), p_value: z.number() }).nullable(),
+});
+export type SurvivalCurves = z.infer<typeof SurvivalCurves>;
+
+export const CoxTerm = z.object({
+  term: z.string().describe('factor=level'),
+  factor: z.string(),
+  level: z.string(),
+  reference: z.string(),
+  n: z.number().int().describe('customers at this level'),
+  coef: z.number(),
+  se: z.number(),
+  hazard_ratio: z.number(),
+  hr_ci: Interval,
+  p_value: z.number(),
+});
+export const Drivers = z.object({
+  ...AnalysisMeta,
+  n: z.number().int(),
+  events: z.number().int(),
+  ties: z.enum(['efron', 'breslow']),
+  concordance: z.number(),
+  loglik: z.tuple([z.number(), z.number()]).describe('at zero and at the estimate'),
+  iterations: z.number().int(),
+  terms: z.array(CoxTerm),
+  note: z.string(),
+});
+export type Drivers = z.infer<typeof Drivers>;
+
+export const Cohorts = z.object({
+  as_of: z.string(),
+  cohorts: z.array(
+    z.object({
+      signup_month: z.string().describe('YYYY-MM'),
+      n: z.number().int(),
+      retention: z.array(z.object({ months_since: z.number().int(), active: z.number().int(), share: z.number(), ci: Interval })),
+    }),
+  ),
+});
+export type Cohorts = z.infer<typeof Cohorts>;
+
+const Kpi = z.object({
+  key: z.enum(['customers', 'active', 'churned', 'churn_rate', 'automatic_share', 'on_time_share', 'fee_share']),
+  label: z.string(),
+  unit: z.enum(['count', 'share']),
+  value: z.number().nullable(),
+  ci: NullableInterval,
+  n: z.number().int().describe('denominator'),
+  previous: z.number().nullable(),
+  previous_ci: NullableInterval,
+  change: z.number().nullable().describe('value − previous'),
+});
+export const Summary = z.object({
+  as_of: z.string(),
+  period: z.object({ start: z.string(), end: z.string() }),
+  previous_period: z.object({ start: z.string(), end: z.string() }),
+  kpis: z.array(Kpi),
+  trend: z.array(
+    z.object({
+      month: z.string().describe('YYYY-MM'),
+      active_start: z.number().int(),
+      churned: z.number().int(),
+      churn_rate: z.number().nullable(),
+      churn_rate_ci: NullableInterval,
+      payers: z.number().int().describe('customers with a payment in the month'),
+      automatic_share: z.number().nullable(),
+      automatic_share_ci: NullableInterval,
+      invoices_due: z.number().int(),
+      on_time_share: z.number().nullable(),
+      on_time_share_ci: NullableInterval,
+    }),
+  ),
+});
+export type Summary = z.infer<typeof Summary>;
+
+export const Heatmap = z.object({
+  ...AnalysisMeta,
+  rows: z.enum(SEGMENT_DIMENSIONS),
+  factor: z.enum(FACTORS),
+  reference: z.string().nullable(),
+  cells: z.array(GroupStat.extend({ row_key: z.string() })),
+});
+export type Heatmap = z.infer<typeof Heatmap>;
+
+export const FeeEconomicsQuery = z.object({
+  handling_cost_per_reminder: z.coerce.number().min(0).max(10_000).default(15).describe('cost of handling one reminder (money)'),
+  handling_cost_per_fee_contact: z.coerce.number().min(0).max(10_000).default(60).describe('cost of one fee-related contact'),
+  expected_lifetime_months: z.coerce.number().min(1).max(240).default(24).describe('expected remaining lifetime of a retained customer'),
+});
+export const FeeEconomics = z.object({
+  ...AnalysisMeta,
+  parameters: z.object({ handling_cost_per_reminder: z.number(), handling_cost_per_fee_contact: z.number(), expected_lifetime_months: z.number() }),
+  verticals: z.array(
+    z.object({
+      vertical: z.string(),
+      customers: z.number().int(),
+      fee_customers: z.number().int(),
+      fees: z.number().int(),
+      fee_revenue: z.number(),
+      reminders: z.number().int(),
+      fee_contacts: z.number().int(),
+      handling_cost: z.number(),
+      rate_with_fee: z.number().nullable(),
+      rate_without_fee: z.number().nullable(),
+      attributable_churned: z.number(),
+      attributable_churned_ci: NullableInterval,
+      mean_monthly_price: z.number().nullable(),
+      attributable_churn_value: z.number(),
+      net: z.number().describe('fee revenue − attributable churn value − handling cost'),
+    }),
+  ),
+  note: z.string(),
+});
+export type FeeEconomics = z.infer<typeof FeeEconomics>;
+
+export const Engagement = z.object({
+  as_of: z.string(),
+  payment_method_mix: z.array(z.object({ dimension: z.string(), segment: z.string(), method_class: z.string(), customers: z.number().int(), share: z.number() })),
+  invoice_views: z.array(z.object({ channel: z.string(), invoices: z.number().int(), viewed: z.number().int(), view_rate: z.number().nullable(), view_rate_ci: NullableInterval, median_hours_to_view: z.number().nullable() })),
+  contacts: z.array(z.object({ vertical: z.string(), channel: z.string(), topic: z.string(), contacts: z.number().int(), customers: z.number().int() })),
+  no_contact_share: z.array(z.object({ vertical: z.string(), customers: z.number().int(), without_contact: z.number().int(), share: z.number(), ci: Interval })),
+});
+export type Engagement = z.infer<typeof Engagement>;
+
+export const IngestionStatus = z.object({
+  events: z.number().int(),
+  customers: z.number().int(),
+  rejected_rows: z.number().int(),
+  first_event: z.string().nullable(),
+  last_event: z.string().nullable(),
+  batches: z.array(z.object({ batch_id: z.number().int(), received_at: z.string(), media_type: z.string(), rows_total: z.number().int(), accepted: z.number().int(), duplicates: z.number().int(), rejected: z.number().int(), source: z.string().nullable() })),
+  by_type: z.array(z.object({ type: z.string(), events: z.number().int() })),
+  by_day: z.array(z.object({ day: z.string(), type: z.string(), events: z.number().int() })).describe('the last 90 days with events'),
+});
+export type IngestionStatus = z.infer<typeof IngestionStatus>;
+
+export const Dimensions = z.object({
+  first_event: z.string().nullable(),
+  last_event: z.string().nullable(),
+  default_as_of: z.string().nullable(),
+  values: z.record(z.string(), z.array(z.object({ value: z.string(), customers: z.number().int() }))).describe('observed values per segment dimension, most customers first'),
+});
+export type Dimensions = z.infer<typeof Dimensions>;
