@@ -2,6 +2,7 @@
  * What every route module needs: the database, the configuration, the OpenAPI registry routes
  * describe themselves in, and the hooks that keep derived facts current inside each ingest.
  */
+import type { Engine } from './analytics/churn.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AfterIngest } from './events/ingest.ts';
@@ -9,6 +10,8 @@ import type { OpenApiRegistry } from './http/openapi.ts';
 
 export interface AppContext {
   db: Database;
+  /** The analysis engine: the database plus the shared cache of analysis bases. */
+  engine: Engine;
   config: Config;
   openapi: OpenApiRegistry;
   afterIngest: AfterIngest[];

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
+import { churnRoutes, engagementRoutes, feeRoutes, ingestionStatusRoutes } from './routes/churn.ts';
 import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -22,7 +23,11 @@ export function createApp(ctx: AppContext) {
     .route('/rejected', rejectedRoutes(ctx))
     .route('/health', healthRoutes(ctx))
     .route('/settings', settingsRoutes(ctx))
-    .route('/export', exportRoutes(ctx));
+    .route('/export', exportRoutes(ctx))
+    .route('/ingestion', ingestionStatusRoutes(ctx))
+    .route('/churn', churnRoutes(ctx))
+    .route('/engagement', engagementRoutes(ctx))
+    .route('/fees', feeRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 

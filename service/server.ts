@@ -12,6 +12,8 @@ import { Database } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { OpenApiRegistry } from './http/openapi.ts';
 import { seedPaymentMethods } from './settings/payment-methods.ts';
+import { BaseCache } from './analytics/base-cache.ts';
+import { ensureDerivedFacts, refreshFactsForBatch } from './analytics/facts.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -25,7 +27,8 @@ export async function openContext(config: Config): Promise<AppContext> {
   const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads });
   await migrate(db);
   await db.transaction((c) => seedPaymentMethods(c));
-  return { db, config, openapi: new OpenApiRegistry(), afterIngest: [], startedAt: new Date() };
+  await ensureDerivedFacts(db, (line) => console.log(line));
+  return { db, engine: { db, cache: new BaseCache(db) }, config, openapi: new OpenApiRegistry(), afterIngest: [refreshFactsForBatch], startedAt: new Date() };
 }
 
 export async function startService(ctx: AppContext): Promise<RunningService> {

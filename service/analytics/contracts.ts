@@ -11,7 +11,7 @@ export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', '
 export type Factor = (typeof FACTORS)[number];
 
 export const AGE_BANDS = ['18-29', '30-49', '50-79', '80+'] as const;
-export const TENURE_BANDS = ['<1y', '1-2y', '2y+'] as const;
+export const TENURE_BANDS = ['<1y', '1-2y', '2+y'] as const;
 export const METHOD_CLASSES = ['automatic', 'manual', 'unknown'] as const;
 export const TIMELINESS = ['on_time', 'late_once', 'late_repeatedly'] as const;
 export const FEE_EXPOSURE = ['none', 'one', 'two_or_more'] as const;
@@ -127,7 +127,7 @@ export const Drivers = z.object({
   n: z.number().int(),
   events: z.number().int(),
   ties: z.enum(['efron', 'breslow']),
-  concordance: z.number(),
+  concordance: z.number().nullable().describe("Harrell's C of the fitted risk score"),
   loglik: z.tuple([z.number(), z.number()]).describe('at zero and at the estimate'),
   iterations: z.number().int(),
   terms: z.array(CoxTerm),

@@ -58,64 +58,71 @@ export function concordance(
     if (i === 0 || score[byScore[i]] !== score[byScore[i - 1]]) ranks++;
     rank[byScore[i]] = ranks;
   }
-  const tree = new Float64Array(ranks + 1);
-  const countAtMost = (r: number): number => {
-    let s = 0;
-    for (; r > 0; r -= r & -r) s += tree[r];
-    return s;
-  };
-  const add = (r: number): void => {
-    for (; r <= ranks; r += r & -r) tree[r] += 1;
-  };
 
+  // Everything the sweep reads, gathered once into time order so the sweep itself is sequential.
   const byTime = orderAscending(time);
+  const sortedTime = new Float64Array(n);
+  const sortedEvent = new Uint8Array(n);
+  const sortedRank = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = byTime[i];
+    sortedTime[i] = time[row];
+    sortedEvent[i] = event[row];
+    sortedRank[i] = rank[row];
+  }
+
+  // Fenwick tree over ranks of those already swept (later times), plus exact counts per rank so
+  // ties need no second prefix query.
+  const tree = new Int32Array(ranks + 1);
+  const atRank = new Int32Array(ranks + 1);
+  // Deaths per rank within the current tied time, to count pairs tied on both time and score.
+  const deathsAtRank = new Int32Array(ranks + 1);
+
   let inTree = 0;
   let higherRiskFirst = 0; // the earlier event has the higher score
   let lowerRiskFirst = 0;
   let tiedScore = 0;
   let tiedTime = 0;
   let tiedTimeAndScore = 0;
-  const sameTimeScores = new Map<number, number>();
 
   let end = n;
   while (end > 0) {
-    const t = time[byTime[end - 1]];
+    const t = sortedTime[end - 1];
     let start = end - 1;
-    while (start > 0 && time[byTime[start - 1]] === t) start--;
+    while (start > 0 && sortedTime[start - 1] === t) start--;
 
     // Censored at t are still at risk at t, so they are "later" than the events at t.
     for (let i = start; i < end; i++) {
-      const row = byTime[i];
-      if (event[row] === 0) {
-        add(rank[row]);
-        inTree++;
-      }
+      if (sortedEvent[i] !== 0) continue;
+      const r = sortedRank[i];
+      atRank[r]++;
+      for (let k = r; k <= ranks; k += k & -k) tree[k]++;
+      inTree++;
     }
     let deaths = 0;
-    sameTimeScores.clear();
+    let bothTied = 0;
     for (let i = start; i < end; i++) {
-      const row = byTime[i];
-      if (event[row] !== 1) continue;
+      if (sortedEvent[i] !== 1) continue;
       deaths++;
-      const r = rank[row];
-      const below = countAtMost(r - 1);
-      const equal = countAtMost(r) - below;
+      const r = sortedRank[i];
+      let below = 0;
+      for (let k = r - 1; k > 0; k -= k & -k) below += tree[k];
+      const equal = atRank[r];
       higherRiskFirst += below;
       lowerRiskFirst += inTree - below - equal;
       tiedScore += equal;
-      sameTimeScores.set(r, (sameTimeScores.get(r) ?? 0) + 1);
+      bothTied += deathsAtRank[r]++;
     }
     if (deaths > 0) {
-      let bothTied = 0;
-      for (const m of sameTimeScores.values()) bothTied += (m * (m - 1)) / 2;
       tiedTime += (deaths * (deaths - 1)) / 2 - bothTied;
       tiedTimeAndScore += bothTied;
       for (let i = start; i < end; i++) {
-        const row = byTime[i];
-        if (event[row] === 1) {
-          add(rank[row]);
-          inTree++;
-        }
+        if (sortedEvent[i] !== 1) continue;
+        const r = sortedRank[i];
+        deathsAtRank[r] = 0;
+        atRank[r]++;
+        for (let k = r; k <= ranks; k += k & -k) tree[k]++;
+        inTree++;
       }
     }
     end = start;

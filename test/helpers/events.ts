@@ -2,7 +2,7 @@
  * A deterministic mix of valid events of every type (for ingestion tests), and encoders into
  * each accepted media type.
  */
-import { tableToIPC, vectorFromArray, Utf8, Float64, Table } from "apache-arrow";
+import { tableToIPC, vectorFromArray, Utf8, Float64, Table, type Vector } from "apache-arrow";
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -69,7 +69,7 @@ export function toCsv(events: TestEvent[]): string {
 
 export function toArrow(events: TestEvent[]): Uint8Array {
   const fields = [...new Set(events.flatMap((e) => Object.keys(e)))];
-  const columns: Record<string, ReturnType<typeof vectorFromArray>> = {};
+  const columns: Record<string, Vector> = {};
   for (const f of fields) {
     const values = events.map((e) => (e[f] === undefined ? null : e[f]));
     const numeric = values.every((v) => v === null || typeof v === 'number');

@@ -97,6 +97,50 @@ describe('fitCox against R coxph', () => {
   });
 });
 
+describe('fitCox dense storage', () => {
+  // The reference design is all 0/1 dummies, which the fit stores sparse. Re-expressing the two
+  // age dummies as z1 = d18 + 2·d30 and z2 = d18 − d30 (no value covers half the rows, so they are
+  // stored dense) is a reparametrisation: β18 = γ1 + γ2, β30 = 2γ1 − γ2, same likelihood. So the
+  // dense code path is checked against R too.
+  const { expected } = loadChurnReference();
+  const { time, event, covariates } = referenceModel();
+  const [manual, late, fee, d18, d30] = covariates;
+  const z1 = Float64Array.from(d18.values, (v, i) => v + 2 * d30.values[i]);
+  const z2 = Float64Array.from(d18.values, (v, i) => v - d30.values[i]);
+  const dense = [manual, late, fee, { name: 'z1', values: z1 }, { name: 'z2', values: z2 }];
+
+  it('gives R\'s coefficients, SEs and log-likelihood back through the reparametrisation', () => {
+    const ref = expected.cox_efron;
+    const fit = fitCox(time, event, dense);
+    const [g1, g2] = [fit.terms[3].coef, fit.terms[4].coef];
+    for (let k = 0; k < 3; k++) {
+      expectMatchesReference(fit.terms[k].coef, ref.coef[k], `${ref.terms[k]} coef`);
+      expectMatchesReference(fit.terms[k].se, ref.se[k], `${ref.terms[k]} se`);
+    }
+    expectMatchesReference(g1 + g2, ref.coef[3], 'age_band18-29 coef');
+    expectMatchesReference(2 * g1 - g2, ref.coef[4], 'age_band30-49 coef');
+    // Var(γ1 + γ2) = V11 + 2V12 + V22
+    const v = fit.variance;
+    expectMatchesReference(Math.sqrt(v[3][3] + 2 * v[3][4] + v[4][4]), ref.se[3], 'age_band18-29 se');
+    expectMatchesReference(Math.sqrt(4 * v[3][3] - 4 * v[3][4] + v[4][4]), ref.se[4], 'age_band30-49 se');
+    expectMatchesReference(fit.loglik[1], ref.loglik[1], 'loglik');
+  });
+
+  it('agrees with sparse storage under heavy ties (whole months), Efron and Breslow', () => {
+    const months = Float64Array.from(time, (t) => Math.ceil(t));
+    for (const ties of ['efron', 'breslow'] as const) {
+      const sparseFit = fitCox(months, event, covariates, { ties });
+      const denseFit = fitCox(months, event, dense, { ties });
+      const [g1, g2] = [denseFit.terms[3].coef, denseFit.terms[4].coef];
+      for (let k = 0; k < 3; k++) expect(denseFit.terms[k].coef).toBeCloseTo(sparseFit.terms[k].coef, 10);
+      expect(g1 + g2).toBeCloseTo(sparseFit.terms[3].coef, 10);
+      expect(2 * g1 - g2).toBeCloseTo(sparseFit.terms[4].coef, 10);
+      expect(denseFit.loglik[1]).toBeCloseTo(sparseFit.loglik[1], 8);
+      expect(denseFit.iterations).toBe(sparseFit.iterations);
+    }
+  });
+});
+
 describe('fitCox by hand', () => {
   it('with one binary covariate and no ties, the score test is the log-rank test and Efron = Breslow', () => {
     const rand = lcg(7);

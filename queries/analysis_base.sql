@@ -1,0 +1,123 @@
+-- One row per customer in the analysed population, with the exposures and the outcome of DESIGN §5.
+--   lifetime: every customer who started before $exp_end::TIMESTAMPTZ; exposure over the whole history before
+--             $exp_end::TIMESTAMPTZ; churned = the latest lifecycle event before $exp_end::TIMESTAMPTZ is a cancellation;
+--             time = tenure (to the churn, else to $exp_end::TIMESTAMPTZ).
+--   landmark: customers active at T = $exp_end::TIMESTAMPTZ; exposure in [$exp_start::TIMESTAMPTZ, T); outcome = a
+--             cancellation in [T, $outcome_end::TIMESTAMPTZ); time counted from T.
+-- Nothing at or after $outcome_end::TIMESTAMPTZ is read, so the future of the as-of date cannot leak in.
+-- $batch, when set, restricts the rows to customers a batch touched (upkeep of customer_facts).
+WITH scope AS (
+  SELECT DISTINCT customer_id FROM events WHERE $batch::BIGINT IS NOT NULL AND batch_id = $batch
+), ev AS (
+  SELECT * FROM events
+  WHERE occurred_at < $outcome_end::TIMESTAMPTZ
+    AND ($batch::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+), life AS (
+  SELECT customer_id,
+    min(occurred_at) AS first_event,
+    min(occurred_at) FILTER (WHERE type = 'subscription_started') AS first_start,
+    max(occurred_at) FILTER (WHERE type = 'subscription_started' AND occurred_at < $exp_end::TIMESTAMPTZ) AS last_start,
+    max(occurred_at) FILTER (WHERE type = 'subscription_cancelled' AND occurred_at < $exp_end::TIMESTAMPTZ) AS last_cancel,
+    min(occurred_at) FILTER (WHERE type = 'subscription_cancelled' AND occurred_at >= $exp_end::TIMESTAMPTZ) AS next_cancel,
+    arg_max(vertical, occurred_at) FILTER (WHERE vertical IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS vertical,
+    arg_max(market, occurred_at) FILTER (WHERE market IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS market,
+    arg_max(birth_year, occurred_at) FILTER (WHERE birth_year IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS birth_year,
+    arg_max(segment, occurred_at) FILTER (WHERE segment IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS segment,
+    arg_max(plan, occurred_at) FILTER (WHERE plan IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS plan,
+    arg_max(monthly_price, occurred_at) FILTER (WHERE monthly_price IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS monthly_price,
+    arg_max(currency, occurred_at) FILTER (WHERE currency IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS currency,
+    arg_max(satisfaction, occurred_at) FILTER (WHERE satisfaction IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS satisfaction,
+    arg_max(score, occurred_at) FILTER (WHERE type = 'survey_response' AND occurred_at < $exp_end::TIMESTAMPTZ) AS survey_score,
+    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method,
+    arg_max(channel, occurred_at) FILTER (WHERE type = 'invoice_issued' AND occurred_at < $exp_end::TIMESTAMPTZ) AS invoice_channel,
+    count(*) FILTER (WHERE type = 'contact' AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS contacts,
+    count(*) FILTER (WHERE type = 'contact' AND topic IN ('invoice', 'payment', 'fee') AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS billing_contacts,
+    count(*) FILTER (WHERE type = 'contact' AND topic = 'fee' AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS fee_contacts,
+    count(*) FILTER (WHERE type = 'reminder_sent' AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS reminders,
+    max(occurred_at) FILTER (WHERE type = 'contact' AND occurred_at < $exp_end::TIMESTAMPTZ) AS last_contact_at,
+    avg(used / included) FILTER (WHERE type = 'usage_reported' AND included > 0 AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS usage_ratio
+  FROM ev GROUP BY customer_id
+), pay AS (
+  SELECT e.customer_id, lower(trim(e.method)) AS method,
+         coalesce(pmc.class, CASE WHEN lower(e.method) LIKE '%automatic%' THEN 'automatic' ELSE 'unknown' END) AS cls,
+         count(*) AS n, max(e.occurred_at) AS last_at
+  FROM ev e LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
+  WHERE e.type = 'payment_received' AND e.occurred_at >= $exp_start::TIMESTAMPTZ AND e.occurred_at < $exp_end::TIMESTAMPTZ
+  GROUP BY ALL
+), pay_class AS (
+  -- Predominant class of the payments; ties go to the class paid most recently.
+  SELECT customer_id, arg_max(cls, (n, last_at)) AS cls
+  FROM (SELECT customer_id, cls, sum(n) AS n, max(last_at) AS last_at FROM pay GROUP BY ALL) GROUP BY customer_id
+), pay_method AS (
+  SELECT customer_id, arg_max(method, (n, last_at)) AS method FROM pay GROUP BY customer_id
+), inv AS (
+  -- On time = paid in full by the due date; unpaid and overdue at the end of the window is late.
+  SELECT f.customer_id,
+         count(*) AS invoices_due,
+         count(*) FILTER (WHERE (f.paid_at < $exp_end::TIMESTAMPTZ AND f.paid_at::DATE > f.due_date)
+                             OR ((f.paid_at IS NULL OR f.paid_at >= $exp_end::TIMESTAMPTZ) AND f.due_date < $overdue_before::DATE)) AS late_invoices
+  FROM fact_invoices f
+  WHERE f.issued_at < $exp_end::TIMESTAMPTZ
+    AND (NOT $landmark::BOOLEAN OR (f.due_date >= $exp_start::DATE AND f.due_date < $overdue_before::DATE))
+    AND ($batch::BIGINT IS NULL OR f.customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY f.customer_id
+), fee AS (
+  SELECT customer_id, count(*) AS fees, sum(amount) AS fee_amount,
+         count(*) FILTER (WHERE disputed_at < $exp_end::TIMESTAMPTZ) AS disputed_fees
+  FROM fact_fees
+  WHERE occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ
+    AND ($batch::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY customer_id
+), base AS (
+  SELECT l.*,
+         coalesce(l.first_start, l.first_event) AS tenure_start,
+         (l.last_cancel IS NOT NULL AND (l.last_start IS NULL OR l.last_cancel > l.last_start)) AS churned_before,
+         coalesce(pm.method, l.changed_method) AS payment_method,
+         coalesce(pc.cls, CASE WHEN l.changed_method IS NULL THEN 'unknown'
+                               ELSE coalesce((SELECT class FROM payment_method_classes WHERE label = l.changed_method),
+                                             CASE WHEN l.changed_method LIKE '%automatic%' THEN 'automatic' ELSE 'unknown' END) END) AS payment_method_class,
+         coalesce(i.invoices_due, 0) AS invoices_due,
+         coalesce(i.late_invoices, 0) AS late_invoices,
+         coalesce(f.fees, 0) AS fees,
+         coalesce(f.fee_amount, 0) AS fee_amount,
+         coalesce(f.disputed_fees, 0) AS disputed_fees
+  FROM life l
+  LEFT JOIN pay_class pc USING (customer_id)
+  LEFT JOIN pay_method pm USING (customer_id)
+  LEFT JOIN inv i USING (customer_id)
+  LEFT JOIN fee f USING (customer_id)
+  WHERE coalesce(l.first_start, l.first_event) < $exp_end::TIMESTAMPTZ
+)
+SELECT customer_id, tenure_start,
+       CASE WHEN $landmark::BOOLEAN THEN next_cancel IS NOT NULL ELSE churned_before END AS churned,
+       CASE WHEN $landmark::BOOLEAN THEN next_cancel WHEN churned_before THEN last_cancel END AS churn_at,
+       CASE WHEN $landmark::BOOLEAN THEN epoch(coalesce(next_cancel, $outcome_end::TIMESTAMPTZ) - $exp_end::TIMESTAMPTZ) / 86400.0
+            ELSE epoch(CASE WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END - tenure_start) / 86400.0 END AS time_days,
+       coalesce(vertical, 'other') AS vertical,
+       coalesce(market, 'unknown') AS market,
+       birth_year,
+       CASE WHEN birth_year IS NULL THEN 'unknown'
+            WHEN year($exp_end::TIMESTAMPTZ - INTERVAL 1 SECOND) - birth_year < 30 THEN '18-29'
+            WHEN year($exp_end::TIMESTAMPTZ - INTERVAL 1 SECOND) - birth_year < 50 THEN '30-49'
+            WHEN year($exp_end::TIMESTAMPTZ - INTERVAL 1 SECOND) - birth_year < 80 THEN '50-79'
+            ELSE '80+' END AS age_band,
+       CASE WHEN tenure_years < 1 THEN '<1y' WHEN tenure_years < 2 THEN '1-2y' ELSE '2+y' END AS tenure_band,
+       coalesce(segment, 'unknown') AS segment,
+       coalesce(plan, 'unknown') AS plan,
+       monthly_price::DOUBLE AS monthly_price,
+       currency,
+       coalesce(invoice_channel, 'unknown') AS invoice_channel,
+       coalesce(payment_method, '(none)') AS payment_method,
+       payment_method_class,
+       invoices_due, late_invoices,
+       CASE WHEN late_invoices = 0 THEN 'on_time' WHEN late_invoices = 1 THEN 'late_once' ELSE 'late_repeatedly' END AS timeliness,
+       fees, fee_amount::DOUBLE AS fee_amount, disputed_fees,
+       CASE WHEN fees = 0 THEN 'none' WHEN fees = 1 THEN 'one' ELSE 'two_or_more' END AS fee_exposure,
+       contacts, billing_contacts, fee_contacts, reminders, last_contact_at, usage_ratio, satisfaction, survey_score,
+       coalesce(survey_score <= 6 OR satisfaction <= 2, false) AS dissatisfied,
+       coalesce(usage_ratio < 0.4, false) AS overpriced
+FROM (
+  SELECT *, epoch(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END - tenure_start) / (365.0 * 86400) AS tenure_years
+  FROM base
+)
+WHERE NOT $landmark::BOOLEAN OR NOT churned_before

@@ -1,0 +1,14 @@
+-- Retention by signup month: of the customers who started in a month, how many were still active
+-- k months later, for every k that the as-of date already lets us observe.
+WITH c AS (
+  SELECT date_trunc('month', tenure_start)::DATE AS cohort, tenure_start, churn_at FROM filtered
+), cohorts AS (
+  SELECT cohort, count(*) AS n FROM c GROUP BY cohort
+), ks AS (
+  SELECT cohort, n, k FROM cohorts, range(0, 120) t(k)
+  WHERE cohort + to_months(k::INTEGER) + INTERVAL 1 MONTH <= $as_of_end::TIMESTAMPTZ
+)
+SELECT strftime(ks.cohort, '%Y-%m') AS signup_month, ks.n, ks.k AS months_since,
+       count(*) FILTER (WHERE c.churn_at IS NULL OR c.churn_at >= c.tenure_start + to_months(ks.k::INTEGER)) AS active
+FROM ks JOIN c USING (cohort)
+GROUP BY ALL ORDER BY signup_month, months_since

@@ -1,0 +1,32 @@
+-- Month by month up to the as-of date, for the filtered customers: active at the start of the
+-- month, churned during it; payers in the month and how many paid automatically; invoices due
+-- in the month and how many were paid by their due date.
+WITH months AS (
+  SELECT m::DATE AS month_start, (m + INTERVAL 1 MONTH)::DATE AS month_end
+  FROM range(date_trunc('month', (SELECT min(tenure_start) FROM filtered))::DATE, $as_of_end::DATE, INTERVAL 1 MONTH) t(m)
+), churn AS (
+  SELECT m.month_start,
+         count(*) FILTER (WHERE f.tenure_start < m.month_start AND (f.churn_at IS NULL OR f.churn_at >= m.month_start)) AS active_start,
+         count(*) FILTER (WHERE f.tenure_start < m.month_start AND f.churn_at >= m.month_start AND f.churn_at < m.month_end) AS churned
+  FROM months m, filtered f GROUP BY 1
+), pay AS (
+  SELECT date_trunc('month', e.occurred_at)::DATE AS month_start,
+         count(DISTINCT e.customer_id) AS payers,
+         count(DISTINCT e.customer_id) FILTER (WHERE pmc.class = 'automatic' OR (pmc.class IS NULL AND lower(e.method) LIKE '%automatic%')) AS automatic_payers
+  FROM events e SEMI JOIN filtered f USING (customer_id)
+  LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
+  WHERE e.type = 'payment_received' AND e.occurred_at < $as_of_end::TIMESTAMPTZ
+  GROUP BY 1
+), due AS (
+  SELECT date_trunc('month', i.due_date)::DATE AS month_start,
+         count(*) AS invoices_due,
+         count(*) FILTER (WHERE i.paid_at < $as_of_end::TIMESTAMPTZ AND i.paid_at::DATE <= i.due_date) AS on_time
+  FROM fact_invoices i SEMI JOIN filtered f USING (customer_id)
+  WHERE i.due_date < $as_of_end::TIMESTAMPTZ::DATE AND i.issued_at < $as_of_end::TIMESTAMPTZ
+  GROUP BY 1
+)
+SELECT strftime(m.month_start, '%Y-%m') AS month, coalesce(c.active_start, 0) AS active_start, coalesce(c.churned, 0) AS churned,
+       coalesce(p.payers, 0) AS payers, coalesce(p.automatic_payers, 0) AS automatic_payers,
+       coalesce(d.invoices_due, 0) AS invoices_due, coalesce(d.on_time, 0) AS on_time
+FROM months m LEFT JOIN churn c USING (month_start) LEFT JOIN pay p USING (month_start) LEFT JOIN due d USING (month_start)
+ORDER BY m.month_start

@@ -1,0 +1,64 @@
+/**
+ * The analysis base (queries/analysis_base.sql: one row per customer with exposures and outcome)
+ * materialised once per window and data version in an in-memory schema shared by all
+ * connections, so the endpoints of one dashboard view (rates, survival, Cox, heat map) all read
+ * the same few hundred thousand rows instead of re-deriving them from millions of events. Any
+ * committed write bumps the data version, and older bases are dropped.
+ */
+import type { Database } from '../db/database.ts';
+import { sql } from '../db/sql-files.ts';
+import type { AnalysisScope } from './scope.ts';
+
+const KEEP = 8;
+
+export class BaseCache {
+  private attached: Promise<void> | null = null;
+  private readonly entries = new Map<string, { table: string; ready: Promise<string>; used: number }>();
+  private counter = 0;
+
+  constructor(private readonly db: Database) {}
+
+  private attach(): Promise<void> {
+    this.attached ??= this.db.withConnection(async (c) => {
+      await c.run(`ATTACH IF NOT EXISTS ':memory:' AS analysis_cache`);
+    });
+    return this.attached;
+  }
+
+  /** The qualified name of the base table for this scope, building it if needed. */
+  async table(scope: AnalysisScope): Promise<string> {
+    await this.attach();
+    const key = `${this.db.version}|${JSON.stringify(scope.params)}`;
+    const hit = this.entries.get(key);
+    if (hit) {
+      hit.used = performance.now();
+      return hit.ready;
+    }
+    const table = `analysis_cache.base_${++this.counter}`;
+    const ready = this.db
+      .withConnection(async (c) => {
+        await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, batch: null } as never);
+        return table;
+      })
+      .catch((error) => {
+        this.entries.delete(key);
+        throw error;
+      });
+    this.entries.set(key, { table, ready, used: performance.now() });
+    this.evict();
+    return ready;
+  }
+
+  private evict(): void {
+    const stale = [...this.entries.entries()]
+      .filter(([key]) => !key.startsWith(`${this.db.version}|`))
+      .concat([...this.entries.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP));
+    for (const [key, entry] of stale) {
+      if (!this.entries.delete(key)) continue;
+      // Dropped a little later: a request that fetched the name just before may still be reading.
+      setTimeout(() => {
+        entry.ready.then((t) => this.db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${t}`))).catch(() => undefined);
+      }, 30_000).unref();
+    }
+  }
+}

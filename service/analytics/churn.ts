@@ -1,0 +1,256 @@
+/**
+ * The churn analyses over the analysis base: churn by factor, dose–response, Kaplan–Meier with
+ * log-rank, the Cox model of drivers and the segment × factor heat map. SQL (queries/) counts and
+ * selects; the statistics (stats/) run in TypeScript. Every result names its window, its reference
+ * group and its sample sizes.
+ */
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { Database } from '../db/database.ts';
+import { sql } from '../db/sql-files.ts';
+import { CoxModelError, fitCox, type CoxCovariate } from '../stats/cox.ts';
+import { concordance } from '../stats/concordance.ts';
+import { kaplanMeier } from '../stats/kaplan-meier.ts';
+import { logRank } from '../stats/log-rank.ts';
+import { cochranArmitage } from '../stats/trend-test.ts';
+import { ApiError } from '../http/errors.ts';
+import type { BaseCache } from './base-cache.ts';
+import {
+  SEGMENT_DIMENSIONS,
+  type ChurnByFactor,
+  type DoseResponse,
+  type Drivers,
+  type Factor,
+  type Filters,
+  type Heatmap,
+  type SegmentDimension,
+  type SurvivalCurves,
+} from './contracts.ts';
+import { chooseReference, groupStats, type Count } from './group-stats.ts';
+import { resolveScope, type AnalysisScope, type View } from './scope.ts';
+
+export interface Engine {
+  db: Database;
+  cache: BaseCache;
+}
+
+export const CORRELATION_NOTE =
+  'Correlation, not causation: these groups differ in more than the factor shown. The landmark view measures exposure before the outcome window, so "already leaving" cannot pose as a driver; the Cox model adjusts for the other exposures.';
+
+export function filterParams(filters: Filters): Record<string, unknown> {
+  const list = (v?: string[]) => (v && v.length ? listValue(v) : null);
+  return {
+    vertical: list(filters.vertical),
+    market: list(filters.market),
+    age_band: list(filters.age_band),
+    tenure_band: list(filters.tenure_band),
+    plan: list(filters.plan),
+    invoice_channel: list(filters.invoice_channel),
+    payment_method_class: list(filters.payment_method_class),
+  };
+}
+
+/** Runs `query` (a .sql name) over the filtered base of a scope; returns rows as JSON objects. */
+export async function overFiltered<T = Record<string, unknown>>(
+  engine: Engine,
+  scope: AnalysisScope,
+  filters: Filters,
+  query: string,
+  identifiers: Record<string, string> = {},
+  extraParams: Record<string, unknown> = {},
+): Promise<T[]> {
+  const base = await engine.cache.table(scope);
+  // The query reads `filtered`; when it has CTEs of its own, they join the same WITH list.
+  const body = sql(query, identifiers).replace(/^(\s*--[^\n]*\n)*\s*/, '');
+  const text = /^WITH\s/i.test(body)
+    ? `WITH filtered AS (${sql('filtered_base', { base })}), ${body.replace(/^WITH\s/i, '')}`
+    : `WITH filtered AS (${sql('filtered_base', { base })}) ${body}`;
+  return engine.db.withConnection(async (c: DuckDBConnection) => {
+    const reader = await c.runAndReadAll(text, { ...filterParams(filters), ...extraParams } as never);
+    return reader.getRowObjectsJson() as unknown as T[];
+  });
+}
+
+const meta = (scope: AnalysisScope) => ({ as_of: scope.asOf, view: scope.view, window: scope.window });
+const toCounts = (rows: Record<string, unknown>[]): Count[] => rows.map((r) => ({ key: String(r.key), n: Number(r.n), churned: Number(r.churned) }));
+
+async function automaticMethods(engine: Engine): Promise<Set<string>> {
+  return engine.db.withConnection(async (c) => new Set((await c.runAndReadAll(`SELECT label FROM payment_method_classes WHERE class = 'automatic'`)).getRowObjects().map((r) => String(r.label))));
+}
+
+export async function churnByFactor(engine: Engine, filters: Filters, factor: Factor, reference?: string, defaultView: View = 'lifetime'): Promise<ChurnByFactor> {
+  const scope = await resolveScope(engine.db, filters, defaultView);
+  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn_by_factor', { factor }));
+  const ref = chooseReference(factor, counts, reference, factor === 'payment_method' ? await automaticMethods(engine) : undefined);
+  return {
+    ...meta(scope),
+    factor,
+    reference: ref,
+    n: counts.reduce((s, c) => s + c.n, 0),
+    churned: counts.reduce((s, c) => s + c.churned, 0),
+    groups: groupStats(counts, ref),
+    note: CORRELATION_NOTE,
+  };
+}
+
+export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDimension, factor: Factor, reference?: string): Promise<Heatmap> {
+  const scope = await resolveScope(engine.db, filters, 'lifetime');
+  const raw = await overFiltered(engine, scope, filters, 'churn_by_segment_and_factor', { rows, factor });
+  const overall = new Map<string, Count>();
+  for (const r of raw) {
+    const c = overall.get(String(r.key)) ?? { key: String(r.key), n: 0, churned: 0 };
+    c.n += Number(r.n);
+    c.churned += Number(r.churned);
+    overall.set(c.key, c);
+  }
+  const ref = chooseReference(factor, [...overall.values()], reference, factor === 'payment_method' ? await automaticMethods(engine) : undefined);
+  const byRow = new Map<string, Count[]>();
+  for (const r of raw) {
+    const list = byRow.get(String(r.row_key)) ?? [];
+    list.push({ key: String(r.key), n: Number(r.n), churned: Number(r.churned) });
+    byRow.set(String(r.row_key), list);
+  }
+  const cells = [...byRow].flatMap(([rowKey, counts]) => groupStats(counts, counts.some((c) => c.key === ref) ? ref : null).map((g) => ({ ...g, row_key: rowKey })));
+  return { ...meta(scope), rows, factor, reference: ref, cells };
+}
+
+export async function doseResponse(engine: Engine, filters: Filters, measure: 'late_invoices' | 'fees'): Promise<DoseResponse> {
+  const scope = await resolveScope(engine.db, filters, 'lifetime');
+  const rows = await overFiltered(engine, scope, filters, 'churn_by_count', { count_column: measure });
+  const counts = rows.map((r) => ({ key: Number(r.k) >= 3 ? '3+' : String(r.k), n: Number(r.n), churned: Number(r.churned), k: Number(r.k) }));
+  const ref = counts.some((c) => c.key === '0') ? '0' : chooseReference(measure, counts);
+  const stats = groupStats(counts, ref);
+  const trend = cochranArmitage(counts.map((c) => ({ n: c.n, events: c.churned, score: c.k })));
+  return {
+    ...meta(scope),
+    measure,
+    reference: ref,
+    groups: stats.map((g, i) => ({ ...g, count_min: counts[i].k, count_max: counts[i].k >= 3 ? null : counts[i].k })),
+    trend: trend ? { chi_square: trend.chiSquare, p_value: trend.pValue } : null,
+    note: `${measure === 'fees' ? 'Fees (fee_charged)' : 'Late invoices'} counted ${scope.view === 'landmark' ? 'in the look-back window' : 'over each customer\u2019s history'}; 3+ groups three or more. ${CORRELATION_NOTE}`,
+  };
+}
+
+/** Days at which survival curves are reported: every event time thinned to about 200 points. */
+function reportTimes(maxDays: number): number[] {
+  const step = Math.max(1, Math.ceil(maxDays / 200));
+  const times: number[] = [];
+  for (let t = 0; t <= maxDays; t += step) times.push(t);
+  if (times[times.length - 1] !== maxDays) times.push(Math.ceil(maxDays));
+  return times;
+}
+
+export async function survival(engine: Engine, filters: Filters, by: Factor): Promise<SurvivalCurves> {
+  const scope = await resolveScope(engine.db, filters, 'lifetime');
+  const rows = await overFiltered<{ key: string; time_days: number; event: number }>(engine, scope, filters, 'survival_input', { factor: by });
+  const groups = new Map<string, { t: number[]; e: number[] }>();
+  for (const r of rows) {
+    const g = groups.get(r.key) ?? { t: [], e: [] };
+    g.t.push(r.time_days);
+    g.e.push(r.event);
+    groups.set(r.key, g);
+  }
+  const maxDays = rows.reduce((m, r) => Math.max(m, r.time_days), 0);
+  const times = reportTimes(maxDays);
+  const curves = [...groups].sort((a, b) => b[1].t.length - a[1].t.length).map(([key, g]) => {
+    const fit = kaplanMeier(g.t, g.e, { times });
+    return {
+      key,
+      n: fit.n,
+      events: fit.events,
+      median_days: fit.median,
+      points: fit.at.filter((p) => !p.beyondFollowUp).map((p) => ({ t_days: p.time, survival: p.survival, lower: p.lower, upper: p.upper, at_risk: p.atRisk })),
+    };
+  });
+  let log_rank: SurvivalCurves['log_rank'] = null;
+  if (groups.size >= 2) {
+    const lr = logRank(Float64Array.from(rows, (r) => r.time_days), Uint8Array.from(rows, (r) => r.event), rows.map((r) => r.key));
+    if (lr.chiSquare !== null && lr.pValue !== null) log_rank = { chi_square: lr.chiSquare, df: lr.df, p_value: lr.pValue };
+  }
+  return { ...meta(scope), by, time_origin: scope.view === 'landmark' ? `the landmark ${scope.window!.landmark}` : 'tenure start (first subscription_started)', curves, log_rank };
+}
+
+const EXPOSURES = ['payment_method_class', 'timeliness', 'fee_exposure'] as const;
+const MIN_LEVEL_CUSTOMERS = 30;
+const MIN_LEVEL_EVENTS = 5;
+
+export async function drivers(engine: Engine, filters: Filters, dimensions: SegmentDimension[] | undefined, ties: 'efron' | 'breslow'): Promise<Drivers> {
+  const scope = await resolveScope(engine.db, filters, 'landmark');
+  const chosen = (dimensions ?? (scope.view === 'landmark' ? ['age_band', 'tenure_band', 'vertical'] : ['age_band', 'vertical'])).filter((d) => d !== 'payment_method_class');
+  if (scope.view === 'lifetime' && chosen.includes('tenure_band')) {
+    throw new ApiError(422, 'invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
+  }
+  for (const d of chosen) if (!SEGMENT_DIMENSIONS.includes(d)) throw new ApiError(400, 'invalid_request', `unknown dimension ${d}`);
+  const rows = await overFiltered<Record<string, string | number>>(engine, scope, filters, 'cox_input');
+  // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
+  const used = rows.filter((r) => r.payment_method_class !== 'unknown');
+  const excluded = rows.length - used.length;
+  const factors = [...EXPOSURES, ...chosen];
+  const time = Float64Array.from(used, (r) => Number(r.time_days));
+  const event = Uint8Array.from(used, (r) => Number(r.event));
+  const events = event.reduce((s, e) => s + e, 0);
+  if (used.length === 0 || events === 0) {
+    throw new ApiError(422, 'model_refused', `no ${used.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: used.length, events });
+  }
+  const covariates: CoxCovariate[] = [];
+  const termInfo: { factor: string; level: string; reference: string; n: number }[] = [];
+  const small: { factor: string; level: string; n: number; events: number }[] = [];
+  for (const f of factors) {
+    const levels = new Map<string, { n: number; events: number }>();
+    used.forEach((r, i) => {
+      const l = levels.get(String(r[f])) ?? { n: 0, events: 0 };
+      l.n++;
+      l.events += event[i];
+      levels.set(String(r[f]), l);
+    });
+    const counts = [...levels].map(([key, v]) => ({ key, n: v.n, churned: v.events }));
+    const reference = chooseReference(f, counts)!;
+    for (const [level, v] of levels) {
+      if (v.n < MIN_LEVEL_CUSTOMERS || v.events < MIN_LEVEL_EVENTS) small.push({ factor: f, level, n: v.n, events: v.events });
+    }
+    for (const [level, v] of [...levels].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (level === reference) continue;
+      covariates.push({ name: `${f}=${level}`, values: Float64Array.from(used, (r) => (String(r[f]) === level ? 1 : 0)) });
+      termInfo.push({ factor: f, level, reference, n: v.n });
+    }
+  }
+  if (small.length) {
+    throw new ApiError(
+      422,
+      'group_too_small',
+      `the model refuses: ${small.map((s) => `${s.factor}=${s.level} (${s.n} customers, ${s.events} churned)`).join('; ')} ${small.length === 1 ? 'is' : 'are'} below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events. Widen the filters or window, or adjust for fewer dimensions.`,
+      { groups: small, min_customers: MIN_LEVEL_CUSTOMERS, min_events: MIN_LEVEL_EVENTS },
+    );
+  }
+  let fit;
+  try {
+    fit = fitCox(time, event, covariates, { ties });
+  } catch (error) {
+    if (error instanceof CoxModelError) {
+      throw new ApiError(422, error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
+    }
+    throw error;
+  }
+  const c = concordance(time, event, fit.linearPredictor);
+  return {
+    ...meta(scope),
+    n: fit.n,
+    events: fit.events,
+    ties,
+    concordance: c.concordance,
+    loglik: fit.loglik,
+    iterations: fit.iterations,
+    terms: fit.terms.map((t, i) => ({
+      term: t.name,
+      factor: termInfo[i].factor,
+      level: termInfo[i].level,
+      reference: termInfo[i].reference,
+      n: termInfo[i].n,
+      coef: t.coef,
+      se: t.se,
+      hazard_ratio: t.hazardRatio,
+      hr_ci: [t.hrLower, t.hrUpper] as [number, number],
+      p_value: t.pValue,
+    })),
+    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${excluded ? ` ${excluded} customers with an unclassified payment method are left out.` : ''}`,
+  };
+}

@@ -1,0 +1,218 @@
+/**
+ * The descriptive analyses around the churn statistics: headline KPIs against the previous period
+ * with the monthly trend, cohort retention, engagement (how customers pay, view and contact), fee
+ * economics, and the ingestion status and dimension values the dashboard's Data page and filter
+ * bar need. Every share carries its Wilson interval and its denominator.
+ */
+import type { Database } from '../db/database.ts';
+import { sql } from '../db/sql-files.ts';
+import { compareRisks } from '../stats/risk-comparison.ts';
+import { normalQuantile } from '../stats/distributions.ts';
+import { wilsonInterval } from '../stats/wilson.ts';
+import { CORRELATION_NOTE, overFiltered, type Engine } from './churn.ts';
+import type { Cohorts, Dimensions, Engagement, FeeEconomics, Filters, IngestionStatus, Summary } from './contracts.ts';
+import { latestEventDate, resolveScope, scopeFor } from './scope.ts';
+
+const share = (k: number, n: number) => {
+  const w = wilsonInterval(k, n);
+  return { value: w.proportion, ci: n > 0 ? ([w.lower, w.upper] as [number, number]) : null };
+};
+const num = (v: unknown) => Number(v ?? 0);
+const DAY = 86_400_000;
+const shiftDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
+
+export async function summary(engine: Engine, filters: Filters): Promise<Summary> {
+  const scope = await resolveScope(engine.db, filters, 'landmark');
+  const H = filters.horizon_days;
+  const L = filters.lookback_days;
+  const previousAsOf = shiftDays(scope.asOf, -H);
+  const counts = async (asOf: string, view: 'lifetime' | 'landmark') => (await overFiltered(engine, scopeFor(asOf, view, L, H), filters, 'summary_counts'))[0] ?? {};
+  const [now, before, lifeNow, lifeBefore] = await Promise.all([counts(scope.asOf, 'landmark'), counts(previousAsOf, 'landmark'), counts(scope.asOf, 'lifetime'), counts(previousAsOf, 'lifetime')]);
+  const kpi = (key: Summary['kpis'][number]['key'], label: string, unit: 'count' | 'share', cur: { value: number | null; ci: [number, number] | null; n: number }, prev: { value: number | null; ci: [number, number] | null }) => ({
+    key,
+    label,
+    unit,
+    value: cur.value,
+    ci: cur.ci,
+    n: cur.n,
+    previous: prev.value,
+    previous_ci: prev.ci,
+    change: cur.value !== null && prev.value !== null ? cur.value - prev.value : null,
+  });
+  const count = (v: unknown) => ({ value: num(v), ci: null, n: num(v) });
+  const shareOf = (k: unknown, n: unknown) => ({ ...share(num(k), num(n)), n: num(n) });
+  const kpis = [
+    kpi('customers', 'Customers (ever started)', 'count', count(lifeNow.customers), count(lifeBefore.customers)),
+    kpi('active', 'Active at the as-of date', 'count', count(num(lifeNow.customers) - num(lifeNow.churned)), count(num(lifeBefore.customers) - num(lifeBefore.churned))),
+    kpi('churned', `Churned in the last ${H} days`, 'count', count(now.churned), count(before.churned)),
+    kpi('churn_rate', `Churn rate (${H} days, of those active at its start)`, 'share', shareOf(now.churned, now.customers), shareOf(before.churned, before.customers)),
+    kpi('automatic_share', `Paying automatically (look-back ${L} days)`, 'share', shareOf(now.automatic, now.classified), shareOf(before.automatic, before.classified)),
+    kpi('on_time_share', `Paying every invoice on time (look-back ${L} days)`, 'share', shareOf(now.on_time, now.with_invoices), shareOf(before.on_time, before.with_invoices)),
+    kpi('fee_share', `Charged a reminder fee (look-back ${L} days)`, 'share', shareOf(now.with_fee, now.customers), shareOf(before.with_fee, before.customers)),
+  ];
+  const lifetime = scopeFor(scope.asOf, 'lifetime', L, H);
+  const trendRows = await overFiltered(engine, lifetime, filters, 'monthly_trend', {}, { as_of_end: lifetime.params.exp_end });
+  const trend = trendRows.map((r) => {
+    const churn = share(num(r.churned), num(r.active_start));
+    const auto = share(num(r.automatic_payers), num(r.payers));
+    const onTime = share(num(r.on_time), num(r.invoices_due));
+    return {
+      month: String(r.month),
+      active_start: num(r.active_start),
+      churned: num(r.churned),
+      churn_rate: churn.value,
+      churn_rate_ci: churn.ci,
+      payers: num(r.payers),
+      automatic_share: auto.value,
+      automatic_share_ci: auto.ci,
+      invoices_due: num(r.invoices_due),
+      on_time_share: onTime.value,
+      on_time_share_ci: onTime.ci,
+    };
+  });
+  return {
+    as_of: scope.asOf,
+    period: { start: shiftDays(scope.asOf, -H + 1), end: scope.asOf },
+    previous_period: { start: shiftDays(previousAsOf, -H + 1), end: previousAsOf },
+    kpis,
+    trend,
+  };
+}
+
+export async function cohorts(engine: Engine, filters: Filters): Promise<Cohorts> {
+  const scope = await resolveScope(engine.db, { ...filters, view: 'lifetime' }, 'lifetime');
+  const rows = await overFiltered(engine, scope, filters, 'cohort_retention', {}, { as_of_end: scope.params.exp_end });
+  const byCohort = new Map<string, Cohorts['cohorts'][number]>();
+  for (const r of rows) {
+    const key = String(r.signup_month);
+    const c = byCohort.get(key) ?? { signup_month: key, n: num(r.n), retention: [] };
+    const s = share(num(r.active), num(r.n));
+    c.retention.push({ months_since: num(r.months_since), active: num(r.active), share: s.value ?? 0, ci: s.ci ?? [0, 1] });
+    byCohort.set(key, c);
+  }
+  return { as_of: scope.asOf, cohorts: [...byCohort.values()] };
+}
+
+export interface FeeCosts {
+  handling_cost_per_reminder: number;
+  handling_cost_per_fee_contact: number;
+  expected_lifetime_months: number;
+}
+
+export async function feeEconomics(engine: Engine, filters: Filters, costs: FeeCosts): Promise<FeeEconomics> {
+  const scope = await resolveScope(engine.db, filters, 'lifetime');
+  const rows = await overFiltered(engine, scope, filters, 'fee_economics');
+  const z = normalQuantile(0.975);
+  const verticals = rows.map((r) => {
+    const feeCustomers = num(r.fee_customers);
+    const cmp = compareRisks({ n: feeCustomers, events: num(r.churned_with_fee) }, { n: num(r.no_fee_customers), events: num(r.churned_without_fee) });
+    const rd = cmp.riskDifference;
+    // Wald interval of the risk difference, scaled to customers: attributable churners.
+    let rdCi: [number, number] | null = null;
+    if (rd !== null && feeCustomers > 0 && num(r.no_fee_customers) > 0) {
+      const p1 = cmp.exposed.rate!;
+      const p0 = cmp.reference.rate!;
+      const se = Math.sqrt((p1 * (1 - p1)) / feeCustomers + (p0 * (1 - p0)) / num(r.no_fee_customers));
+      rdCi = [(rd - z * se) * feeCustomers, (rd + z * se) * feeCustomers];
+    }
+    const attributable = rd !== null ? rd * feeCustomers : 0;
+    const price = r.mean_monthly_price === null ? null : num(r.mean_monthly_price);
+    const value = Math.max(0, attributable) * (price ?? 0) * costs.expected_lifetime_months;
+    const handling = num(r.reminders) * costs.handling_cost_per_reminder + num(r.fee_contacts) * costs.handling_cost_per_fee_contact;
+    const revenue = num(r.fee_revenue);
+    return {
+      vertical: String(r.vertical),
+      customers: num(r.customers),
+      fee_customers: feeCustomers,
+      fees: num(r.fees),
+      fee_revenue: revenue,
+      reminders: num(r.reminders),
+      fee_contacts: num(r.fee_contacts),
+      handling_cost: handling,
+      rate_with_fee: cmp.exposed.rate,
+      rate_without_fee: cmp.reference.rate,
+      attributable_churned: attributable,
+      attributable_churned_ci: rdCi,
+      mean_monthly_price: price,
+      attributable_churn_value: value,
+      net: revenue - value - handling,
+    };
+  });
+  return {
+    as_of: scope.asOf,
+    view: scope.view,
+    window: scope.window,
+    parameters: { ...costs },
+    verticals,
+    note: `Attributable churn = (churn rate with a fee − without) × customers with a fee; its value = those customers × their mean monthly price × ${costs.expected_lifetime_months} months. Money is in each customer's own currency, summed as given. ${CORRELATION_NOTE}`,
+  };
+}
+
+export async function engagement(engine: Engine, filters: Filters): Promise<Engagement> {
+  const scope = await resolveScope(engine.db, { ...filters, view: 'lifetime' }, 'lifetime');
+  const asOfEnd = { as_of_end: scope.params.exp_end };
+  const mix = (await Promise.all((['vertical', 'age_band', 'market'] as const).map((d) => overFiltered(engine, scope, filters, 'engagement_method_mix', { dimension: d })))).flat();
+  const totals = new Map<string, number>();
+  for (const r of mix) totals.set(`${r.dimension}|${r.segment}`, (totals.get(`${r.dimension}|${r.segment}`) ?? 0) + num(r.customers));
+  const [views, contacts, quiet] = await Promise.all([
+    overFiltered(engine, scope, filters, 'engagement_invoice_views', {}, asOfEnd),
+    overFiltered(engine, scope, filters, 'engagement_contacts', {}, asOfEnd),
+    overFiltered(engine, scope, filters, 'engagement_no_contact', {}, asOfEnd),
+  ]);
+  return {
+    as_of: scope.asOf,
+    payment_method_mix: mix.map((r) => ({
+      dimension: String(r.dimension),
+      segment: String(r.segment),
+      method_class: String(r.method_class),
+      customers: num(r.customers),
+      share: num(r.customers) / (totals.get(`${r.dimension}|${r.segment}`) ?? 1),
+    })),
+    invoice_views: views.map((r) => {
+      const s = share(num(r.viewed), num(r.invoices));
+      return { channel: String(r.channel), invoices: num(r.invoices), viewed: num(r.viewed), view_rate: s.value, view_rate_ci: s.ci, median_hours_to_view: r.median_hours_to_view === null ? null : num(r.median_hours_to_view) };
+    }),
+    contacts: contacts.map((r) => ({ vertical: String(r.vertical), channel: String(r.channel), topic: String(r.topic), contacts: num(r.contacts), customers: num(r.customers) })),
+    no_contact_share: quiet.map((r) => {
+      const s = share(num(r.without_contact), num(r.customers));
+      return { vertical: String(r.vertical), customers: num(r.customers), without_contact: num(r.without_contact), share: s.value ?? 0, ci: s.ci ?? [0, 1] };
+    }),
+  };
+}
+
+const rowsOf = async (db: Database, name: string) => db.withConnection(async (c) => (await c.runAndReadAll(sql(name))).getRowObjectsJson() as Record<string, unknown>[]);
+
+export async function ingestionStatus(db: Database): Promise<IngestionStatus> {
+  const [[totals], batches, byType, byDay] = await Promise.all([rowsOf(db, 'ingestion_status'), rowsOf(db, 'ingestion_batches'), rowsOf(db, 'events_by_type'), rowsOf(db, 'events_by_day')]);
+  return {
+    events: num(totals.events),
+    customers: num(totals.customers),
+    rejected_rows: num(totals.rejected_rows),
+    first_event: (totals.first_event as string | null) ?? null,
+    last_event: (totals.last_event as string | null) ?? null,
+    batches: batches.map((b) => ({
+      batch_id: num(b.batch_id),
+      received_at: String(b.received_at),
+      media_type: String(b.media_type),
+      rows_total: num(b.rows_total),
+      accepted: num(b.accepted),
+      duplicates: num(b.duplicates),
+      rejected: num(b.rejected),
+      source: (b.source as string | null) ?? null,
+    })),
+    by_type: byType.map((r) => ({ type: String(r.type), events: num(r.events) })),
+    by_day: byDay.map((r) => ({ day: String(r.day), type: String(r.type), events: num(r.events) })),
+  };
+}
+
+export async function dimensions(db: Database): Promise<Dimensions> {
+  const [rows, [totals]] = await Promise.all([rowsOf(db, 'dimension_values'), rowsOf(db, 'ingestion_status')]);
+  const values: Dimensions['values'] = {};
+  for (const r of rows) (values[String(r.dimension)] ??= []).push({ value: String(r.value), customers: num(r.customers) });
+  return {
+    first_event: (totals.first_event as string | null) ?? null,
+    last_event: (totals.last_event as string | null) ?? null,
+    default_as_of: await latestEventDate(db),
+    values,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * Turns the shared filter parameters into the analysed window (DESIGN §5): the as-of date
+ * (default: the date of the latest event), the view, and for the landmark view the landmark
+ * T = as_of − horizon, the look-back [T − L, T) and the outcome window [T, as_of]. Everything is
+ * at day granularity in UTC: "as of 2026-10-31" sees events up to 2026-10-31T23:59:59Z.
+ */
+import type { Database } from '../db/database.ts';
+import type { Filters } from './contracts.ts';
+
+export type View = 'lifetime' | 'landmark';
+
+export interface BaseParams {
+  exp_start: string;
+  exp_end: string;
+  overdue_before: string;
+  outcome_end: string;
+  landmark: boolean;
+}
+
+export interface AnalysisScope {
+  asOf: string; // YYYY-MM-DD
+  view: View;
+  window: { landmark: string; lookback_start: string; horizon_end: string } | null;
+  params: BaseParams;
+}
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+let latestCache: { version: number; value: string | null } | null = null;
+
+/** The date of the latest event (the default as-of), or null on an empty database. */
+export async function latestEventDate(db: Database): Promise<string | null> {
+  if (latestCache && latestCache.version === db.version) return latestCache.value;
+  const value = await db.withConnection(async (c) => {
+    const r = (await c.runAndReadAll(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY`)).getRowObjects()[0];
+    return (r.d as string | null) ?? null;
+  });
+  latestCache = { version: db.version, value };
+  return value;
+}
+
+export function scopeFor(asOf: string, view: View, lookbackDays: number, horizonDays: number): AnalysisScope {
+  const end = Date.parse(`${asOf}T00:00:00Z`) + DAY; // exclusive end of the as-of day
+  if (view === 'lifetime') {
+    return {
+      asOf,
+      view,
+      window: null,
+      params: { exp_start: '1900-01-01T00:00:00Z', exp_end: iso(end), overdue_before: asOf, outcome_end: iso(end), landmark: false },
+    };
+  }
+  const landmark = end - horizonDays * DAY;
+  const start = landmark - lookbackDays * DAY;
+  return {
+    asOf,
+    view,
+    window: { landmark: day(landmark), lookback_start: day(start), horizon_end: asOf },
+    params: { exp_start: iso(start), exp_end: iso(landmark), overdue_before: day(landmark), outcome_end: iso(end), landmark: true },
+  };
+}
+
+export async function resolveScope(db: Database, filters: Filters, defaultView: View): Promise<AnalysisScope> {
+  const asOf = filters.as_of ?? (await latestEventDate(db)) ?? new Date().toISOString().slice(0, 10);
+  return scopeFor(asOf, filters.view ?? defaultView, filters.lookback_days, filters.horizon_days);
+}

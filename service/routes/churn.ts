@@ -1,0 +1,155 @@
+/**
+ * /v1/churn, /v1/engagement, /v1/fees, /v1/ingestion: the analytical API of DESIGN §5. Every
+ * endpoint takes the one validated filter set (contracts.ts FilterQuery) and answers JSON, or Arrow
+ * IPC for its main table when asked with `Accept: application/vnd.apache.arrow.stream`.
+ */
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppContext } from '../app-context.ts';
+import { churnByFactor, doseResponse, drivers, heatmap, survival } from '../analytics/churn.ts';
+import {
+  ChurnByFactor,
+  Cohorts,
+  Dimensions,
+  DoseResponse,
+  Drivers,
+  Engagement,
+  FACTORS,
+  FeeEconomics,
+  FeeEconomicsQuery,
+  FilterQuery,
+  Heatmap,
+  IngestionStatus,
+  SEGMENT_DIMENSIONS,
+  Summary,
+  SurvivalCurves,
+} from '../analytics/contracts.ts';
+import { cohorts, dimensions, engagement, feeEconomics, ingestionStatus, summary } from '../analytics/overview.ts';
+import { respond } from '../http/arrow-response.ts';
+import { requireRole } from '../http/auth.ts';
+import { ApiError, zodDetails } from '../http/errors.ts';
+import type { RouteDoc } from '../http/openapi.ts';
+
+/** Query parameters as zod expects them: repeated keys become arrays. */
+export function queryObject(c: Context): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, values] of Object.entries(c.req.queries())) out[key] = values.length === 1 ? values[0] : values;
+  return out;
+}
+
+export function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.infer<S> {
+  const parsed = schema.safeParse(queryObject(c));
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', 'invalid query parameters', zodDetails(parsed.error));
+  return parsed.data;
+}
+
+const groupColumns = { key: 'string', n: 'int', churned: 'int', rate: 'float', relative_risk: 'float', risk_difference: 'float', p_value: 'float', is_reference: 'bool' } as const;
+const flatGroup = (g: { rate_ci: [number, number] | null; rr_ci: [number, number] | null }) => ({ ...g, rate_lower: g.rate_ci?.[0] ?? null, rate_upper: g.rate_ci?.[1] ?? null, rr_lower: g.rr_ci?.[0] ?? null, rr_upper: g.rr_ci?.[1] ?? null });
+const intervalColumns = { rate_lower: 'float', rate_upper: 'float', rr_lower: 'float', rr_upper: 'float' } as const;
+
+const FactorParam = z.object({ factor: z.enum(FACTORS) });
+const ReferenceQuery = FilterQuery.extend({ reference: z.string().max(128).optional().describe('reference group (default: automatic / on_time / none, else the largest)') });
+const SurvivalQuery = FilterQuery.extend({ by: z.enum(FACTORS).default('payment_method_class') });
+const DriversQuery = FilterQuery.extend({
+  dimensions: z
+    .preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(z.enum(SEGMENT_DIMENSIONS)).max(6))
+    .optional()
+    .describe('segment dimensions to adjust for (default: age_band, vertical, and tenure_band in the landmark view)'),
+  ties: z.enum(['efron', 'breslow']).default('efron'),
+});
+const HeatmapQuery = FilterQuery.extend({ rows: z.enum(SEGMENT_DIMENSIONS).default('vertical'), factor: z.enum(FACTORS).default('payment_method_class'), reference: z.string().max(128).optional() });
+
+export function churnRoutes(ctx: AppContext) {
+  const engine = ctx.engine;
+  const read = requireRole(ctx.config.tokens, 'read');
+  const doc = (d: Omit<RouteDoc, 'role' | 'method' | 'tag'> & { tag?: string }) =>
+    ctx.openapi.add({ method: 'get', role: 'read', tag: 'churn', ...d, responses: { ...d.responses, 422: { description: 'the analysis refuses (e.g. a group too small for the model)' } } });
+
+  doc({ path: '/v1/churn/summary', summary: 'Headline KPIs against the previous period, and the monthly trend', description: 'Period = the last horizon_days before as_of; shares of automatic payers, on-time payers and fee exposure are measured over the look-back before the period start (landmark view).', query: FilterQuery, responses: { 200: { description: 'KPIs', schema: Summary } } });
+  doc({ path: '/v1/churn/by/{factor}', summary: 'Churn rate by factor with Wilson intervals, relative risks (log method), risk differences and chi-square p-values', pathParams: FactorParam, query: ReferenceQuery, responses: { 200: { description: 'groups', schema: ChurnByFactor } } });
+  doc({ path: '/v1/churn/dose-response/{measure}', summary: 'Churn by number of late invoices or fees (0, 1, 2, 3+) with a trend test', pathParams: z.object({ measure: z.enum(['late_invoices', 'fees']) }), query: FilterQuery, responses: { 200: { description: 'groups', schema: DoseResponse } } });
+  doc({ path: '/v1/churn/survival', summary: 'Kaplan–Meier curves per group with 95 % log(−log) bands, medians and the log-rank test', query: SurvivalQuery, responses: { 200: { description: 'curves', schema: SurvivalCurves } } });
+  doc({ path: '/v1/churn/drivers', summary: 'Cox proportional-hazards model (Efron ties) of the exposures and chosen segments', description: 'Default view: landmark. Refuses with 422 when a level has fewer than 30 customers or 5 churn events, or when the model does not converge.', query: DriversQuery, responses: { 200: { description: 'hazard ratios', schema: Drivers } } });
+  doc({ path: '/v1/churn/cohorts', summary: 'Retention by signup month and months since signup', query: FilterQuery, responses: { 200: { description: 'cohorts', schema: Cohorts } } });
+  doc({ path: '/v1/churn/heatmap', summary: 'Relative risk of a factor within each value of a segment dimension', query: HeatmapQuery, responses: { 200: { description: 'cells', schema: Heatmap } } });
+  doc({ path: '/v1/churn/dimensions', summary: 'Observed values of every segment dimension, and the data range', responses: { 200: { description: 'values', schema: Dimensions } } });
+
+  return new Hono()
+    .get('/summary', read, async (c) => {
+      const body = Summary.parse(await summary(engine, parseQuery(FilterQuery, c)));
+      return respond(c, body, (b) => ({ rows: b.trend, columns: { month: 'string', active_start: 'int', churned: 'int', churn_rate: 'float', payers: 'int', automatic_share: 'float', invoices_due: 'int', on_time_share: 'float' }, metadata: { as_of: b.as_of, kpis: b.kpis } }));
+    })
+    .get('/by/:factor', read, async (c) => {
+      const factor = FactorParam.safeParse({ factor: c.req.param('factor') });
+      if (!factor.success) throw new ApiError(400, 'invalid_request', `unknown factor "${c.req.param('factor')}"; one of ${FACTORS.join(', ')}`);
+      const q = parseQuery(ReferenceQuery, c);
+      const body = ChurnByFactor.parse(await churnByFactor(engine, q, factor.data.factor, q.reference));
+      return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns }, metadata: { factor: b.factor, view: b.view, as_of: b.as_of, reference: b.reference } }));
+    })
+    .get('/dose-response/:measure', read, async (c) => {
+      const measure = c.req.param('measure');
+      if (measure !== 'late_invoices' && measure !== 'fees') throw new ApiError(400, 'invalid_request', 'measure must be late_invoices or fees');
+      const body = DoseResponse.parse(await doseResponse(engine, parseQuery(FilterQuery, c), measure));
+      return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns, count_min: 'int', count_max: 'int' }, metadata: { measure: b.measure, trend: b.trend } }));
+    })
+    .get('/survival', read, async (c) => {
+      const q = parseQuery(SurvivalQuery, c);
+      const body = SurvivalCurves.parse(await survival(engine, q, q.by));
+      return respond(c, body, (b) => ({
+        rows: b.curves.flatMap((cv) => cv.points.map((p) => ({ key: cv.key, ...p }))),
+        columns: { key: 'string', t_days: 'float', survival: 'float', lower: 'float', upper: 'float', at_risk: 'int' },
+        metadata: { by: b.by, log_rank: b.log_rank, medians: Object.fromEntries(b.curves.map((cv) => [cv.key, cv.median_days])) },
+      }));
+    })
+    .get('/drivers', read, async (c) => {
+      const q = parseQuery(DriversQuery, c);
+      const body = Drivers.parse(await drivers(engine, q, q.dimensions, q.ties));
+      return respond(c, body, (b) => ({
+        rows: b.terms.map((t) => ({ ...t, hr_lower: t.hr_ci[0], hr_upper: t.hr_ci[1] })),
+        columns: { term: 'string', factor: 'string', level: 'string', reference: 'string', n: 'int', coef: 'float', se: 'float', hazard_ratio: 'float', hr_lower: 'float', hr_upper: 'float', p_value: 'float' },
+        metadata: { n: b.n, events: b.events, concordance: b.concordance, loglik: b.loglik },
+      }));
+    })
+    .get('/cohorts', read, async (c) => {
+      const body = Cohorts.parse(await cohorts(engine, parseQuery(FilterQuery, c)));
+      return respond(c, body, (b) => ({
+        rows: b.cohorts.flatMap((co) => co.retention.map((r) => ({ signup_month: co.signup_month, n: co.n, months_since: r.months_since, active: r.active, share: r.share }))),
+        columns: { signup_month: 'string', n: 'int', months_since: 'int', active: 'int', share: 'float' },
+      }));
+    })
+    .get('/heatmap', read, async (c) => {
+      const q = parseQuery(HeatmapQuery, c);
+      const body = Heatmap.parse(await heatmap(engine, q, q.rows, q.factor, q.reference));
+      return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...intervalColumns }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
+    })
+    .get('/dimensions', read, async (c) => c.json(Dimensions.parse(await dimensions(ctx.db))));
+}
+
+export function engagementRoutes(ctx: AppContext) {
+  const engine = ctx.engine;
+  ctx.openapi.add({ method: 'get', path: '/v1/engagement', tag: 'churn', role: 'read', summary: 'How customers pay and respond: payment-method mix by segment, invoice views by channel, contact mix, customers whose only contact is the invoice', query: FilterQuery, responses: { 200: { description: 'engagement', schema: Engagement } } });
+  return new Hono().get('/', requireRole(ctx.config.tokens, 'read'), async (c) => {
+    const body = Engagement.parse(await engagement(engine, parseQuery(FilterQuery, c)));
+    return respond(c, body, (b) => ({ rows: b.payment_method_mix, columns: { dimension: 'string', segment: 'string', method_class: 'string', customers: 'int', share: 'float' } }));
+  });
+}
+
+export function feeRoutes(ctx: AppContext) {
+  const engine = ctx.engine;
+  const Query = FilterQuery.extend(FeeEconomicsQuery.shape);
+  ctx.openapi.add({ method: 'get', path: '/v1/fees/economics', tag: 'churn', role: 'read', summary: 'Fee revenue against the value of churn attributable to fees and the handling cost of reminders and fee contacts, per vertical', query: Query, responses: { 200: { description: 'economics', schema: FeeEconomics } } });
+  return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), async (c) => {
+    const q = parseQuery(Query, c);
+    const body = FeeEconomics.parse(await feeEconomics(engine, q, q));
+    return respond(c, body, (b) => ({
+      rows: b.verticals,
+      columns: { vertical: 'string', customers: 'int', fee_customers: 'int', fees: 'int', fee_revenue: 'money', reminders: 'int', fee_contacts: 'int', handling_cost: 'money', attributable_churned: 'float', attributable_churn_value: 'money', net: 'money' },
+      metadata: { parameters: b.parameters },
+    }));
+  });
+}
+
+export function ingestionStatusRoutes(ctx: AppContext) {
+  ctx.openapi.add({ method: 'get', path: '/v1/ingestion/status', tag: 'ingestion', role: 'read', summary: 'Event store totals, recent batches, events by type and by day', responses: { 200: { description: 'status', schema: IngestionStatus } } });
+  return new Hono().get('/status', requireRole(ctx.config.tokens, 'read', 'ingest'), async (c) => c.json(IngestionStatus.parse(await ingestionStatus(ctx.db))));
+}
