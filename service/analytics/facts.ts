@@ -93,3 +93,8 @@ export async function rebuildAllFacts(db: Database): Promise<void> {
     for (const d of DERIVED) await d.refresh(c, null);
   });
 }
+
+/** Current customer facts depend on the payment-method map: rebuild them when it changes. */
+export async function rebuildCustomerFacts(c: DuckDBConnection): Promise<void> {
+  await DERIVED.find((d) => d.table === 'customer_facts')!.refresh(c, null);
+}

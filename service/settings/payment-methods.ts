@@ -5,6 +5,7 @@
  * lower-cased; besides the explicit map, any label containing "automatic" is automatic.
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import { rebuildCustomerFacts } from '../analytics/facts.ts';
 import type { Database } from '../db/database.ts';
 
 export type MethodClass = 'automatic' | 'manual';
@@ -50,7 +51,10 @@ async function replaceMap(c: DuckDBConnection, map: Record<string, MethodClass>)
 }
 
 export async function replacePaymentMethods(db: Database, map: Record<string, MethodClass>): Promise<void> {
-  await db.transaction((c) => replaceMap(c, map));
+  await db.transaction(async (c) => {
+    await replaceMap(c, map);
+    await rebuildCustomerFacts(c);
+  });
 }
 
 export interface PaymentMethodReport {
