@@ -115,7 +115,12 @@ SELECT customer_id, tenure_start,
        CASE WHEN fees = 0 THEN 'none' WHEN fees = 1 THEN 'one' ELSE 'two_or_more' END AS fee_exposure,
        contacts, billing_contacts, fee_contacts, reminders, last_contact_at, usage_ratio, satisfaction, survey_score,
        coalesce(survey_score <= 6 OR satisfaction <= 2, false) AS dissatisfied,
-       coalesce(usage_ratio < 0.4, false) AS overpriced
+       coalesce(usage_ratio < 0.4, false) AS overpriced,
+       -- A plan is priced well above use when the customer uses under 40 % of what it includes.
+       CASE WHEN usage_ratio IS NULL THEN 'no_usage_data' WHEN usage_ratio < 0.4 THEN 'priced_above_use' ELSE 'fits_use' END AS plan_fit,
+       -- Dissatisfied: latest survey score 0–6 (a detractor) or latest satisfaction 1–2 of 5.
+       CASE WHEN survey_score <= 6 OR satisfaction <= 2 THEN 'dissatisfied'
+            WHEN survey_score IS NOT NULL OR satisfaction IS NOT NULL THEN 'satisfied' ELSE 'unknown' END AS satisfaction_level
 FROM (
   SELECT *, epoch(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END - tenure_start) / (365.0 * 86400) AS tenure_years
   FROM base

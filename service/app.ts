@@ -9,9 +9,11 @@ import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
 import { churnRoutes, engagementRoutes, feeRoutes, ingestionStatusRoutes } from './routes/churn.ts';
+import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { healthRoutes } from './routes/health.ts';
+import { offerRoutes } from './routes/offers.ts';
 import { rejectedRoutes } from './routes/rejected.ts';
 import { settingsRoutes } from './routes/settings.ts';
 
@@ -27,7 +29,9 @@ export function createApp(ctx: AppContext) {
     .route('/ingestion', ingestionStatusRoutes(ctx))
     .route('/churn', churnRoutes(ctx))
     .route('/engagement', engagementRoutes(ctx))
-    .route('/fees', feeRoutes(ctx));
+    .route('/fees', feeRoutes(ctx))
+    .route('/offers', offerRoutes(ctx))
+    .route('/customers', customerRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 

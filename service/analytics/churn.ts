@@ -15,7 +15,8 @@ import { cochranArmitage } from '../stats/trend-test.ts';
 import { ApiError } from '../http/errors.ts';
 import type { BaseCache } from './base-cache.ts';
 import {
-  SEGMENT_DIMENSIONS,
+  ADJUSTMENTS,
+  type Adjustment,
   type ChurnByFactor,
   type DoseResponse,
   type Drivers,
@@ -173,13 +174,13 @@ const EXPOSURES = ['payment_method_class', 'timeliness', 'fee_exposure'] as cons
 const MIN_LEVEL_CUSTOMERS = 30;
 const MIN_LEVEL_EVENTS = 5;
 
-export async function drivers(engine: Engine, filters: Filters, dimensions: SegmentDimension[] | undefined, ties: 'efron' | 'breslow'): Promise<Drivers> {
+export async function drivers(engine: Engine, filters: Filters, dimensions: Adjustment[] | undefined, ties: 'efron' | 'breslow'): Promise<Drivers> {
   const scope = await resolveScope(engine.db, filters, 'landmark');
-  const chosen = (dimensions ?? (scope.view === 'landmark' ? ['age_band', 'tenure_band', 'vertical'] : ['age_band', 'vertical'])).filter((d) => d !== 'payment_method_class');
+  const chosen = (dimensions ?? (scope.view === 'landmark' ? ['age_band', 'tenure_band', 'vertical'] : ['age_band', 'vertical'])).filter((d) => d !== 'payment_method_class') as Adjustment[];
   if (scope.view === 'lifetime' && chosen.includes('tenure_band')) {
     throw new ApiError(422, 'invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
   }
-  for (const d of chosen) if (!SEGMENT_DIMENSIONS.includes(d)) throw new ApiError(400, 'invalid_request', `unknown dimension ${d}`);
+  for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new ApiError(400, 'invalid_request', `unknown dimension ${d}`);
   const rows = await overFiltered<Record<string, string | number>>(engine, scope, filters, 'cox_input');
   // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
   const used = rows.filter((r) => r.payment_method_class !== 'unknown');

@@ -7,7 +7,11 @@ import { z } from 'zod';
 
 export const SEGMENT_DIMENSIONS = ['vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'payment_method_class'] as const;
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
-export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', 'fee_exposure'] as const;
+/** Behaviours beyond payment that the surveys name as churn drivers (DESIGN §2); usable as factors and Cox adjustments. */
+export const BEHAVIOUR_FACTORS = ['plan_fit', 'satisfaction_level'] as const;
+export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', 'fee_exposure', ...BEHAVIOUR_FACTORS] as const;
+export const ADJUSTMENTS = [...SEGMENT_DIMENSIONS, ...BEHAVIOUR_FACTORS] as const;
+export type Adjustment = (typeof ADJUSTMENTS)[number];
 export type Factor = (typeof FACTORS)[number];
 
 export const AGE_BANDS = ['18-29', '30-49', '50-79', '80+'] as const;
@@ -26,6 +30,8 @@ export const DIMENSION_VALUES: Partial<Record<Factor, readonly string[]>> = {
   invoice_channel: INVOICE_CHANNELS,
   timeliness: TIMELINESS,
   fee_exposure: FEE_EXPOSURE,
+  plan_fit: ['fits_use', 'priced_above_use', 'no_usage_data'],
+  satisfaction_level: ['satisfied', 'dissatisfied', 'unknown'],
 };
 
 /** A repeatable query parameter: `?market=SE&market=NO` or `?market=SE,NO`. */

@@ -17,6 +17,8 @@ const PREFERRED: Partial<Record<Factor | 'late_invoices' | 'fees', string>> = {
   payment_method_class: 'automatic',
   timeliness: 'on_time',
   fee_exposure: 'none',
+  plan_fit: 'fits_use',
+  satisfaction_level: 'satisfied',
   late_invoices: '0',
   fees: '0',
 };

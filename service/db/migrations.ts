@@ -56,6 +56,17 @@ export const MIGRATIONS: Migration[] = [
 )`);
     },
   },
+  {
+    version: 2,
+    description: 'offer catalogue (every saved version kept; the latest is current)',
+    up: async (c) => {
+      await c.run(`CREATE TABLE offer_catalogue (
+  version INTEGER PRIMARY KEY,
+  document JSON NOT NULL,
+  saved_at TIMESTAMPTZ NOT NULL
+)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { churnByFactor, doseResponse, drivers, heatmap, survival } from '../analytics/churn.ts';
 import {
+  ADJUSTMENTS,
   ChurnByFactor,
   Cohorts,
   Dimensions,
@@ -52,9 +53,9 @@ const ReferenceQuery = FilterQuery.extend({ reference: z.string().max(128).optio
 const SurvivalQuery = FilterQuery.extend({ by: z.enum(FACTORS).default('payment_method_class') });
 const DriversQuery = FilterQuery.extend({
   dimensions: z
-    .preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(z.enum(SEGMENT_DIMENSIONS)).max(6))
+    .preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(z.enum(ADJUSTMENTS)).max(8))
     .optional()
-    .describe('segment dimensions to adjust for (default: age_band, vertical, and tenure_band in the landmark view)'),
+    .describe('segment dimensions and behaviours (plan_fit, satisfaction_level) to adjust for (default: age_band, vertical, and tenure_band in the landmark view)'),
   ties: z.enum(['efron', 'breslow']).default('efron'),
 });
 const HeatmapQuery = FilterQuery.extend({ rows: z.enum(SEGMENT_DIMENSIONS).default('vertical'), factor: z.enum(FACTORS).default('payment_method_class'), reference: z.string().max(128).optional() });

@@ -1,0 +1,37 @@
+/**
+ * GDPR right to erasure (DESIGN §7, DELETE /v1/customers/{id}): every row about one customer goes,
+ * in one transaction — their events, the rejected rows that carry their id, and every derived
+ * table keyed by customer_id (invoice and fee facts, current customer facts, and any derived table
+ * added later: they are found through the catalogue rather than listed here, so a new one cannot
+ * be forgotten). The commit bumps the database version, so every cached analysis base, score and
+ * audience built from the old data is invalidated. A checkpoint then folds the deletion into the
+ * database file instead of leaving it only in the write-ahead log.
+ */
+import type { Database } from '../db/database.ts';
+import { sql } from '../db/sql-files.ts';
+import type { ErasureResult } from '../offers/contracts.ts';
+
+export async function eraseCustomer(db: Database, customerId: string): Promise<ErasureResult | null> {
+  const erased = await db.transaction(async (c) => {
+    const tables = (
+      await c.runAndReadAll(
+        `SELECT DISTINCT c.table_name FROM information_schema.columns c
+         JOIN information_schema.tables t ON t.table_catalog = c.table_catalog AND t.table_schema = c.table_schema AND t.table_name = c.table_name
+         WHERE c.table_catalog = current_database() AND c.table_schema = 'main' AND c.column_name = 'customer_id' AND t.table_type = 'BASE TABLE'
+         ORDER BY c.table_name`,
+      )
+    ).getRowObjects().map((r) => String(r.table_name));
+    const counts: Record<string, number> = {};
+    // Events first: nothing found there or anywhere else means there is no such customer.
+    for (const table of ['events', ...tables.filter((t) => t !== 'events')]) {
+      const result = await c.run(`DELETE FROM main."${table.replaceAll('"', '""')}" WHERE customer_id = $id`, { id: customerId });
+      counts[table] = Number(result.rowsChanged);
+    }
+    counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId })).rowsChanged);
+    return counts;
+  });
+  const total = Object.values(erased).reduce((s, n) => s + n, 0);
+  if (total === 0) return null;
+  if (db.path !== ':memory:') await db.withConnection((c) => c.run('CHECKPOINT')).catch(() => undefined);
+  return { customer_id: customerId, erased, total };
+}

@@ -1,0 +1,89 @@
+/**
+ * The audience of the recommendations: the customers with their best offer, as JSON pages for the
+ * dashboard's table and as a CSV export for the marketer's campaign tool. Both read the same cached
+ * table with the same filters and order (expected value, then customer id), so the export equals the
+ * API's audience row for row. The CSV is formatted by DuckDB (queries/offers/audience_csv.sql) and
+ * streamed one result chunk (~2 048 rows) at a time as the client reads, so a 100 000-customer
+ * audience never sits in memory as one string and a client that goes away stops the query.
+ */
+import type { Engine } from '../analytics/churn.ts';
+import { filterParams } from '../analytics/churn.ts';
+import type { Filters } from '../analytics/contracts.ts';
+import { sql } from '../db/sql-files.ts';
+import type { AudiencePage, AudienceRow } from './contracts.ts';
+import { overTable, withFiltered, type OfferState } from './engine.ts';
+import { bound } from './rules.ts';
+
+export interface AudienceOptions {
+  offer_id?: string;
+  min_expected_value?: number;
+  sort: AudiencePage['sort'];
+  order: 'asc' | 'desc';
+}
+
+export const CSV_HEADER = 'customer_id,offer_id,channel,risk,expected_reduction,expected_value,value_currency,reason,vertical,market,payment_method_class,monthly_price,currency';
+
+const extra = (o: AudienceOptions) => ({ offer_id: o.offer_id ?? null, min_value: o.min_expected_value ?? null });
+
+export async function audiencePage(engine: Engine, state: OfferState, filters: Filters, o: AudienceOptions & { limit: number; offset: number }): Promise<AudiencePage> {
+  const [count] = await overTable(engine, state.tables.best, filters, 'offers/audience_count', {}, extra(o));
+  const rows = await overTable<AudienceRow>(engine, state.tables.best, filters, 'offers/audience_page', { sort: o.sort, order: o.order }, { ...extra(o), limit: o.limit, offset: o.offset });
+  return {
+    as_of: state.asOf,
+    offer_id: o.offer_id ?? null,
+    total: Number(count?.total ?? 0),
+    limit: o.limit,
+    offset: o.offset,
+    sort: o.sort,
+    order: o.order,
+    value_currency: state.catalogue.document.reporting_currency,
+    rows: rows.map((r) => ({ ...r, monthly_price: r.monthly_price === null ? null : Number(r.monthly_price) })),
+  };
+}
+
+class ClientGone extends Error {}
+
+/** The audience as a CSV byte stream (header first); the database connection is held only while streaming. */
+export function audienceCsv(engine: Engine, state: OfferState, filters: Filters, o: AudienceOptions): ReadableStream<Uint8Array> {
+  const text = withFiltered(state.tables.best, sql('offers/audience_csv', { sort: o.sort, order: o.order }));
+  const params = bound(text, { ...filterParams(filters), ...extra(o), value_currency: state.catalogue.document.reporting_currency });
+  const encoder = new TextEncoder();
+  let wake: (() => void) | null = null;
+  let cancelled = false;
+  const demand = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        controller.enqueue(encoder.encode(CSV_HEADER + '\r\n'));
+        engine.db
+          .withConnection(async (c) => {
+            const result = await c.stream(text, params);
+            for (;;) {
+              // Back-pressure: read the next chunk only when the client has taken the previous ones.
+              while (!cancelled && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wake = resolve));
+              // Throwing makes withConnection discard the connection mid-result instead of pooling it.
+              if (cancelled) throw new ClientGone();
+              const chunk = await result.fetchChunk();
+              if (!chunk || chunk.rowCount === 0) break;
+              const lines = chunk.getColumnValues(0) as string[];
+              controller.enqueue(encoder.encode(lines.join('\r\n') + '\r\n'));
+            }
+            controller.close();
+          })
+          .catch((error) => {
+            if (!(error instanceof ClientGone)) controller.error(error);
+          });
+      },
+      pull: demand,
+      cancel() {
+        cancelled = true;
+        demand();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}

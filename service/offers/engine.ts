@@ -1,0 +1,258 @@
+/**
+ * Builds and caches everything the offer endpoints read, once per data version and window (as-of,
+ * look-back, horizon), like analytics/base-cache.ts does for the analysis base: the offer facts of
+ * the landmark window and of the scoring window, the fitted risk model, every active customer's
+ * risk, each offer's candidates with their eligibility blocks and expected value, and the one best
+ * offer per customer. All of it lives in DuckDB tables of the in-memory `analysis_cache` schema, so
+ * a request only aggregates or pages a table of a few hundred thousand rows. Any committed write
+ * (an ingest, a catalogue save, an erasure) bumps the database version and so invalidates it all.
+ * The segment filters are applied when reading, never when building: a customer's best offer and
+ * risk do not depend on how the audience is sliced.
+ */
+import { listValue, type DuckDBConnection } from '@duckdb/node-api';
+import type { Engine } from '../analytics/churn.ts';
+import { filterParams } from '../analytics/churn.ts';
+import type { Filters } from '../analytics/contracts.ts';
+import { resolveScope, scopeFor, type AnalysisScope } from '../analytics/scope.ts';
+import { sql } from '../db/sql-files.ts';
+import { loadCatalogue, type StoredCatalogue } from './catalogue.ts';
+import type { Evidence, Offer } from './contracts.ts';
+import { ACCEPTANCE_WINDOW_DAYS, acceptanceEvidence, effectOf, gapEvidence, type GapCounts } from './evidence.ts';
+import { fitRiskModel, linearPredictorSql, MODEL_FACTORS, validate, type ModelFactor, type ModelRows, type RiskFit, type Validation } from './risk-model.ts';
+import { bound, compileRule, compileTemplate, fill } from './rules.ts';
+
+const DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+export const shiftDays = (date: string, days: number) => day(Date.parse(`${date}T00:00:00Z`) + days * DAY);
+
+export interface OfferEvaluation {
+  offer: Offer;
+  position: number;
+  gap: Evidence['gap'];
+  acceptance: Evidence['acceptance'];
+  effect: Evidence['effect'];
+}
+
+export interface OfferState {
+  asOf: string;
+  lookbackDays: number;
+  horizonDays: number;
+  /** End of the as-of day (exclusive), ISO. */
+  asOfEnd: string;
+  fitScope: AnalysisScope;
+  catalogue: StoredCatalogue;
+  model: RiskFit;
+  evaluations: OfferEvaluation[];
+  tables: { fitFacts: string; scoreFacts: string; scored: string; history: string; candidates: string; best: string };
+}
+
+/**
+ * The scoring window: customers active at the end of the as-of day, exposures in the look-back
+ * before it, and no outcome (outcome_end = exposure end, so nothing after the as-of date is read).
+ */
+export function scoringScope(asOf: string, lookbackDays: number): AnalysisScope {
+  const end = Date.parse(`${asOf}T00:00:00Z`) + DAY;
+  const start = end - lookbackDays * DAY;
+  return {
+    asOf,
+    view: 'landmark',
+    window: { landmark: day(end), lookback_start: day(start), horizon_end: day(end) },
+    params: { exp_start: iso(start), exp_end: iso(end), overdue_before: day(end), outcome_end: iso(end), landmark: true },
+  };
+}
+
+/** `query` (a .sql name that reads `filtered`) over `table` narrowed by the shared segment filters. */
+export async function overTable<T = Record<string, unknown>>(
+  engine: Engine,
+  table: string,
+  filters: Filters,
+  query: string,
+  identifiers: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+): Promise<T[]> {
+  const text = withFiltered(table, sql(query, identifiers));
+  return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, bound(text, { ...filterParams(filters), ...extra }))).getRowObjectsJson() as unknown as T[]);
+}
+
+/** Prefix a query that reads `filtered` with the filtered-base CTE over `table`. */
+export function withFiltered(table: string, body: string): string {
+  const text = body.replace(/^(\s*--[^\n]*\n)*\s*/, '');
+  const filtered = sql('filtered_base', { base: table });
+  return /^WITH\s/i.test(text) ? `WITH filtered AS (${filtered}), ${text.replace(/^WITH\s/i, '')}` : `WITH filtered AS (${filtered}) ${text}`;
+}
+
+const CANDIDATES_DDL = `(customer_id VARCHAR, offer_id VARCHAR, position INTEGER, channel VARCHAR,
+  blocked_cooldown BOOLEAN, blocked_after_acceptance BOOLEAN, blocked_recent_offer BOOLEAN,
+  expected_reduction DOUBLE, cost_per_acceptor DOUBLE, expected_value DOUBLE, reason VARCHAR)`;
+
+async function readModelRows(c: DuckDBConnection, facts: string): Promise<ModelRows> {
+  const cols = (await c.runAndReadAll(sql('offers/model_input', { facts }))).getColumnsObjectJS() as Record<string, unknown[]>;
+  const time = Float64Array.from((cols.time_days ?? []) as number[]);
+  const event = Uint8Array.from((cols.event ?? []) as number[]);
+  const factors = Object.fromEntries(MODEL_FACTORS.map((f) => [f, ((cols[f] ?? []) as (string | null)[]).map((v) => v ?? 'unknown')])) as Record<ModelFactor, string[]>;
+  return { time, event, factors };
+}
+
+interface Entry<T> {
+  version: number;
+  ready: Promise<T>;
+  used: number;
+  tables: string[];
+}
+
+const KEEP = 4;
+
+export class OfferEngine {
+  private readonly states = new Map<string, Entry<OfferState>>();
+  private readonly validations = new Map<string, Entry<{ validation: Validation; fit: RiskFit; fitScope: AnalysisScope }>>();
+  private counter = 0;
+
+  constructor(readonly engine: Engine) {}
+
+  private get db() {
+    return this.engine.db;
+  }
+
+  /** The built state for the window the filters name (segment filters are ignored here). */
+  async state(filters: Filters): Promise<OfferState> {
+    const scope = await resolveScope(this.db, filters, 'landmark');
+    const key = `${this.db.version}|${scope.asOf}|${filters.lookback_days}|${filters.horizon_days}`;
+    return this.memo(this.states, key, (tables) => this.build(scope.asOf, filters.lookback_days, filters.horizon_days, tables));
+  }
+
+  /** The temporal hold-out: the same model fitted one horizon earlier, scored on the later window. */
+  async validation(filters: Filters): Promise<{ validation: Validation; fit: RiskFit; fitScope: AnalysisScope }> {
+    const scope = await resolveScope(this.db, filters, 'landmark');
+    const L = filters.lookback_days;
+    const H = filters.horizon_days;
+    const key = `${this.db.version}|${scope.asOf}|${L}|${H}`;
+    return this.memo(this.validations, key, async (tables) => {
+      const state = await this.state(filters);
+      const earlierScope = scopeFor(shiftDays(scope.asOf, -H), 'landmark', L, H);
+      const earlierBase = await this.engine.cache.table(earlierScope);
+      const earlierFacts = this.name('offer_facts', tables);
+      return this.db.withConnection(async (c) => {
+        await c.run(`CREATE TABLE ${earlierFacts} AS ${sql('offers/offer_facts', { base: earlierBase })}`, bound(sql('offers/offer_facts', { base: earlierBase }), earlierScope.params as never));
+        const fit = fitRiskModel(await readModelRows(c, earlierFacts));
+        const test = await readModelRows(c, state.tables.fitFacts);
+        return { validation: validate(fit, test), fit, fitScope: earlierScope };
+      });
+    });
+  }
+
+  private name(kind: string, tables: string[]): string {
+    const t = `analysis_cache.${kind}_${++this.counter}`;
+    tables.push(t);
+    return t;
+  }
+
+  private memo<T>(map: Map<string, Entry<T>>, key: string, build: (tables: string[]) => Promise<T>): Promise<T> {
+    const hit = map.get(key);
+    if (hit) {
+      hit.used = performance.now();
+      return hit.ready;
+    }
+    const tables: string[] = [];
+    const entry: Entry<T> = { version: this.db.version, used: performance.now(), tables, ready: Promise.resolve(null as T) };
+    entry.ready = build(tables).catch((error) => {
+      map.delete(key);
+      this.drop(tables, 0);
+      throw error;
+    });
+    map.set(key, entry);
+    this.evict(map);
+    return entry.ready;
+  }
+
+  private evict<T>(map: Map<string, Entry<T>>): void {
+    const stale = [...map.entries()].filter(([, e]) => e.version !== this.db.version).concat([...map.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP));
+    for (const [key, entry] of stale) {
+      if (!map.delete(key)) continue;
+      // Dropped later: a request that fetched the names just before may still be reading them.
+      this.drop(entry.tables, 30_000);
+    }
+  }
+
+  private drop(tables: string[], delay: number): void {
+    if (!tables.length) return;
+    setTimeout(() => {
+      this.db.withConnection(async (c) => {
+        for (const t of tables) await c.run(`DROP TABLE IF EXISTS ${t}`);
+      }).catch(() => undefined);
+    }, delay).unref();
+  }
+
+  private async build(asOf: string, L: number, H: number, tables: string[]): Promise<OfferState> {
+    const catalogue = await loadCatalogue(this.db);
+    const fitScope = scopeFor(asOf, 'landmark', L, H);
+    const scoreScope = scoringScope(asOf, L);
+    // The analysis bases are shared with the churn endpoints (the fit window is the drivers' default).
+    const [fitBase, scoreBase] = await Promise.all([this.engine.cache.table(fitScope), this.engine.cache.table(scoreScope)]);
+    const t = {
+      fitFacts: this.name('offer_facts', tables),
+      scoreFacts: this.name('offer_facts', tables),
+      scored: this.name('offer_scored', tables),
+      history: this.name('offer_history', tables),
+      candidates: this.name('offer_candidates', tables),
+      best: this.name('offer_best', tables),
+    };
+    const asOfEnd = scoreScope.params.exp_end;
+    return this.db.withConnection(async (c) => {
+      const create = async (table: string, text: string, params: Record<string, unknown>) => c.run(`CREATE TABLE ${table} AS ${text}`, bound(text, params) as never);
+      await create(t.fitFacts, sql('offers/offer_facts', { base: fitBase }), fitScope.params as never);
+      await create(t.scoreFacts, sql('offers/offer_facts', { base: scoreBase }), scoreScope.params as never);
+      const model = fitRiskModel(await readModelRows(c, t.fitFacts));
+
+      // Evidence per offer: the measured gap on the landmark window, and observed acceptance.
+      const observed = new Map(
+        (await c.runAndReadAll(sql('offers/observed_acceptance'), { exp_end: asOfEnd, window_days: ACCEPTANCE_WINDOW_DAYS })).getRowObjectsJson().map((r) => [String(r.offer_id), { shown: Number(r.shown), accepted: Number(r.accepted) }]),
+      );
+      const window = fitScope.window!;
+      const evaluations: OfferEvaluation[] = [];
+      for (const [position, offer] of catalogue.document.offers.entries()) {
+        const q = fill(sql('offers/behaviour_gap', { facts: t.fitFacts }), { exposed: compileRule(offer.behaviour.exposed, 'x'), changed_to: compileRule(offer.behaviour.changed_to, 'y') });
+        const row = (await c.runAndReadAll(q.text, q.params)).getRowObjectsJson()[0];
+        const counts: GapCounts = { exposed_n: Number(row.exposed_n), exposed_churned: Number(row.exposed_churned), changed_n: Number(row.changed_n), changed_churned: Number(row.changed_churned) };
+        const gap = gapEvidence(offer, counts, window);
+        evaluations.push({ offer, position, gap, acceptance: acceptanceEvidence(offer, observed.get(offer.id)), effect: effectOf(gap) });
+      }
+
+      // Risk for every active customer, then each enabled offer's candidates, then the best offer.
+      const rates = Object.entries(catalogue.document.exchange_rates);
+      const scoredText = fill(sql('offers/scored_customers', { facts: t.scoreFacts }), { linear_predictor: linearPredictorSql(model, 'f') });
+      await create(t.scored, scoredText.text, { ...scoredText.params, baseline_hazard: model.baseline, rate_currencies: listValue(rates.map((r) => r[0])), rate_values: listValue(rates.map((r) => String(r[1]))) });
+      await create(t.history, sql('offers/offer_history'), { exp_end: asOfEnd });
+      await c.run(`CREATE TABLE ${t.candidates} ${CANDIDATES_DDL}`);
+      for (const ev of evaluations) {
+        if (!ev.offer.enabled) continue;
+        const o = ev.offer;
+        const q = fill(sql('offers/offer_candidates', { candidates: t.candidates, scored: t.scored, history: t.history }), { target: compileRule(o.target, 't', 's'), reason: compileTemplate(o.reason, 'r', 's') }, {
+          offer_id: o.id,
+          position: ev.position,
+          channel: o.channel,
+          exp_end: asOfEnd,
+          cooldown_days: o.eligibility.cooldown_days,
+          after_acceptance_days: o.eligibility.after_acceptance_days,
+          min_days_since_any_offer: o.eligibility.min_days_since_any_offer,
+          // An offer without a usable measured effect is valued at zero reduction (never recommended).
+          effect: ev.effect.value ?? 0,
+          acceptance: ev.acceptance.rate,
+          monthly_cost: o.monthly_cost,
+          discount: o.price_discount_share,
+        });
+        await c.run(q.text, q.params);
+      }
+      await create(t.best, sql('offers/best_offer', { candidates: t.candidates, scored: t.scored }), {});
+      return { asOf, lookbackDays: L, horizonDays: H, asOfEnd, fitScope, catalogue, model, evaluations, tables: t };
+    });
+  }
+}
+
+const engines = new WeakMap<Engine, OfferEngine>();
+/** One offer engine per analysis engine (shared by the offers and customers routes). */
+export function offerEngineFor(engine: Engine): OfferEngine {
+  let e = engines.get(engine);
+  if (!e) engines.set(engine, (e = new OfferEngine(engine)));
+  return e;
+}
