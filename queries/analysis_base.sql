@@ -5,13 +5,14 @@
 --   landmark: customers active at T = $exp_end::TIMESTAMPTZ; exposure in [$exp_start::TIMESTAMPTZ, T); outcome = a
 --             cancellation in [T, $outcome_end::TIMESTAMPTZ); time counted from T.
 -- Nothing at or after $outcome_end::TIMESTAMPTZ is read, so the future of the as-of date cannot leak in.
--- $batch, when set, restricts the rows to customers a batch touched (upkeep of customer_facts).
+-- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched
+-- (upkeep of customer_facts); NULL means everyone.
 WITH scope AS (
-  SELECT DISTINCT customer_id FROM events WHERE $batch::BIGINT IS NOT NULL AND batch_id = $batch
+  SELECT DISTINCT customer_id FROM events WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)
 ), ev AS (
   SELECT * FROM events
   WHERE occurred_at < $outcome_end::TIMESTAMPTZ
-    AND ($batch::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+    AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
 ), life AS (
   SELECT customer_id,
     min(occurred_at) AS first_event,
@@ -59,14 +60,14 @@ WITH scope AS (
   FROM fact_invoices f
   WHERE f.issued_at < $exp_end::TIMESTAMPTZ
     AND (NOT $landmark::BOOLEAN OR (f.due_date >= $exp_start::DATE AND f.due_date < $overdue_before::DATE))
-    AND ($batch::BIGINT IS NULL OR f.customer_id IN (SELECT customer_id FROM scope))
+    AND ($after::BIGINT IS NULL OR f.customer_id IN (SELECT customer_id FROM scope))
   GROUP BY f.customer_id
 ), fee AS (
   SELECT customer_id, count(*) AS fees, sum(amount) AS fee_amount,
          count(*) FILTER (WHERE disputed_at < $exp_end::TIMESTAMPTZ) AS disputed_fees
   FROM fact_fees
   WHERE occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ
-    AND ($batch::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+    AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), base AS (
   SELECT l.*,

@@ -13,7 +13,7 @@ import { migrate } from './db/migrations.ts';
 import { OpenApiRegistry } from './http/openapi.ts';
 import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
-import { ensureDerivedFacts, refreshFactsForBatch } from './analytics/facts.ts';
+import { FactsUpkeep } from './analytics/facts.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -27,8 +27,10 @@ export async function openContext(config: Config): Promise<AppContext> {
   const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads });
   await migrate(db);
   await db.transaction((c) => seedPaymentMethods(c));
-  await ensureDerivedFacts(db, (line) => console.log(line));
-  return { db, engine: { db, cache: new BaseCache(db) }, config, openapi: new OpenApiRegistry(), afterIngest: [refreshFactsForBatch], startedAt: new Date() };
+  const upkeep = new FactsUpkeep(db);
+  await upkeep.ensure((line) => console.log(line));
+  const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
+  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest: [() => upkeep.notify()], startedAt: new Date() };
 }
 
 export async function startService(ctx: AppContext): Promise<RunningService> {

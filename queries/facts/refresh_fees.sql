@@ -1,13 +1,13 @@
--- Per-fee facts for the customers a batch touched with a fee or a fee contact: when, how much,
+-- Per-fee facts for the customers the batches in ($after, $upto] touched with a fee or a fee contact: when, how much,
 -- and when the fee was first disputed (a contact on topic "fee" within 14 days after it).
--- $batch NULL rebuilds every fee. reminder_sent.fee_amount describes the reminder and is not a fee: only fee_charged counts.
+-- $after NULL rebuilds every fee. reminder_sent.fee_amount describes the reminder and is not a fee: only fee_charged counts.
 DELETE FROM fact_fees WHERE customer_id IN (
-  SELECT customer_id FROM events WHERE ($batch::BIGINT IS NULL OR batch_id = $batch) AND (type = 'fee_charged' OR (type = 'contact' AND topic = 'fee'))
+  SELECT customer_id FROM events WHERE ($after::BIGINT IS NULL OR (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)) AND (type = 'fee_charged' OR (type = 'contact' AND topic = 'fee'))
 );
 
 INSERT INTO fact_fees
 WITH touched AS (
-  SELECT DISTINCT customer_id FROM events WHERE ($batch::BIGINT IS NULL OR batch_id = $batch) AND (type = 'fee_charged' OR (type = 'contact' AND topic = 'fee'))
+  SELECT DISTINCT customer_id FROM events WHERE ($after::BIGINT IS NULL OR (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)) AND (type = 'fee_charged' OR (type = 'contact' AND topic = 'fee'))
 ), fees AS (
   SELECT e.event_id, e.customer_id, e.occurred_at, e.invoice_id, e.fee_type, e.amount
   FROM events e SEMI JOIN touched t USING (customer_id) WHERE e.type = 'fee_charged'

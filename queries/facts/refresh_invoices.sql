@@ -1,14 +1,14 @@
--- Per-invoice facts for the invoices a batch touched: amount, due date, channel, when it was paid
+-- Per-invoice facts for the invoices the batches in ($after, $upto] touched: amount, due date, channel, when it was paid
 -- in full (the first moment cumulative payments reach the amount), first view, reminders.
--- $batch NULL rebuilds every invoice. Invoices are keyed by (customer_id, invoice_id). Payments that arrive before their invoice are
+-- $after NULL rebuilds every invoice. Invoices are keyed by (customer_id, invoice_id). Payments that arrive before their invoice are
 -- picked up when the invoice arrives, because that batch touches the pair too.
 DELETE FROM fact_invoices f USING (
-  SELECT DISTINCT customer_id, invoice_id FROM events WHERE ($batch::BIGINT IS NULL OR batch_id = $batch) AND invoice_id IS NOT NULL
+  SELECT DISTINCT customer_id, invoice_id FROM events WHERE ($after::BIGINT IS NULL OR (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)) AND invoice_id IS NOT NULL
 ) t WHERE f.customer_id = t.customer_id AND f.invoice_id = t.invoice_id;
 
 INSERT INTO fact_invoices
 WITH touched AS (
-  SELECT DISTINCT customer_id, invoice_id FROM events WHERE ($batch::BIGINT IS NULL OR batch_id = $batch) AND invoice_id IS NOT NULL
+  SELECT DISTINCT customer_id, invoice_id FROM events WHERE ($after::BIGINT IS NULL OR (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)) AND invoice_id IS NOT NULL
 ), ev AS (
   SELECT e.customer_id, e.invoice_id, e.type, e.occurred_at, e.event_id, e.amount, e.due_date, e.channel, e.kind
   FROM events e SEMI JOIN touched t ON e.customer_id = t.customer_id AND e.invoice_id = t.invoice_id

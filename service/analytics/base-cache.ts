@@ -7,6 +7,7 @@
  */
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
+import type { FactsUpkeep } from './facts.ts';
 import type { AnalysisScope } from './scope.ts';
 
 const KEEP = 8;
@@ -16,7 +17,10 @@ export class BaseCache {
   private readonly entries = new Map<string, { table: string; ready: Promise<string>; used: number }>();
   private counter = 0;
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly upkeep: FactsUpkeep,
+  ) {}
 
   private attach(): Promise<void> {
     this.attached ??= this.db.withConnection(async (c) => {
@@ -27,6 +31,8 @@ export class BaseCache {
 
   /** The qualified name of the base table for this scope, building it if needed. */
   async table(scope: AnalysisScope): Promise<string> {
+    // Never analyse events whose derived facts are still being brought up to date.
+    await this.upkeep.settle();
     await this.attach();
     const key = `${this.db.version}|${JSON.stringify(scope.params)}`;
     const hit = this.entries.get(key);
@@ -37,7 +43,7 @@ export class BaseCache {
     const table = `analysis_cache.base_${++this.counter}`;
     const ready = this.db
       .withConnection(async (c) => {
-        await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, batch: null } as never);
+        await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
         return table;
       })
       .catch((error) => {

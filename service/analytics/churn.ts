@@ -14,6 +14,7 @@ import { logRank } from '../stats/log-rank.ts';
 import { cochranArmitage } from '../stats/trend-test.ts';
 import { ApiError } from '../http/errors.ts';
 import type { BaseCache } from './base-cache.ts';
+import type { FactsUpkeep } from './facts.ts';
 import {
   ADJUSTMENTS,
   type Adjustment,
@@ -32,6 +33,7 @@ import { resolveScope, type AnalysisScope, type View } from './scope.ts';
 export interface Engine {
   db: Database;
   cache: BaseCache;
+  upkeep: FactsUpkeep;
 }
 
 export const CORRELATION_NOTE =

@@ -1,20 +1,34 @@
 /**
  * Derived facts kept current as events arrive: per-invoice facts (when paid in full, views,
- * reminders), per-fee facts (disputed or not) and current per-customer facts. Each ingest
- * refreshes only what its batch touched, inside the ingest transaction, so readers never see
- * events without their facts. A derived table is versioned by the hash of its definition; when a
- * release changes a definition, the table is rebuilt from the events at start-up (events are the
- * source of truth; derived tables never need a data migration).
+ * reminders), per-fee facts (disputed or not) and current per-customer facts.
+ *
+ * Upkeep runs right after each ingest commit, off the request path and coalesced: it refreshes
+ * only what the batches since its watermark touched, in one transaction of its own. It writes only
+ * derived tables, so it runs beside ingestion (which writes only events) without conflicts, and
+ * ingestion never waits for it. Readers stay consistent by awaiting `settle()` (the analysis
+ * engine does) so no analysis sees events whose facts are not there yet. The watermark is stored
+ * with the facts, so a crash between the two simply means the next start catches up.
+ *
+ * A derived table is versioned by the hash of its definition; when a release changes one, the
+ * table is rebuilt from the events at start-up (events are the source of truth: derived tables
+ * never need a data migration).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
+import { Mutex } from '../db/mutex.ts';
 import { sql } from '../db/sql-files.ts';
+
+/** A batch range (after, upto]; after = null means every event. */
+interface Range {
+  after: number | null;
+  upto: number | null;
+}
 
 interface Derived {
   table: string;
-  ddl: string;
-  refresh: (c: DuckDBConnection, batch: number | null) => Promise<void>;
+  ddl: () => string;
+  refresh: (c: DuckDBConnection, range: Range) => Promise<void>;
   definition: () => string;
 }
 
@@ -26,7 +40,7 @@ const run = async (c: DuckDBConnection, text: string, params: Record<string, unk
   }
 };
 
-/** Parameters of analysis_base.sql for current customer facts: lifetime view as of tomorrow. */
+/** Parameters of analysis_base.sql for current customer facts: the lifetime view as of tomorrow. */
 export function currentFactsParams(now = new Date()) {
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2));
   const endDate = end.toISOString().slice(0, 10);
@@ -36,27 +50,27 @@ export function currentFactsParams(now = new Date()) {
 const DERIVED: Derived[] = [
   {
     table: 'fact_invoices',
-    ddl: `CREATE TABLE fact_invoices (
+    ddl: () => `CREATE TABLE fact_invoices (
       customer_id VARCHAR NOT NULL, invoice_id VARCHAR NOT NULL, issued_at TIMESTAMPTZ, due_date DATE, amount DECIMAL(18,4),
       channel VARCHAR, paid_amount DECIMAL(18,4), paid_at TIMESTAMPTZ, first_viewed_at TIMESTAMPTZ,
       soft_reminders INTEGER, hard_reminders INTEGER, PRIMARY KEY (customer_id, invoice_id))`,
-    refresh: (c, batch) => run(c, sql('facts/refresh_invoices'), { batch }),
+    refresh: (c, range) => run(c, sql('facts/refresh_invoices'), { ...range }),
     definition: () => sql('facts/refresh_invoices'),
   },
   {
     table: 'fact_fees',
-    ddl: `CREATE TABLE fact_fees (
+    ddl: () => `CREATE TABLE fact_fees (
       event_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, occurred_at TIMESTAMPTZ NOT NULL, invoice_id VARCHAR,
       fee_type VARCHAR, amount DECIMAL(18,4), disputed_at TIMESTAMPTZ)`,
-    refresh: (c, batch) => run(c, sql('facts/refresh_fees'), { batch }),
+    refresh: (c, range) => run(c, sql('facts/refresh_fees'), { ...range }),
     definition: () => sql('facts/refresh_fees'),
   },
   {
     table: 'customer_facts',
-    ddl: `CREATE TABLE customer_facts AS SELECT *, now() AS refreshed_at FROM (${sql('analysis_base')}) LIMIT 0`,
-    refresh: async (c, batch) => {
-      await run(c, sql('facts/refresh_customers'), { batch });
-      await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${sql('analysis_base')})`, { ...currentFactsParams(), batch } as never);
+    ddl: () => `CREATE TABLE customer_facts AS SELECT *, now() AS refreshed_at FROM (${sql('analysis_base')}) LIMIT 0`,
+    refresh: async (c, range) => {
+      await run(c, sql('facts/refresh_customers'), { ...range });
+      await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${sql('analysis_base')})`, { ...currentFactsParams(), ...range } as never);
     },
     definition: () => sql('analysis_base') + sql('facts/refresh_customers'),
   },
@@ -64,37 +78,130 @@ const DERIVED: Derived[] = [
 
 const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** At start-up: create or rebuild every derived table whose definition changed. */
-export async function ensureDerivedFacts(db: Database, log: (line: string) => void = () => undefined): Promise<void> {
-  await db.withConnection((c) => c.run(`CREATE TABLE IF NOT EXISTS derived_tables (name VARCHAR PRIMARY KEY, definition_hash VARCHAR, built_at TIMESTAMPTZ)`));
-  for (const d of DERIVED) {
-    const h = hash(d.ddl + d.definition());
-    const current = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT definition_hash FROM derived_tables WHERE name = $n`, { n: d.table })).getRowObjects()[0]?.definition_hash);
-    if (current === h) continue;
-    const started = performance.now();
-    await db.transaction(async (c) => {
-      await c.run(`DROP TABLE IF EXISTS ${d.table}`);
-      await c.run(d.ddl, d.table === 'customer_facts' ? ({ ...currentFactsParams(), batch: null } as never) : undefined);
-      await d.refresh(c, null);
-      await c.run(`INSERT OR REPLACE INTO derived_tables VALUES ($n, $h, now())`, { n: d.table, h });
+export class FactsUpkeep {
+  private readonly mutex = new Mutex();
+  private pending: Promise<void> | null = null;
+  private again = false;
+  private rebuildCustomers = false;
+  /** The last error of a background run; settle() rethrows it so readers never see stale facts silently. */
+  private failure: unknown = null;
+
+  constructor(private readonly db: Database) {}
+
+  /** At start-up: create or rebuild every derived table whose definition changed, then catch up. */
+  async ensure(log: (line: string) => void = () => undefined): Promise<void> {
+    await this.db.withConnection(async (c) => {
+      await c.run(`CREATE TABLE IF NOT EXISTS derived_tables (name VARCHAR PRIMARY KEY, definition_hash VARCHAR, built_at TIMESTAMPTZ)`);
+      await c.run(`CREATE TABLE IF NOT EXISTS facts_watermark (id INTEGER PRIMARY KEY, last_batch_id BIGINT NOT NULL)`);
     });
-    if (current) log(`rebuilt ${d.table} (definition changed) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    for (const d of DERIVED) {
+      const h = hash(d.ddl() + d.definition());
+      const current = await this.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT definition_hash FROM derived_tables WHERE name = $n`, { n: d.table })).getRowObjects()[0]?.definition_hash);
+      if (current === h) continue;
+      const started = performance.now();
+      await this.mutex.run(() =>
+        this.inTransaction(async (c) => {
+          const upto = await maxBatch(c);
+          await c.run(`DROP TABLE IF EXISTS ${d.table}`);
+          await c.run(d.ddl(), d.table === 'customer_facts' ? ({ ...currentFactsParams(), after: null, upto: null } as never) : undefined);
+          await d.refresh(c, { after: null, upto: null });
+          await c.run(`INSERT OR REPLACE INTO derived_tables VALUES ($n, $h, now())`, { n: d.table, h });
+          // A fresh table holds everything up to now; the watermark may only move forward if every
+          // table is fresh, which the catch-up below settles.
+          void upto;
+        }),
+      );
+      if (current) log(`rebuilt ${d.table} (its definition changed) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+    this.notify();
+    await this.settle();
+  }
+
+  /** Called after every committed ingest: schedule a catch-up (coalesced with any in progress). */
+  notify(): void {
+    if (this.pending) {
+      this.again = true;
+      return;
+    }
+    this.pending = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.mutex.run(() => this.catchUp());
+        } while (this.again);
+        this.failure = null;
+      } catch (error) {
+        this.failure = error;
+        console.error('derived facts upkeep failed (it will retry with the next batch):', error);
+      } finally {
+        this.pending = null;
+      }
+    })();
+  }
+
+  /** Customer facts depend on the payment-method map: rebuild them with the next catch-up. */
+  requestCustomerRebuild(): void {
+    this.rebuildCustomers = true;
+    this.notify();
+  }
+
+  /** Resolves once every batch committed before the call is reflected in the derived facts. */
+  async settle(): Promise<void> {
+    while (this.pending) await this.pending;
+    if (this.failure) throw this.failure;
+  }
+
+  /** Full rebuild of every derived table (benchmarks compare it with the incremental upkeep). */
+  async rebuildAll(): Promise<number> {
+    await this.settle();
+    const started = performance.now();
+    await this.mutex.run(() =>
+      this.inTransaction(async (c) => {
+        for (const d of DERIVED) {
+          await c.run(`DELETE FROM ${d.table}`);
+          await d.refresh(c, { after: null, upto: null });
+        }
+      }),
+    );
+    return performance.now() - started;
+  }
+
+  /** How long the last catch-up took and how many batches it covered (for benchmarks). */
+  lastRun: { batches: number; ms: number } | null = null;
+
+  private async catchUp(): Promise<void> {
+    const started = performance.now();
+    let batches = 0;
+    await this.inTransaction(async (c) => {
+      const last = Number((await c.runAndReadAll(`SELECT coalesce(max(last_batch_id), 0) AS b FROM facts_watermark`)).getRowObjects()[0].b);
+      const upto = await maxBatch(c);
+      const rebuild = this.rebuildCustomers;
+      this.rebuildCustomers = false;
+      if (upto > last) {
+        for (const d of DERIVED) await d.refresh(c, { after: last, upto });
+        await c.run(`INSERT OR REPLACE INTO facts_watermark VALUES (1, $upto)`, { upto });
+        batches = upto - last;
+      }
+      if (rebuild) await DERIVED.find((d) => d.table === 'customer_facts')!.refresh(c, { after: null, upto: null });
+    });
+    this.lastRun = { batches, ms: performance.now() - started };
+  }
+
+  private async inTransaction(fn: (c: DuckDBConnection) => Promise<void>): Promise<void> {
+    await this.db.withConnection(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        await fn(c);
+        await c.run('COMMIT');
+        this.db.version++;
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    });
   }
 }
 
-/** The ingest hook: bring every derived table up to date with one committed batch. */
-export async function refreshFactsForBatch(c: DuckDBConnection, batchId: number): Promise<void> {
-  for (const d of DERIVED) await d.refresh(c, batchId);
-}
-
-/** Full rebuild of all derived tables (benchmarks compare it with the incremental upkeep). */
-export async function rebuildAllFacts(db: Database): Promise<void> {
-  await db.transaction(async (c) => {
-    for (const d of DERIVED) await d.refresh(c, null);
-  });
-}
-
-/** Current customer facts depend on the payment-method map: rebuild them when it changes. */
-export async function rebuildCustomerFacts(c: DuckDBConnection): Promise<void> {
-  await DERIVED.find((d) => d.table === 'customer_facts')!.refresh(c, null);
+async function maxBatch(c: DuckDBConnection): Promise<number> {
+  return Number((await c.runAndReadAll(`SELECT coalesce(max(batch_id), 0) AS b FROM ingest_batches`)).getRowObjects()[0].b);
 }

@@ -205,7 +205,9 @@ export async function ingestionStatus(db: Database): Promise<IngestionStatus> {
   };
 }
 
-export async function dimensions(db: Database): Promise<Dimensions> {
+export async function dimensions(engine: Engine): Promise<Dimensions> {
+  await engine.upkeep.settle();
+  const db = engine.db;
   const [rows, [totals]] = await Promise.all([rowsOf(db, 'dimension_values'), rowsOf(db, 'ingestion_status')]);
   const values: Dimensions['values'] = {};
   for (const r of rows) (values[String(r.dimension)] ??= []).push({ value: String(r.value), customers: num(r.customers) });

@@ -5,7 +5,6 @@
  * text and reason, records the batch and lets derived facts catch up. The caller answers the
  * client only after this returns, i.e. after the commit.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { PAYLOAD_COLUMNS } from './contract.ts';
 import { readArrow } from './readers/arrow.ts';
@@ -39,12 +38,12 @@ export interface IngestResult {
   duplicates: number;
   rejected: number;
   errors: IngestError[];
-  /** Where the time went, for operators and benchmarks: reading the body, validating, storing, upkeep. */
-  timings_ms: { read: number; validate: number; store: number; facts: number };
+  /** Where the time went, for operators and benchmarks: reading the body, validating, storing. */
+  timings_ms: { read: number; validate: number; store: number };
 }
 
-/** Work that must see a batch's events inside its transaction (derived facts). */
-export type AfterIngest = (connection: DuckDBConnection, batchId: number) => Promise<void>;
+/** Told about each committed batch (the derived-facts upkeep schedules itself on it). */
+export type AfterIngest = (batchId: number) => void;
 
 const MAX_ERRORS = 100;
 const EVENT_COLUMNS = ['event_id', 'type', 'occurred_at', 'customer_id', ...PAYLOAD_COLUMNS.map((c) => c.name), 'extra']
@@ -68,7 +67,7 @@ export async function ingest(
     }
     const t1 = performance.now();
     const now = (options.now ?? new Date()).toISOString();
-    return db.transaction(async (c) => {
+    const result = await db.transaction(async (c) => {
       const batchId = Number((await c.runAndReadAll(`SELECT nextval('batch_seq') AS id`)).getRowObjects()[0].id);
       const t2 = performance.now();
       await c.run(`CREATE OR REPLACE TEMP TABLE validated AS ${VALIDATE_STAGED_SQL}`, { now });
@@ -113,8 +112,6 @@ export async function ingest(
           ).getRowObjects().map((r) => ({ row: Number(r.row), event_id: (r.event_id as string | null) ?? null, code: String(r.code), message: String(r.message) }))
         : [];
       const t4 = performance.now();
-      for (const hook of options.afterIngest ?? []) await hook(c, batchId);
-      const t5 = performance.now();
       await c.run(`DROP TABLE IF EXISTS validated`);
       await c.run(`DROP TABLE IF EXISTS staged`);
       const ms = (a: number, b: number) => Math.round(b - a);
@@ -124,8 +121,10 @@ export async function ingest(
         duplicates: valid - accepted,
         rejected,
         errors,
-        timings_ms: { read: ms(t0, t1), validate: ms(t2, t3), store: ms(t3, t4), facts: ms(t4, t5) },
+        timings_ms: { read: ms(t0, t1), validate: ms(t2, t3), store: ms(t3, t4) },
       };
     }, connection);
+    for (const hook of options.afterIngest ?? []) hook(result.batch_id);
+    return result;
   });
 }

@@ -123,7 +123,7 @@ export function churnRoutes(ctx: AppContext) {
       const body = Heatmap.parse(await heatmap(engine, q, q.rows, q.factor, q.reference));
       return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...intervalColumns }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
     })
-    .get('/dimensions', read, async (c) => c.json(Dimensions.parse(await dimensions(ctx.db))));
+    .get('/dimensions', read, async (c) => c.json(Dimensions.parse(await dimensions(engine))));
 }
 
 export function engagementRoutes(ctx: AppContext) {

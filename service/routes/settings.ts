@@ -26,6 +26,9 @@ export function settingsRoutes(ctx: AppContext) {
       const body = MapBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) throw new ApiError(400, 'invalid_request', 'expected {"methods": {"label": "automatic" | "manual", ...}}', zodDetails(body.error));
       await replacePaymentMethods(ctx.db, body.data.methods);
+      // Current customer facts carry the payment class: rebuild them before answering.
+      ctx.engine.upkeep.requestCustomerRebuild();
+      await ctx.engine.upkeep.settle();
       return c.json(Report.parse(await paymentMethodReport(ctx.db)));
     });
 }

@@ -5,7 +5,6 @@
  * lower-cased; besides the explicit map, any label containing "automatic" is automatic.
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import { rebuildCustomerFacts } from '../analytics/facts.ts';
 import type { Database } from '../db/database.ts';
 
 export type MethodClass = 'automatic' | 'manual';
@@ -51,10 +50,7 @@ async function replaceMap(c: DuckDBConnection, map: Record<string, MethodClass>)
 }
 
 export async function replacePaymentMethods(db: Database, map: Record<string, MethodClass>): Promise<void> {
-  await db.transaction(async (c) => {
-    await replaceMap(c, map);
-    await rebuildCustomerFacts(c);
-  });
+  await db.transaction((c) => replaceMap(c, map));
 }
 
 export interface PaymentMethodReport {

@@ -71,7 +71,7 @@ async function throughService(bodies: Uint8Array[], contentType: string) {
   const svc = await startChildService({ DATA_DIR: path.join(dir, `svc-${contentType.split('/')[1]}`) });
   const t = performance.now();
   let accepted = 0;
-  const phases = { read: 0, validate: 0, store: 0, facts: 0 };
+  const phases = { read: 0, validate: 0, store: 0 };
   for (const body of bodies) {
     const res = await fetch(`${svc.url}/v1/events`, { method: 'POST', body: body as unknown as BodyInit, headers: { 'content-type': contentType } });
     const r = await res.json();

@@ -33,8 +33,10 @@ export async function startTestService(env: Record<string, string> = {}, dataDir
       if (init.token) headers.set('authorization', `Bearer ${init.token}`);
       return fetch(running.url + pathname, { ...init, headers, duplex: 'half' } as RequestInit);
     },
-    query: async <T,>(sql: string, params: Record<string, unknown> = {}) =>
-      ctx.db.withConnection(async (c) => (await c.runAndReadAll(sql, params as never)).getRowObjectsJson() as unknown as T[]),
+    query: async <T,>(sql: string, params: Record<string, unknown> = {}) => {
+      await ctx.engine.upkeep.settle();
+      return ctx.db.withConnection(async (c) => (await c.runAndReadAll(sql, params as never)).getRowObjectsJson() as unknown as T[]);
+    },
     async stop() {
       await running.close();
     },
