@@ -4,12 +4,12 @@
  * appender in chunks, so the body is never held in memory as one string. Validation and the
  * commit then run as set operations over it (see validation-sql.ts and ingest.ts).
  */
-import { BIGINT, DuckDBDataChunk, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 
 const CHUNK_ROWS = 2048; // DuckDB's vector size: one data chunk per flush
 
 export class Staging {
-  private rns: bigint[] = [];
+  private rns: number[] = [];
   private docs: (string | null)[] = [];
   private raws: (string | null)[] = [];
   private codes: (string | null)[] = [];
@@ -19,7 +19,7 @@ export class Staging {
   private constructor(private readonly appender: DuckDBAppender) {}
 
   static async create(connection: DuckDBConnection): Promise<Staging> {
-    await connection.run(`CREATE OR REPLACE TEMP TABLE staged (rn BIGINT, doc VARCHAR, raw VARCHAR, pre_code VARCHAR, pre_message VARCHAR)`);
+    await connection.run(`CREATE OR REPLACE TEMP TABLE staged (rn INTEGER, doc VARCHAR, raw VARCHAR, pre_code VARCHAR, pre_message VARCHAR)`);
     return new Staging(await connection.createAppender('staged', 'main', 'temp'));
   }
 
@@ -32,7 +32,7 @@ export class Staging {
    * differs (a CSV record); `code`/`message` reject the row before validation (bad encoding).
    */
   add(rn: number, doc: string | null, raw: string | null = null, code: string | null = null, message: string | null = null): void {
-    this.rns.push(BigInt(rn));
+    this.rns.push(rn);
     this.docs.push(doc);
     this.raws.push(raw);
     this.codes.push(code);
@@ -43,7 +43,7 @@ export class Staging {
 
   private flush(): void {
     if (this.rns.length === 0) return;
-    const chunk = DuckDBDataChunk.create([BIGINT, VARCHAR, VARCHAR, VARCHAR, VARCHAR], this.rns.length);
+    const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR], this.rns.length);
     chunk.setColumnValues(0, this.rns);
     chunk.setColumnValues(1, this.docs);
     chunk.setColumnValues(2, this.raws);

@@ -17,6 +17,8 @@ import {
 
 const lit = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const list = (xs: readonly string[]) => `[${xs.map(lit).join(', ')}]`;
+/** `x IN (…)` over constants: DuckDB compiles it to comparisons, where list_contains would build a list per row. */
+const isIn = (x: string, xs: readonly string[]) => `${x} IN (${xs.map(lit).join(', ')})`;
 
 /** Field names in extraction order: envelope first, then every payload column. */
 export const EXTRACTED_FIELDS: readonly string[] = [...Object.keys(ENVELOPE), ...PAYLOAD_COLUMNS.map((c) => c.name)];
@@ -40,7 +42,7 @@ function ruleChecks(field: string, rule: FieldRule, x: string): Check[] {
     case 'string':
       return [{ when: `length(${x}) > ${rule.max}`, code: 'too_long', message: `${lit(`${field} is longer than ${rule.max} characters (`)} || length(${x}) || ')'` }];
     case 'enum':
-      return [{ when: `NOT list_contains(${list(rule.values)}, ${x})`, code: 'invalid_value', message: `${lit(`${field} must be one of ${rule.values.join(', ')}; got "`)} || ${shown} || '"'` }];
+      return [{ when: `NOT ${isIn(x, rule.values)}`, code: 'invalid_value', message: `${lit(`${field} must be one of ${rule.values.join(', ')}; got "`)} || ${shown} || '"'` }];
     case 'country':
       return [{ when: `NOT regexp_full_match(${x}, '[A-Z]{2}')`, code: 'invalid_value', message: `${lit(`${field} must be an ISO 3166-1 alpha-2 code; got "`)} || ${shown} || '"'` }];
     case 'currency':
@@ -76,7 +78,7 @@ function planChecks(): CheckPlan {
     envelope.push(...ruleChecks(name, spec.rule, v(name)));
     if (name === 'type') {
       envelope.push({
-        when: `NOT list_contains(${list(EVENT_TYPE_NAMES)}, ${v('type')})`,
+        when: `NOT ${isIn(v('type'), EVENT_TYPE_NAMES)}`,
         code: 'unknown_type',
         message: `'unknown event type "' || left(${v('type')}, 80) || '"'`,
       });
@@ -125,6 +127,11 @@ const FAILED_CHECK = `CASE
 const MESSAGE = `CASE failed ${PLAN.all.map((c, i) => `WHEN ${i + 1} THEN ${c.message}`).join('\n    ')} END`;
 const CODES = list(PLAN.all.map((c) => c.code));
 
+/** How many of its own type's fields (envelope included) a row carries with a value. */
+const PRESENT_FIELDS = `(${Object.keys(ENVELOPE).length} + CASE ${v('type')} ${EVENT_TYPE_NAMES.map(
+  (t) => `WHEN ${lit(t)} THEN ${Object.keys(EVENT_TYPES[t]).map((f) => `(${v(f)} IS NOT NULL)::INTEGER`).join(' + ') || '0'}`,
+).join(' ')} ELSE 0 END)`;
+
 function knownFieldsByType(): string {
   const envelope = Object.keys(ENVELOPE);
   const arms = EVENT_TYPE_NAMES.map((t) => `WHEN ${lit(t)} THEN ${list([...envelope, ...Object.keys(EVENT_TYPES[t])])}`);
@@ -133,7 +140,7 @@ function knownFieldsByType(): string {
 
 function typedColumn(name: string, type: string): string {
   const types = EVENT_TYPE_NAMES.filter((t) => name in EVENT_TYPES[t]);
-  return `CASE WHEN list_contains(${list(types)}, ${v('type')}) THEN try_cast(${v(name)} AS ${type}) END AS "${name}"`;
+  return `CASE WHEN ${isIn(v('type'), types)} THEN try_cast(${v(name)} AS ${type}) END AS "${name}"`;
 }
 
 /**
@@ -154,9 +161,10 @@ WITH parsed AS (
   SELECT *,
          CASE WHEN failed = 0 THEN pre_code WHEN failed > 0 THEN ${CODES}[failed] END AS code,
          CASE WHEN failed = 0 THEN pre_message WHEN failed > 0 THEN ${MESSAGE} END AS message,
-         -- Fast path: only rows carrying a field their type does not name build an extra object.
-         CASE WHEN failed IS NULL THEN json_keys(doc) END AS keys,
-         CASE WHEN failed IS NULL THEN ${knownFieldsByType()} END AS known
+         -- Fast path: a valid row whose key count equals the number of its type's fields that it
+         -- carries has nothing extra; only the others pay for building the extra object.
+         CASE WHEN failed IS NULL AND len(json_keys(doc)) <> ${PRESENT_FIELDS}
+              THEN list_filter(json_keys(doc), lambda k: NOT list_contains(${knownFieldsByType()}, k)) END AS unknown
   FROM checked
 )
 SELECT rn, coalesce(raw, doc) AS raw, code, message,
@@ -165,7 +173,6 @@ SELECT rn, coalesce(raw, doc) AS raw, code, message,
        CASE WHEN code IS NULL THEN try_cast(${v('occurred_at')} AS TIMESTAMPTZ) END AS occurred_at,
        ${v('customer_id')} AS customer_id,
        ${PAYLOAD_COLUMNS.map((c) => typedColumn(c.name, c.type)).join(',\n       ')},
-       CASE WHEN code IS NULL AND NOT list_has_all(known, keys) THEN to_json(map_from_entries(list_transform(
-         list_filter(keys, lambda k: NOT list_contains(known, k)),
+       CASE WHEN len(unknown) > 0 THEN to_json(map_from_entries(list_transform(unknown,
          lambda k: struct_pack(key := k, value := json_extract(doc, '/' || replace(replace(k, '~', '~0'), '/', '~1')))))) END AS extra
 FROM judged`;

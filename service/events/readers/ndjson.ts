@@ -5,14 +5,12 @@
  */
 import type { Staging } from '../staging.ts';
 import type { ByteSource } from './body-errors.ts';
-import { utf8Lines } from './utf8-lines.ts';
+import { forEachLine } from './utf8-lines.ts';
 
 export async function readNdjson(body: ByteSource, staging: Staging): Promise<void> {
-  for await (const lines of utf8Lines(body)) {
-    for (const line of lines) {
-      if (line.text.trim() === '') continue;
-      if (line.invalidUtf8) staging.add(line.number, null, line.text, 'invalid_encoding', 'row is not valid UTF-8');
-      else staging.add(line.number, line.text);
-    }
-  }
+  await forEachLine(body, (number, text, invalidUtf8) => {
+    if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
+    if (invalidUtf8) staging.add(number, null, text, 'invalid_encoding', 'row is not valid UTF-8');
+    else staging.add(number, text);
+  });
 }
