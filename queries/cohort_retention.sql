@@ -1,7 +1,9 @@
 -- Retention by signup month: of the customers who started in a month, how many were still active
--- k months later, for every k that the as-of date already lets us observe.
+-- k months later, for every k that the as-of date already lets us observe. Only cohorts that signed
+-- up after the first invoice in the data: earlier ones are known only by their survivors.
 WITH c AS (
   SELECT date_trunc('month', tenure_start)::DATE AS cohort, tenure_start, churn_at FROM filtered
+  WHERE tenure_start >= date_trunc('month', (SELECT min(issued_at) FROM fact_invoices))
 ), cohorts AS (
   SELECT cohort, count(*) AS n FROM c GROUP BY cohort
 ), ks AS (

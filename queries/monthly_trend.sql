@@ -1,9 +1,10 @@
 -- Month by month up to the as-of date, for the filtered customers: active at the start of the
 -- month, churned during it; payers in the month and how many paid automatically; invoices due
--- in the month and how many were paid by their due date.
+-- in the month and how many were paid by their due date. Months start at the first invoice: before
+-- it the history holds only back-dated sign-ups, whose churn was never observed.
 WITH months AS (
   SELECT m::DATE AS month_start, (m + INTERVAL 1 MONTH)::DATE AS month_end
-  FROM range(date_trunc('month', (SELECT min(tenure_start) FROM filtered))::DATE, $as_of_end::DATE, INTERVAL 1 MONTH) t(m)
+  FROM range(date_trunc('month', (SELECT min(issued_at) FROM fact_invoices))::DATE, $as_of_end::DATE, INTERVAL 1 MONTH) t(m)
 ), churn AS (
   SELECT m.month_start,
          count(*) FILTER (WHERE f.tenure_start < m.month_start AND (f.churn_at IS NULL OR f.churn_at >= m.month_start)) AS active_start,

@@ -48,21 +48,22 @@ WITH firsts AS (
     AND occurred_at < timezone($tz, $cutoff::TIMESTAMP)
   GROUP BY ALL
 )
+-- Long to wide by UNION ALL BY NAME (absent columns are NULL) and one GROUP BY: plain and robust,
+-- where a chain of FULL JOIN … USING would have to coalesce the day key at every step.
 SELECT (epoch(d) // 86400)::INTEGER AS day,
-       coalesce(issued_first, 0)::INTEGER AS issued_first,
-       coalesce(issued_first_year, 0)::INTEGER AS issued_first_year,
-       coalesce(issued_other, 0)::INTEGER AS issued_other,
-       coalesce(due_first, 0)::INTEGER AS due_first,
-       coalesce(due_first_year, 0)::INTEGER AS due_first_year,
-       coalesce(due_other, 0)::INTEGER AS due_other,
-       coalesce(hard_reminders, 0)::INTEGER AS hard_reminders,
-       coalesce(soft_reminders, 0)::INTEGER AS soft_reminders,
-       coalesce(fees, 0)::INTEGER AS fees,
-       coalesce(payment_failures, 0)::INTEGER AS payment_failures,
-       coalesce(collections, 0)::INTEGER AS collections,
-       coalesce(starts, 0)::INTEGER AS starts,
-       coalesce(cancels, 0)::INTEGER AS cancels
-FROM issued
-FULL JOIN due USING (d)
-FULL JOIN ev USING (d)
+       coalesce(sum(issued_first), 0)::INTEGER AS issued_first,
+       coalesce(sum(issued_first_year), 0)::INTEGER AS issued_first_year,
+       coalesce(sum(issued_other), 0)::INTEGER AS issued_other,
+       coalesce(sum(due_first), 0)::INTEGER AS due_first,
+       coalesce(sum(due_first_year), 0)::INTEGER AS due_first_year,
+       coalesce(sum(due_other), 0)::INTEGER AS due_other,
+       coalesce(sum(hard_reminders), 0)::INTEGER AS hard_reminders,
+       coalesce(sum(soft_reminders), 0)::INTEGER AS soft_reminders,
+       coalesce(sum(fees), 0)::INTEGER AS fees,
+       coalesce(sum(payment_failures), 0)::INTEGER AS payment_failures,
+       coalesce(sum(collections), 0)::INTEGER AS collections,
+       coalesce(sum(starts), 0)::INTEGER AS starts,
+       coalesce(sum(cancels), 0)::INTEGER AS cancels
+FROM (SELECT * FROM issued UNION ALL BY NAME SELECT * FROM due UNION ALL BY NAME SELECT * FROM ev)
+GROUP BY d
 ORDER BY day

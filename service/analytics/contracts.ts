@@ -143,6 +143,7 @@ export type Drivers = z.infer<typeof Drivers>;
 
 export const Cohorts = z.object({
   as_of: z.string(),
+  note: z.string(),
   cohorts: z.array(
     z.object({
       signup_month: z.string().describe('YYYY-MM'),

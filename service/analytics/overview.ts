@@ -90,7 +90,11 @@ export async function cohorts(engine: Engine, filters: Filters): Promise<Cohorts
     c.retention.push({ months_since: num(r.months_since), active: num(r.active), share: s.value ?? 0, ci: s.ci ?? [0, 1] });
     byCohort.set(key, c);
   }
-  return { as_of: scope.asOf, cohorts: [...byCohort.values()] };
+  return {
+    as_of: scope.asOf,
+    note: 'Share of each sign-up month still active k months later (95 % Wilson intervals). Only customers who signed up after the first invoice in the data: earlier sign-ups are known only by those who stayed.',
+    cohorts: [...byCohort.values()],
+  };
 }
 
 export interface FeeCosts {
