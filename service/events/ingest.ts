@@ -67,11 +67,25 @@ export async function ingest(
     }
     const t1 = performance.now();
     const now = (options.now ?? new Date()).toISOString();
+    // Validation reads only this request's staged rows, so it runs before taking the writer lock:
+    // concurrent requests validate in parallel and queue only for the insert.
+    await connection.run(`CREATE OR REPLACE TEMP TABLE validated AS ${VALIDATE_STAGED_SQL}`, { now });
+    const t2 = performance.now();
+    const counts = (
+      await connection.runAndReadAll(`SELECT count(*) FILTER (WHERE code IS NULL) AS valid, count(*) FILTER (WHERE code IS NOT NULL) AS rejected FROM validated`)
+    ).getRowObjects()[0];
+    const valid = Number(counts.valid);
+    const rejected = Number(counts.rejected);
+    const errors: IngestError[] = rejected
+      ? (
+          await connection.runAndReadAll(
+            `SELECT rn AS row, left(event_id, 256) AS event_id, code, message FROM validated WHERE code IS NOT NULL ORDER BY rn LIMIT ${MAX_ERRORS}`,
+          )
+        ).getRowObjects().map((r) => ({ row: Number(r.row), event_id: (r.event_id as string | null) ?? null, code: String(r.code), message: String(r.message) }))
+      : [];
     const result = await db.transaction(async (c) => {
-      const batchId = Number((await c.runAndReadAll(`SELECT nextval('batch_seq') AS id`)).getRowObjects()[0].id);
-      const t2 = performance.now();
-      await c.run(`CREATE OR REPLACE TEMP TABLE validated AS ${VALIDATE_STAGED_SQL}`, { now });
       const t3 = performance.now();
+      const batchId = Number((await c.runAndReadAll(`SELECT nextval('batch_seq') AS id`)).getRowObjects()[0].id);
       // Idempotency: skip ids already stored and keep the first of ids repeated in this batch.
       // (An anti-join is much faster than ON CONFLICT for large batches; the writer lock makes it safe.)
       const inserted = await c.run(
@@ -82,11 +96,6 @@ export async function ingest(
         { batch: batchId },
       );
       const accepted = Number(inserted.rowsChanged);
-      const counts = (
-        await c.runAndReadAll(`SELECT count(*) FILTER (WHERE code IS NULL) AS valid, count(*) FILTER (WHERE code IS NOT NULL) AS rejected FROM validated`)
-      ).getRowObjects()[0];
-      const valid = Number(counts.valid);
-      const rejected = Number(counts.rejected);
       if (rejected > 0) {
         await c.run(
           `INSERT INTO rejected_rows SELECT $batch, rn, $now::TIMESTAMPTZ, left(event_id, 256), left(type, 64), code, message, raw
@@ -104,16 +113,7 @@ export async function ingest(
         rejected,
         source: options.source ?? null,
       });
-      const errors = rejected
-        ? (
-            await c.runAndReadAll(
-              `SELECT rn AS row, left(event_id, 256) AS event_id, code, message FROM validated WHERE code IS NOT NULL ORDER BY rn LIMIT ${MAX_ERRORS}`,
-            )
-          ).getRowObjects().map((r) => ({ row: Number(r.row), event_id: (r.event_id as string | null) ?? null, code: String(r.code), message: String(r.message) }))
-        : [];
       const t4 = performance.now();
-      await c.run(`DROP TABLE IF EXISTS validated`);
-      await c.run(`DROP TABLE IF EXISTS staged`);
       const ms = (a: number, b: number) => Math.round(b - a);
       return {
         batch_id: batchId,
@@ -121,9 +121,11 @@ export async function ingest(
         duplicates: valid - accepted,
         rejected,
         errors,
-        timings_ms: { read: ms(t0, t1), validate: ms(t2, t3), store: ms(t3, t4) },
+        timings_ms: { read: ms(t0, t1), validate: ms(t1, t2), store: ms(t3, t4) },
       };
     }, connection);
+    await connection.run(`DROP TABLE IF EXISTS validated`);
+    await connection.run(`DROP TABLE IF EXISTS staged`);
     for (const hook of options.afterIngest ?? []) hook(result.batch_id);
     return result;
   });

@@ -51,7 +51,9 @@ describe('durability: SIGKILL mid-stream loses nothing acknowledged and shows no
       }
     })();
     const workers = [0, 1, 2].map(send);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Kill once several batches are acknowledged (however slow the machine), with more in flight.
+    const deadline = Date.now() + 60_000;
+    while (acknowledged.size < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await svc.kill('SIGKILL');
     stop = true;
     await Promise.all(workers);

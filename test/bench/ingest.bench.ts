@@ -67,18 +67,24 @@ function peakRss(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
 }
 
-async function throughService(bodies: Uint8Array[], contentType: string) {
-  const svc = await startChildService({ DATA_DIR: path.join(dir, `svc-${contentType.split('/')[1]}`) });
+/** Sends the bodies with `clients` producers in parallel (each takes the next body in turn). */
+async function throughService(bodies: Uint8Array[], contentType: string, clients: number) {
+  const svc = await startChildService({ DATA_DIR: path.join(dir, `svc-${contentType.split('/')[1]}-${clients}`) });
   const t = performance.now();
   let accepted = 0;
   const phases = { read: 0, validate: 0, store: 0 };
-  for (const body of bodies) {
-    const res = await fetch(`${svc.url}/v1/events`, { method: 'POST', body: body as unknown as BodyInit, headers: { 'content-type': contentType } });
-    const r = await res.json();
-    if (!res.ok) throw new Error(JSON.stringify(r));
-    accepted += r.accepted;
-    for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k] += r.timings_ms[k];
-  }
+  let next = 0;
+  const producer = async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++];
+      const res = await fetch(`${svc.url}/v1/events`, { method: 'POST', body: body as unknown as BodyInit, headers: { 'content-type': contentType } });
+      const r = await res.json();
+      if (!res.ok) throw new Error(JSON.stringify(r));
+      accepted += r.accepted;
+      for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k] += r.timings_ms[k];
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, producer));
   const seconds = (performance.now() - t) / 1000;
   const rss = peakRss(svc.process.pid!);
   await svc.kill('SIGTERM');
@@ -92,16 +98,19 @@ for (let s = 0; s < lines.length; s += BATCH) ndjsonBodies.push(Buffer.from(line
 const arrow = arrowBatches(lines);
 
 const duck = await duckdbAlone();
-const nd = await throughService(ndjsonBodies, 'application/x-ndjson');
-const ar = await throughService(arrow, 'application/vnd.apache.arrow.stream');
 const rate = (n: number, s: number) => Math.round(n / s);
 console.log('');
-console.log(`DuckDB alone (read_ndjson → events):   ${rate(N, duck).toLocaleString('en').padStart(10)} events/s  (${duck.toFixed(2)} s)`);
-console.log(`service, NDJSON over HTTP:            ${rate(nd.accepted, nd.seconds).toLocaleString('en').padStart(10)} events/s  (${nd.seconds.toFixed(2)} s, ${nd.accepted} stored)`);
-console.log(`  ratio service / DuckDB alone:        ${(duck / nd.seconds).toFixed(2)}  (target ≥ 0.50)`);
-console.log(`  time in service (ms):                ${JSON.stringify(nd.phases)}`);
-console.log(`  peak RSS of the service:             ${(nd.rss / 1024 / 1024).toFixed(0)} MiB`);
-console.log(`service, Arrow IPC over HTTP:         ${rate(ar.accepted, ar.seconds).toLocaleString('en').padStart(10)} events/s  (${ar.seconds.toFixed(2)} s)`);
-console.log(`  time in service (ms):                ${JSON.stringify(ar.phases)}`);
-console.log(`  peak RSS of the service:             ${(ar.rss / 1024 / 1024).toFixed(0)} MiB`);
+console.log(`DuckDB alone (read_ndjson → events):  ${rate(N, duck).toLocaleString('en').padStart(10)} events/s  (${duck.toFixed(2)} s)`);
+for (const [label, bodies, type] of [
+  ['NDJSON', ndjsonBodies, 'application/x-ndjson'],
+  ['Arrow IPC', arrow, 'application/vnd.apache.arrow.stream'],
+] as const) {
+  for (const clients of [1, 2]) {
+    const r = await throughService(bodies as Uint8Array[], type, clients);
+    console.log(
+      `service, ${label} over HTTP, ${clients} client${clients > 1 ? 's' : ''}: ${rate(r.accepted, r.seconds).toLocaleString('en').padStart(10)} events/s  (${r.seconds.toFixed(2)} s; ` +
+        `${(duck / r.seconds).toFixed(2)} of DuckDB alone; peak RSS ${(r.rss / 1024 / 1024).toFixed(0)} MiB; ms in service ${JSON.stringify(r.phases)})`,
+    );
+  }
+}
 fs.rmSync(dir, { recursive: true, force: true });
