@@ -1,0 +1,82 @@
+/**
+ * A secured deployment (AUTH_TOKENS set): without a token every analysis says a token is needed;
+ * a token entered on the Data page is used by every request from then on; a read token may not
+ * change settings (the 403 is shown), an admin token may.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../../service/analytics/contracts.ts';
+import type { PaymentMethodReport } from '../../service/settings/payment-methods.ts';
+import { afterAction, assertWebBuilt, gotoReady, launchBrowser, newContext, waitReady, watch } from '../helpers/browser.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+
+const READ = 'read-token-for-tests';
+const ADMIN = 'admin-token-for-tests';
+let svc: TestService;
+let browser: Browser;
+
+beforeAll(async () => {
+  assertWebBuilt();
+  svc = await startTestService({ SAMPLE_DATA: 'small', AUTH_TOKENS: `read:${READ},admin:${ADMIN}` });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await svc?.stop();
+});
+
+describe('secured deployment', () => {
+  it('asks for a token, uses the one entered on the Data page everywhere, and shows 403 for a read token on settings', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const w = watch(page);
+    w.allow({ status: 401, url: /\/v1\// });
+    w.allow({ status: 403, url: /\/v1\/settings\/payment-methods/ });
+    w.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
+
+    await gotoReady(page, `${svc.url}/data`);
+    expect(await page.locator('[data-health]').getAttribute('data-health')).toBe('ok'); // /v1/health is public
+    expect(await page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('error');
+    expect(await page.locator('[data-card="events-by-type"] [role="alert"]').textContent()).toMatch(/bearer token is required.*Data page/);
+    expect(await page.locator('.filter-error').textContent()).toContain('bearer token');
+
+    // A read token: every resource asks again, the filter bar included.
+    await page.locator('#token-input').fill(READ);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await expect.poll(() => page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('ready');
+    await expect.poll(() => page.locator('.filter-error').count()).toBe(0);
+    await waitReady(page);
+    const pm = (await (await svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
+    expect(pm.unknown.length).toBeGreaterThan(0);
+    const label = pm.unknown[0].label;
+
+    // The read role may not classify: the 403 message is shown, nothing changes.
+    await page.locator(`select[name="class-${label}"]`).selectOption('automatic');
+    await page.getByRole('button', { name: /^Save 1 classification$/ }).click();
+    await expect.poll(() => page.locator('p.error[role="alert"]').textContent()).toMatch(/Not saved: the read role may not do this/);
+
+    // An admin token may.
+    await page.locator('#token-input').fill(ADMIN);
+    await page.getByRole('button', { name: 'Use token' }).click();
+    await waitReady(page);
+    await page.locator(`select[name="class-${label}"]`).selectOption('automatic');
+    await page.getByRole('button', { name: /^Save 1 classification$/ }).click();
+    await expect.poll(() => page.locator('[data-saved]').textContent()).toContain(`${label} → automatic`);
+    const after = (await (await svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
+    expect(after.methods[label]).toBe('automatic');
+
+    // The token is kept for the other pages (and reloads).
+    await afterAction(page, () => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click(), (u) => u.pathname === '/');
+    const summary = (await (await svc.call('/v1/churn/summary', { token: READ })).json()) as Summary;
+    expect(await page.locator('[data-kpi="customers"] .value').getAttribute('data-value')).toBe(String(summary.kpis.find((k) => k.key === 'customers')!.value));
+    await page.reload();
+    await waitReady(page);
+    expect(await page.locator('[data-card="churn-trend"]').getAttribute('data-state')).toBe('ready');
+
+    const problems = [...w.problems];
+    await context.close();
+    expect(problems).toEqual([]);
+    expect(w.expected.some((l) => l.startsWith('401'))).toBe(true);
+    expect(w.expected.some((l) => l.startsWith('403 PUT'))).toBe(true);
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * The dashboard's only door to the service: typed GET/PUT against /v1. Response types come from the
+ * service's own contract (type-only imports), so a contract change breaks the build, not the user.
+ * Errors arrive as `{"error": {"code", "message", "details"}}` and are thrown as `ApiError`.
+ */
+import type {
+  ChurnByFactor,
+  Cohorts,
+  Dimensions,
+  DoseResponse,
+  Drivers,
+  Factor,
+  FeeEconomics,
+  Heatmap,
+  IngestionStatus,
+  Summary,
+  SurvivalCurves,
+} from '$service/analytics/contracts.ts';
+import type { RejectionCode } from '$service/events/contract.ts';
+import type { AudiencePage, CatalogueResponse, Performance, Recommendations, RiskModel } from '$service/offers/contracts.ts';
+import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
+import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
+import { activity } from './activity.svelte.ts';
+
+/** GET /v1/rejected (its zod schema is local to service/routes/rejected.ts, so mirrored here). */
+export interface RejectedPage {
+  total: number;
+  limit: number;
+  offset: number;
+  by_code: Partial<Record<RejectionCode | string, number>>;
+  rows: { batch_id: number; row: number; received_at: string; event_id: string | null; type: string | null; code: RejectionCode | string; message: string; raw: string | null }[];
+}
+
+/** GET /v1/health (schema local to service/routes/health.ts, so mirrored here). */
+export interface Health {
+  status: 'ok' | 'degraded';
+  database: { reachable: boolean; file: string; schema_version: number | null };
+  counts: { events: number; customers: number; rejected_rows: number; batches: number } | null;
+  auth: 'on' | 'open';
+  uptime_seconds: number;
+}
+
+/** Response type per GET path (without query). */
+export type Endpoints = {
+  '/v1/churn/summary': Summary;
+  '/v1/churn/dimensions': Dimensions;
+  '/v1/churn/drivers': Drivers;
+  '/v1/churn/cohorts': Cohorts;
+  '/v1/churn/survival': SurvivalCurves;
+  '/v1/churn/heatmap': Heatmap;
+  '/v1/churn/dose-response/late_invoices': DoseResponse;
+  '/v1/churn/dose-response/fees': DoseResponse;
+  '/v1/fees/economics': FeeEconomics;
+  '/v1/ingestion/status': IngestionStatus;
+  '/v1/rejected': RejectedPage;
+  '/v1/health': Health;
+  '/v1/settings/payment-methods': PaymentMethodReport;
+  '/v1/offers/catalogue': CatalogueResponse;
+  '/v1/offers/recommendations': Recommendations;
+  '/v1/offers/audience': AudiencePage;
+  '/v1/offers/performance': Performance;
+  '/v1/offers/model': RiskModel;
+  '/v1/staffing/plan': Plan;
+  '/v1/staffing/backtest': Backtest;
+  '/v1/staffing/scenarios': Scenarios;
+  '/v1/staffing/contact-calendar': ContactCalendar;
+  '/v1/operations/time-thieves': TimeThieves;
+} & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor };
+export type EndpointPath = keyof Endpoints;
+
+export interface ApiProblem {
+  status: number;
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+export class ApiError extends Error implements ApiProblem {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+const TOKEN_KEY = 'invoice-pulse.token';
+
+export function getToken(): string {
+  try {
+    return localStorage.getItem(TOKEN_KEY) ?? memoryToken ?? '';
+  } catch {
+    return memoryToken ?? '';
+  }
+}
+
+let memoryToken: string | null = null;
+
+export function setToken(token: string): void {
+  memoryToken = token.trim();
+  try {
+    if (token.trim()) localStorage.setItem(TOKEN_KEY, token.trim());
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    /* storage disabled: the token lives for this page only */
+  }
+  activity.authEpoch++;
+}
+
+export type Query = URLSearchParams | Record<string, string | number | undefined | null> | undefined;
+
+export function buildUrl(path: string, query?: Query): string {
+  const params = query instanceof URLSearchParams ? new URLSearchParams(query) : new URLSearchParams();
+  if (query && !(query instanceof URLSearchParams)) {
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  }
+  params.sort();
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function request<T>(method: 'GET' | 'PUT', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  activity.begin();
+  try {
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (e) {
+      if ((e as Error).name === 'AbortError') throw e;
+      throw new ApiError(0, 'network_error', 'The service could not be reached. Is it running?');
+    }
+    const text = await res.text();
+    let json: unknown = undefined;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* not JSON */
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      let message = err?.message ?? `${res.status} ${res.statusText}`;
+      if (res.status === 401) message += ' — enter an access token on the Data page.';
+      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, message, err?.details);
+    }
+    if (json === undefined) throw new ApiError(res.status, 'invalid_response', 'The service sent an empty or non-JSON response.');
+    return json as T;
+  } finally {
+    activity.end();
+  }
+}
+
+/** GET a typed endpoint with a query (filters and endpoint parameters). */
+export function apiGet<P extends EndpointPath>(path: P, query?: Query, signal?: AbortSignal): Promise<Endpoints[P]> {
+  return request<Endpoints[P]>('GET', buildUrl(path, query), undefined, signal);
+}
+
+/** Replace the payment-method map (admin). The body is the complete map. */
+export function putPaymentMethods(methods: Record<string, MethodClass>): Promise<PaymentMethodReport> {
+  return request<PaymentMethodReport>('PUT', '/v1/settings/payment-methods', { methods });
+}
+
+export function toProblem(e: unknown): ApiProblem {
+  if (e instanceof ApiError) return { status: e.status, code: e.code, message: e.message, details: e.details };
+  return { status: 0, code: 'client_error', message: e instanceof Error ? e.message : String(e) };
+}
