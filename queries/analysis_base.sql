@@ -9,13 +9,15 @@
 -- (upkeep of customer_facts); NULL means everyone.
 WITH scope AS (
   SELECT DISTINCT customer_id FROM events WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)
-), ev AS (
-  SELECT * FROM events
-  WHERE occurred_at < $outcome_end::TIMESTAMPTZ
-    AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+), seen AS (
+  -- Every customer with any event before the end: tenure falls back to the first event.
+  SELECT customer_id, min(occurred_at) AS first_event
+  FROM events WHERE occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY customer_id
 ), life AS (
+  -- Lifecycle and attributes, from the few events that carry them (each read separately from the
+  -- bulk of invoices and payments, so the scan stays narrow).
   SELECT customer_id,
-    min(occurred_at) AS first_event,
     min(occurred_at) FILTER (WHERE type = 'subscription_started') AS first_start,
     max(occurred_at) FILTER (WHERE type = 'subscription_started' AND occurred_at < $exp_end::TIMESTAMPTZ) AS last_start,
     max(occurred_at) FILTER (WHERE type = 'subscription_cancelled' AND occurred_at < $exp_end::TIMESTAMPTZ) AS last_cancel,
@@ -29,21 +31,33 @@ WITH scope AS (
     arg_max(currency, occurred_at) FILTER (WHERE currency IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS currency,
     arg_max(satisfaction, occurred_at) FILTER (WHERE satisfaction IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS satisfaction,
     arg_max(score, occurred_at) FILTER (WHERE type = 'survey_response' AND occurred_at < $exp_end::TIMESTAMPTZ) AS survey_score,
-    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method,
-    arg_max(channel, occurred_at) FILTER (WHERE type = 'invoice_issued' AND occurred_at < $exp_end::TIMESTAMPTZ) AS invoice_channel,
-    count(*) FILTER (WHERE type = 'contact' AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS contacts,
-    count(*) FILTER (WHERE type = 'contact' AND topic IN ('invoice', 'payment', 'fee') AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS billing_contacts,
-    count(*) FILTER (WHERE type = 'contact' AND topic = 'fee' AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS fee_contacts,
-    count(*) FILTER (WHERE type = 'reminder_sent' AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS reminders,
-    max(occurred_at) FILTER (WHERE type = 'contact' AND occurred_at < $exp_end::TIMESTAMPTZ) AS last_contact_at,
-    avg(used / included) FILTER (WHERE type = 'usage_reported' AND included > 0 AND occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ) AS usage_ratio
-  FROM ev GROUP BY customer_id
+    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method
+  FROM events
+  WHERE type IN ('subscription_started', 'subscription_cancelled', 'customer_updated', 'plan_changed', 'payment_method_changed', 'survey_response')
+    AND occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY customer_id
+), activity AS (
+  SELECT customer_id,
+    count(*) FILTER (WHERE type = 'contact' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS contacts,
+    count(*) FILTER (WHERE type = 'contact' AND topic IN ('invoice', 'payment', 'fee') AND occurred_at >= $exp_start::TIMESTAMPTZ) AS billing_contacts,
+    count(*) FILTER (WHERE type = 'contact' AND topic = 'fee' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS fee_contacts,
+    count(*) FILTER (WHERE type = 'reminder_sent' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS reminders,
+    max(occurred_at) FILTER (WHERE type = 'contact') AS last_contact_at,
+    avg(used / included) FILTER (WHERE type = 'usage_reported' AND included > 0 AND occurred_at >= $exp_start::TIMESTAMPTZ) AS usage_ratio
+  FROM events
+  WHERE type IN ('contact', 'reminder_sent', 'usage_reported') AND occurred_at < $exp_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY customer_id
+), channel AS (
+  SELECT customer_id, arg_max(channel, issued_at) AS invoice_channel
+  FROM fact_invoices WHERE issued_at < $exp_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY customer_id
 ), pay AS (
   SELECT e.customer_id, lower(trim(e.method)) AS method,
          coalesce(pmc.class, CASE WHEN lower(e.method) LIKE '%automatic%' THEN 'automatic' ELSE 'unknown' END) AS cls,
          count(*) AS n, max(e.occurred_at) AS last_at
-  FROM ev e LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
+  FROM events e LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
   WHERE e.type = 'payment_received' AND e.occurred_at >= $exp_start::TIMESTAMPTZ AND e.occurred_at < $exp_end::TIMESTAMPTZ
+    AND ($after::BIGINT IS NULL OR e.customer_id IN (SELECT customer_id FROM scope))
   GROUP BY ALL
 ), pay_class AS (
   -- Predominant class of the payments; ties go to the class paid most recently.
@@ -70,24 +84,27 @@ WITH scope AS (
     AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), base AS (
-  SELECT l.*,
-         coalesce(l.first_start, l.first_event) AS tenure_start,
+  SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
+         coalesce(l.first_start, s.first_event) AS tenure_start,
          (l.last_cancel IS NOT NULL AND (l.last_start IS NULL OR l.last_cancel > l.last_start)) AS churned_before,
          coalesce(pm.method, l.changed_method) AS payment_method,
          coalesce(pc.cls, CASE WHEN l.changed_method IS NULL THEN 'unknown'
-                               ELSE coalesce((SELECT class FROM payment_method_classes WHERE label = l.changed_method),
-                                             CASE WHEN l.changed_method LIKE '%automatic%' THEN 'automatic' ELSE 'unknown' END) END) AS payment_method_class,
+                               ELSE coalesce(cm.class, CASE WHEN l.changed_method LIKE '%automatic%' THEN 'automatic' ELSE 'unknown' END) END) AS payment_method_class,
          coalesce(i.invoices_due, 0) AS invoices_due,
          coalesce(i.late_invoices, 0) AS late_invoices,
          coalesce(f.fees, 0) AS fees,
          coalesce(f.fee_amount, 0) AS fee_amount,
          coalesce(f.disputed_fees, 0) AS disputed_fees
-  FROM life l
+  FROM seen s
+  LEFT JOIN life l USING (customer_id)
+  LEFT JOIN activity a USING (customer_id)
+  LEFT JOIN channel ch USING (customer_id)
   LEFT JOIN pay_class pc USING (customer_id)
   LEFT JOIN pay_method pm USING (customer_id)
+  LEFT JOIN payment_method_classes cm ON cm.label = l.changed_method
   LEFT JOIN inv i USING (customer_id)
   LEFT JOIN fee f USING (customer_id)
-  WHERE coalesce(l.first_start, l.first_event) < $exp_end::TIMESTAMPTZ
+  WHERE coalesce(l.first_start, s.first_event) < $exp_end::TIMESTAMPTZ
 )
 SELECT customer_id, tenure_start,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel IS NOT NULL ELSE churned_before END AS churned,
@@ -114,7 +131,8 @@ SELECT customer_id, tenure_start,
        CASE WHEN late_invoices = 0 THEN 'on_time' WHEN late_invoices = 1 THEN 'late_once' ELSE 'late_repeatedly' END AS timeliness,
        fees, fee_amount::DOUBLE AS fee_amount, disputed_fees,
        CASE WHEN fees = 0 THEN 'none' WHEN fees = 1 THEN 'one' ELSE 'two_or_more' END AS fee_exposure,
-       contacts, billing_contacts, fee_contacts, reminders, last_contact_at, usage_ratio, satisfaction, survey_score,
+       coalesce(contacts, 0) AS contacts, coalesce(billing_contacts, 0) AS billing_contacts, coalesce(fee_contacts, 0) AS fee_contacts,
+       coalesce(reminders, 0) AS reminders, last_contact_at, usage_ratio, satisfaction, survey_score,
        coalesce(survey_score <= 6 OR satisfaction <= 2, false) AS dissatisfied,
        coalesce(usage_ratio < 0.4, false) AS overpriced,
        -- A plan is priced well above use when the customer uses under 40 % of what it includes.

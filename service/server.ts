@@ -13,6 +13,7 @@ import { migrate } from './db/migrations.ts';
 import { OpenApiRegistry } from './http/openapi.ts';
 import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
+import { defaultScopes } from './analytics/scope.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
 
 export interface RunningService {
@@ -30,6 +31,8 @@ export async function openContext(config: Config): Promise<AppContext> {
   const upkeep = new FactsUpkeep(db);
   await upkeep.ensure((line) => console.log(line));
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
+  upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
+  engine.cache.prewarmSoon(() => defaultScopes(db), 0);
   return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest: [() => upkeep.notify()], startedAt: new Date() };
 }
 

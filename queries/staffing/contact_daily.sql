@@ -1,15 +1,28 @@
 -- Inbound contacts per channel and local day before $cutoff (local midnight in $tz), with the sums
 -- behind mean handle and wait times. The daily series the forecast model is fitted on.
+-- Counted per 15-minute UTC bucket first (epoch arithmetic), so only distinct buckets go through
+-- the ICU conversion to a local date.
+WITH b AS (
+  SELECT channel,
+         (epoch(occurred_at) // 900)::BIGINT AS bucket,
+         count(*) AS contacts,
+         count(handle_seconds) AS n_handle,
+         sum(handle_seconds) AS sum_handle,
+         count(wait_seconds) AS n_wait,
+         sum(wait_seconds) AS sum_wait
+  FROM events
+  WHERE type = 'contact'
+    AND coalesce(direction, 'inbound') = 'inbound'
+    AND occurred_at < timezone($tz, $cutoff::TIMESTAMP)
+  GROUP BY ALL
+)
 SELECT channel,
-       (epoch(CAST(timezone($tz, occurred_at) AS DATE)) // 86400)::INTEGER AS day,
-       count(*)::INTEGER AS contacts,
-       count(handle_seconds)::INTEGER AS n_handle,
-       coalesce(sum(handle_seconds), 0)::DOUBLE AS sum_handle,
-       count(wait_seconds)::INTEGER AS n_wait,
-       coalesce(sum(wait_seconds), 0)::DOUBLE AS sum_wait
-FROM events
-WHERE type = 'contact'
-  AND coalesce(direction, 'inbound') = 'inbound'
-  AND occurred_at < timezone($tz, $cutoff::TIMESTAMP)
+       (epoch(CAST(timezone($tz, to_timestamp(bucket * 900)) AS DATE)) // 86400)::INTEGER AS day,
+       sum(contacts)::INTEGER AS contacts,
+       sum(n_handle)::INTEGER AS n_handle,
+       coalesce(sum(sum_handle), 0)::DOUBLE AS sum_handle,
+       sum(n_wait)::INTEGER AS n_wait,
+       coalesce(sum(sum_wait), 0)::DOUBLE AS sum_wait
+FROM b
 GROUP BY ALL
 ORDER BY day, channel

@@ -11,7 +11,10 @@ WITH inv AS (
          (CAST(timezone($tz, e.occurred_at) AS DATE) - i.due_date)::INTEGER AS lag
   FROM events e
   JOIN inv i ON e.customer_id = i.customer_id AND e.invoice_id = i.invoice_id
-  WHERE (e.type = 'reminder_sent' AND e.kind = 'hard') OR e.type IN ('payment_failed', 'collection_started')
+  WHERE ((e.type = 'reminder_sent' AND e.kind = 'hard') OR e.type IN ('payment_failed', 'collection_started'))
+    -- follow-ups happen from a few days before to 90 days after the due date; the bound lets DuckDB skip older row groups
+    AND e.occurred_at >= CAST($from_day::DATE AS TIMESTAMP) - INTERVAL 6 DAY
+    AND e.occurred_at < CAST($to_day::DATE AS TIMESTAMP) + INTERVAL 92 DAY
 )
 SELECT 'invoices' AS kind, 0 AS lag, count(*)::INTEGER AS n FROM inv
 UNION ALL

@@ -29,6 +29,26 @@ export class BaseCache {
     return this.attached;
   }
 
+  private prewarmTimer: NodeJS.Timeout | null = null;
+
+  /**
+   * Builds the bases the dashboard opens with (default as-of, both views, and the previous period
+   * the summary compares with) shortly after the data last changed, so the first look is fast.
+   * Debounced: a bulk load that commits batch after batch pre-warms once, at the end.
+   */
+  prewarmSoon(scopes: () => Promise<AnalysisScope[]>, delayMs = 1500): void {
+    if (this.prewarmTimer) clearTimeout(this.prewarmTimer);
+    this.prewarmTimer = setTimeout(() => {
+      this.prewarmTimer = null;
+      scopes()
+        .then(async (list) => {
+          for (const scope of list) await this.table(scope);
+        })
+        .catch(() => undefined);
+    }, delayMs);
+    this.prewarmTimer.unref();
+  }
+
   /** The qualified name of the base table for this scope, building it if needed. */
   async table(scope: AnalysisScope): Promise<string> {
     // Never analyse events whose derived facts are still being brought up to date.

@@ -117,6 +117,9 @@ export class FactsUpkeep {
     await this.settle();
   }
 
+  /** Listeners told when the facts have caught up with new data (the base cache pre-warms on it). */
+  readonly onSettled: (() => void)[] = [];
+
   /** Called after every committed ingest: schedule a catch-up (coalesced with any in progress). */
   notify(): void {
     if (this.pending) {
@@ -130,6 +133,7 @@ export class FactsUpkeep {
           await this.mutex.run(() => this.catchUp());
         } while (this.again);
         this.failure = null;
+        for (const listener of this.onSettled) listener();
       } catch (error) {
         this.failure = error;
         console.error('derived facts upkeep failed (it will retry with the next batch):', error);

@@ -65,3 +65,13 @@ export async function resolveScope(db: Database, filters: Filters, defaultView: 
   const asOf = filters.as_of ?? (await latestEventDate(db)) ?? new Date().toISOString().slice(0, 10);
   return scopeFor(asOf, filters.view ?? defaultView, filters.lookback_days, filters.horizon_days);
 }
+
+/** The windows a dashboard opens with: default as-of, both views, and the summary's previous period. */
+export async function defaultScopes(db: Database): Promise<AnalysisScope[]> {
+  const asOf = await latestEventDate(db);
+  if (!asOf) return [];
+  const L = 180;
+  const H = 90;
+  const previous = new Date(Date.parse(`${asOf}T00:00:00Z`) - H * DAY).toISOString().slice(0, 10);
+  return [scopeFor(asOf, 'lifetime', L, H), scopeFor(asOf, 'landmark', L, H), scopeFor(previous, 'landmark', L, H), scopeFor(previous, 'lifetime', L, H)];
+}
