@@ -36,7 +36,7 @@ export class BaseCache {
    * the summary compares with) shortly after the data last changed, so the first look is fast.
    * Debounced: a bulk load that commits batch after batch pre-warms once, at the end.
    */
-  prewarmSoon(scopes: () => Promise<AnalysisScope[]>, delayMs = 1500): void {
+  prewarmSoon(scopes: () => Promise<AnalysisScope[]>, delayMs = 3000): void {
     if (this.prewarmTimer) clearTimeout(this.prewarmTimer);
     this.prewarmTimer = setTimeout(() => {
       this.prewarmTimer = null;

@@ -6,8 +6,9 @@
  * only what the batches since its watermark touched, in one transaction of its own. It writes only
  * derived tables, so it runs beside ingestion (which writes only events) without conflicts, and
  * ingestion never waits for it. Readers stay consistent by awaiting `settle()` (the analysis
- * engine does) so no analysis sees events whose facts are not there yet. The watermark is stored
- * with the facts, so a crash between the two simply means the next start catches up.
+ * engine does) so no analysis sees events whose facts are not there yet. Each table's watermark
+ * (the last batch it reflects) is stored with it, in the same transaction, so a crash simply
+ * means the next start catches up from there.
  *
  * A derived table is versioned by the hash of its definition; when a release changes one, the
  * table is rebuilt from the events at start-up (events are the source of truth: derived tables
@@ -82,17 +83,38 @@ export class FactsUpkeep {
   private readonly mutex = new Mutex();
   private pending: Promise<void> | null = null;
   private again = false;
+  private timer: NodeJS.Timeout | null = null;
+  private firstNotice = 0;
   private rebuildCustomers = false;
   /** The last error of a background run; settle() rethrows it so readers never see stale facts silently. */
   private failure: unknown = null;
+  /** Listeners told when the facts have caught up with new data (the base cache pre-warms on it). */
+  readonly onSettled: (() => void)[] = [];
+  /** How long the last catch-up took and how many batches it covered (for benchmarks). */
+  lastRun: { batches: number; ms: number } | null = null;
 
-  constructor(private readonly db: Database) {}
+  /**
+   * @param delayMs how long a catch-up waits for more batches before it runs (a reader asking for
+   *   the facts never waits for this: settle() starts it at once). Under sustained ingestion this
+   *   turns one upkeep per batch into one per burst; `maxDelayMs` bounds the lag.
+   */
+  constructor(
+    private readonly db: Database,
+    private readonly delayMs = 500,
+    private readonly maxDelayMs = 5000,
+  ) {}
 
   /** At start-up: create or rebuild every derived table whose definition changed, then catch up. */
   async ensure(log: (line: string) => void = () => undefined): Promise<void> {
     await this.db.withConnection(async (c) => {
-      await c.run(`CREATE TABLE IF NOT EXISTS derived_tables (name VARCHAR PRIMARY KEY, definition_hash VARCHAR, built_at TIMESTAMPTZ)`);
-      await c.run(`CREATE TABLE IF NOT EXISTS facts_watermark (id INTEGER PRIMARY KEY, last_batch_id BIGINT NOT NULL)`);
+      await c.run(`CREATE TABLE IF NOT EXISTS derived_tables (name VARCHAR PRIMARY KEY, definition_hash VARCHAR, built_at TIMESTAMPTZ, last_batch_id BIGINT DEFAULT 0)`);
+      // Files written before per-table watermarks kept one shared watermark: carry it over.
+      await c.run(`ALTER TABLE derived_tables ADD COLUMN IF NOT EXISTS last_batch_id BIGINT DEFAULT 0`);
+      const old = (await c.runAndReadAll(`SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'facts_watermark'`)).getRowObjects()[0];
+      if (Number(old.n) > 0) {
+        await c.run(`UPDATE derived_tables SET last_batch_id = (SELECT coalesce(max(last_batch_id), 0) FROM facts_watermark) WHERE last_batch_id = 0`);
+        await c.run(`DROP TABLE facts_watermark`);
+      }
     });
     for (const d of DERIVED) {
       const h = hash(d.ddl() + d.definition());
@@ -101,31 +123,37 @@ export class FactsUpkeep {
       const started = performance.now();
       await this.mutex.run(() =>
         this.inTransaction(async (c) => {
+          // Built from every event up to now: its watermark starts at the latest batch.
           const upto = await maxBatch(c);
           await c.run(`DROP TABLE IF EXISTS ${d.table}`);
           await c.run(d.ddl(), d.table === 'customer_facts' ? ({ ...currentFactsParams(), after: null, upto: null } as never) : undefined);
           await d.refresh(c, { after: null, upto: null });
-          await c.run(`INSERT OR REPLACE INTO derived_tables VALUES ($n, $h, now())`, { n: d.table, h });
-          // A fresh table holds everything up to now; the watermark may only move forward if every
-          // table is fresh, which the catch-up below settles.
-          void upto;
+          await c.run(`INSERT OR REPLACE INTO derived_tables VALUES ($n, $h, now(), $upto)`, { n: d.table, h, upto });
         }),
       );
       if (current) log(`rebuilt ${d.table} (its definition changed) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    this.notify();
     await this.settle();
   }
 
-  /** Listeners told when the facts have caught up with new data (the base cache pre-warms on it). */
-  readonly onSettled: (() => void)[] = [];
-
-  /** Called after every committed ingest: schedule a catch-up (coalesced with any in progress). */
+  /** Called after every committed ingest: schedule a catch-up, coalesced with whatever follows. */
   notify(): void {
     if (this.pending) {
       this.again = true;
       return;
     }
+    const now = Date.now();
+    if (!this.timer) this.firstNotice = now;
+    else clearTimeout(this.timer);
+    const wait = Math.max(0, Math.min(this.delayMs, this.firstNotice + this.maxDelayMs - now));
+    this.timer = setTimeout(() => this.start(), wait);
+    this.timer.unref();
+  }
+
+  private start(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending) return;
     this.pending = (async () => {
       try {
         do {
@@ -151,8 +179,17 @@ export class FactsUpkeep {
 
   /** Resolves once every batch committed before the call is reflected in the derived facts. */
   async settle(): Promise<void> {
+    // Anything committed but not yet reflected? Then catch up now rather than after the delay.
+    if (!this.pending && (this.timer || this.rebuildCustomers || (await this.behind()))) this.start();
     while (this.pending) await this.pending;
     if (this.failure) throw this.failure;
+  }
+
+  private async behind(): Promise<boolean> {
+    return this.db.withConnection(async (c) => {
+      const r = (await c.runAndReadAll(`SELECT coalesce(min(last_batch_id), 0) AS w, (SELECT coalesce(max(batch_id), 0) FROM ingest_batches) AS b FROM derived_tables`)).getRowObjects()[0];
+      return Number(r.b) > Number(r.w);
+    });
   }
 
   /** Full rebuild of every derived table (benchmarks compare it with the incremental upkeep). */
@@ -170,23 +207,23 @@ export class FactsUpkeep {
     return performance.now() - started;
   }
 
-  /** How long the last catch-up took and how many batches it covered (for benchmarks). */
-  lastRun: { batches: number; ms: number } | null = null;
-
   private async catchUp(): Promise<void> {
     const started = performance.now();
     let batches = 0;
     await this.inTransaction(async (c) => {
-      const last = Number((await c.runAndReadAll(`SELECT coalesce(max(last_batch_id), 0) AS b FROM facts_watermark`)).getRowObjects()[0].b);
       const upto = await maxBatch(c);
       const rebuild = this.rebuildCustomers;
       this.rebuildCustomers = false;
-      if (upto > last) {
-        for (const d of DERIVED) await d.refresh(c, { after: last, upto });
-        await c.run(`INSERT OR REPLACE INTO facts_watermark VALUES (1, $upto)`, { upto });
-        batches = upto - last;
+      const marks = new Map((await c.runAndReadAll(`SELECT name, last_batch_id FROM derived_tables`)).getRowObjects().map((r) => [String(r.name), Number(r.last_batch_id)]));
+      for (const d of DERIVED) {
+        const last = marks.get(d.table) ?? 0;
+        if (upto > last) {
+          await d.refresh(c, { after: last, upto });
+          batches = Math.max(batches, upto - last);
+        }
+        if (rebuild && d.table === 'customer_facts') await d.refresh(c, { after: null, upto: null });
       }
-      if (rebuild) await DERIVED.find((d) => d.table === 'customer_facts')!.refresh(c, { after: null, upto: null });
+      await c.run(`UPDATE derived_tables SET last_batch_id = $upto WHERE last_batch_id < $upto`, { upto });
     });
     this.lastRun = { batches, ms: performance.now() - started };
   }
