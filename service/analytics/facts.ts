@@ -100,8 +100,8 @@ export class FactsUpkeep {
    */
   constructor(
     private readonly db: Database,
-    private readonly delayMs = 500,
-    private readonly maxDelayMs = 5000,
+    private readonly delayMs = 2000,
+    private readonly maxDelayMs = 30_000,
   ) {}
 
   /** At start-up: create or rebuild every derived table whose definition changed, then catch up. */
