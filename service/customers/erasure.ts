@@ -4,14 +4,18 @@
  * table keyed by customer_id (invoice and fee facts, current customer facts, and any derived table
  * added later: they are found through the catalogue rather than listed here, so a new one cannot
  * be forgotten). The commit bumps the database version, so every cached analysis base, score and
- * audience built from the old data is invalidated. A checkpoint then folds the deletion into the
+ * audience built from the old data is invalidated. The derived-facts upkeep is allowed to settle
+ * first, since it writes the same derived tables in a transaction of its own. A checkpoint then folds the deletion into the
  * database file instead of leaving it only in the write-ahead log.
  */
-import type { Database } from '../db/database.ts';
+import type { Engine } from '../analytics/churn.ts';
 import { sql } from '../db/sql-files.ts';
 import type { ErasureResult } from '../offers/contracts.ts';
 
-export async function eraseCustomer(db: Database, customerId: string): Promise<ErasureResult | null> {
+export async function eraseCustomer(engine: Engine, customerId: string): Promise<ErasureResult | null> {
+  const db = engine.db;
+  // Let the derived-facts upkeep finish first: it writes the same tables in its own transaction.
+  await engine.upkeep.settle();
   const erased = await db.transaction(async (c) => {
     const tables = (
       await c.runAndReadAll(

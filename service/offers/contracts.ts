@@ -268,7 +268,9 @@ export const OfferRecommendation = z.object({
   behaviour: z.string(),
   channel: z.enum(OFFER_CHANNELS),
   rank: z.number().int().nullable().describe('by expected net monthly value; null when no customer gets this offer'),
-  status: z.enum(['recommended', 'no_audience', 'no_benefit', 'insufficient_evidence', 'disabled']),
+  status: z
+    .enum(['recommended', 'no_value', 'no_audience', 'no_benefit', 'insufficient_evidence', 'disabled'])
+    .describe('no_value: eligible customers exist but the offer costs more than it is expected to save for each of them; no_audience: no eligible customer'),
   targeted: z.number().int().describe('filtered active customers the target rule selects'),
   eligible: z.number().int().describe('… of whom the eligibility limits allow the offer'),
   audience_size: z.number().int().describe('… for whom it is the best offer (one offer per customer)'),

@@ -45,6 +45,8 @@ export interface OfferState {
   model: RiskFit;
   evaluations: OfferEvaluation[];
   tables: { fitFacts: string; scoreFacts: string; scored: string; history: string; candidates: string; best: string };
+  /** Milliseconds per build step (benchmarks print them). */
+  timings: Record<string, number>;
 }
 
 /**
@@ -101,7 +103,8 @@ interface Entry<T> {
   tables: string[];
 }
 
-const KEEP = 4;
+/** Windows kept per data version (each holds a few tables of one row per customer). */
+const KEEP = 3;
 
 export class OfferEngine {
   private readonly states = new Map<string, Entry<OfferState>>();
@@ -116,6 +119,8 @@ export class OfferEngine {
 
   /** The built state for the window the filters name (segment filters are ignored here). */
   async state(filters: Filters): Promise<OfferState> {
+    // Derived facts catch up after each ingest; key on the version they settle at.
+    await this.engine.upkeep.settle();
     const scope = await resolveScope(this.db, filters, 'landmark');
     const key = `${this.db.version}|${scope.asOf}|${filters.lookback_days}|${filters.horizon_days}`;
     return this.memo(this.states, key, (tables) => this.build(scope.asOf, filters.lookback_days, filters.horizon_days, tables));
@@ -123,6 +128,7 @@ export class OfferEngine {
 
   /** The temporal hold-out: the same model fitted one horizon earlier, scored on the later window. */
   async validation(filters: Filters): Promise<{ validation: Validation; fit: RiskFit; fitScope: AnalysisScope }> {
+    await this.engine.upkeep.settle();
     const scope = await resolveScope(this.db, filters, 'landmark');
     const L = filters.lookback_days;
     const H = filters.horizon_days;
@@ -184,11 +190,19 @@ export class OfferEngine {
   }
 
   private async build(asOf: string, L: number, H: number, tables: string[]): Promise<OfferState> {
+    const timings: Record<string, number> = {};
+    let mark = performance.now();
+    const step = (name: string) => {
+      const now = performance.now();
+      timings[name] = Math.round(now - mark);
+      mark = now;
+    };
     const catalogue = await loadCatalogue(this.db);
     const fitScope = scopeFor(asOf, 'landmark', L, H);
     const scoreScope = scoringScope(asOf, L);
     // The analysis bases are shared with the churn endpoints (the fit window is the drivers' default).
     const [fitBase, scoreBase] = await Promise.all([this.engine.cache.table(fitScope), this.engine.cache.table(scoreScope)]);
+    step('analysis_bases');
     const t = {
       fitFacts: this.name('offer_facts', tables),
       scoreFacts: this.name('offer_facts', tables),
@@ -202,7 +216,11 @@ export class OfferEngine {
       const create = async (table: string, text: string, params: Record<string, unknown>) => c.run(`CREATE TABLE ${table} AS ${text}`, bound(text, params) as never);
       await create(t.fitFacts, sql('offers/offer_facts', { base: fitBase }), fitScope.params as never);
       await create(t.scoreFacts, sql('offers/offer_facts', { base: scoreBase }), scoreScope.params as never);
-      const model = fitRiskModel(await readModelRows(c, t.fitFacts));
+      step('offer_facts');
+      const rows = await readModelRows(c, t.fitFacts);
+      step('model_input');
+      const model = fitRiskModel(rows);
+      step('model_fit');
 
       // Evidence per offer: the measured gap on the landmark window, and observed acceptance.
       const observed = new Map(
@@ -218,10 +236,14 @@ export class OfferEngine {
         evaluations.push({ offer, position, gap, acceptance: acceptanceEvidence(offer, observed.get(offer.id)), effect: effectOf(gap) });
       }
 
+      step('evidence');
       // Risk for every active customer, then each enabled offer's candidates, then the best offer.
       const rates = Object.entries(catalogue.document.exchange_rates);
       const scoredText = fill(sql('offers/scored_customers', { facts: t.scoreFacts }), { linear_predictor: linearPredictorSql(model, 'f') });
       await create(t.scored, scoredText.text, { ...scoredText.params, baseline_hazard: model.baseline, rate_currencies: listValue(rates.map((r) => r[0])), rate_values: listValue(rates.map((r) => String(r[1]))) });
+      // The scored table carries every fact column; the unscored copy is no longer needed.
+      await c.run(`DROP TABLE ${t.scoreFacts}`);
+      step('scores');
       await create(t.history, sql('offers/offer_history'), { exp_end: asOfEnd });
       await c.run(`CREATE TABLE ${t.candidates} ${CANDIDATES_DDL}`);
       for (const ev of evaluations) {
@@ -243,8 +265,10 @@ export class OfferEngine {
         });
         await c.run(q.text, q.params);
       }
+      step('candidates');
       await create(t.best, sql('offers/best_offer', { candidates: t.candidates, scored: t.scored }), {});
-      return { asOf, lookbackDays: L, horizonDays: H, asOfEnd, fitScope, catalogue, model, evaluations, tables: t };
+      step('best_offer');
+      return { asOf, lookbackDays: L, horizonDays: H, asOfEnd, fitScope, catalogue, model, evaluations, tables: t, timings };
     });
   }
 }

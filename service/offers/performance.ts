@@ -25,7 +25,23 @@ const rate = (k: number, n: number) => {
   return { rate: w.proportion, ci: n > 0 ? ([w.lower, w.upper] as [number, number]) : null };
 };
 
+/** Answers per data version and query: the history joins scan every offer and cancellation event. */
+const memo = new Map<string, Promise<Performance>>();
+
 export async function performance(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
+  await engine.upkeep.settle();
+  const key = `${engine.db.version}|${by ?? ''}|${JSON.stringify(filters)}`;
+  let hit = memo.get(key);
+  if (!hit) {
+    for (const k of memo.keys()) if (!k.startsWith(`${engine.db.version}|`) || memo.size >= 32) memo.delete(k);
+    hit = compute(engine, filters, by);
+    memo.set(key, hit);
+    hit.catch(() => memo.delete(key));
+  }
+  return hit;
+}
+
+async function compute(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
   const H = filters.horizon_days;
   // Segments come from the lifetime base (everyone who started by the as-of date, churned or not).

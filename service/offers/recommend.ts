@@ -70,13 +70,15 @@ export async function recommendations(engine: Engine, state: OfferState, filters
     const a = ev.acceptance.rate;
     const status: OfferRecommendation['status'] = !ev.offer.enabled
       ? 'disabled'
-      : ev.effect.value === null
-        ? 'insufficient_evidence'
-        : ev.effect.value <= 0
-          ? 'no_benefit'
-          : s.audience === 0
-            ? 'no_audience'
-            : 'recommended';
+      : s.audience > 0
+        ? 'recommended'
+        : ev.effect.value === null
+          ? 'insufficient_evidence'
+          : ev.effect.value <= 0
+            ? 'no_benefit'
+            : num(c?.eligible) > 0
+              ? 'no_value'
+              : 'no_audience';
     return {
       offer_id: ev.offer.id,
       name: ev.offer.name,

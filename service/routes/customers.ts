@@ -48,7 +48,7 @@ export function customerRoutes(ctx: AppContext) {
     })
     .delete('/:id', requireRole(ctx.config.tokens, 'admin'), async (c) => {
       const id = customerId(c.req.param('id'));
-      const result = await eraseCustomer(ctx.db, id);
+      const result = await eraseCustomer(ctx.engine, id);
       if (!result) throw new ApiError(404, 'not_found', `nothing is stored about customer ${id}`);
       return c.json(ErasureResult.parse(result));
     });
