@@ -1,52 +1,43 @@
--- The invoice calendar per local day ($tz) before $cutoff: invoices dispatched and falling due by
--- the customer's stage (their first invoice after signing up; later invoices in their first year;
--- the rest), reminders, fees, failed debits, collections, and subscription starts and cancellations.
--- These are the drivers the contact forecast regresses on. Dues are listed for every due date of an
--- invoice issued before $cutoff, including due dates after it: that part of the calendar is known.
+-- The invoice calendar per local day ($tz): invoices dispatched by the customer's stage (their first
+-- invoice after signing up; later invoices in their first year; the rest), reminders, fees, failed
+-- debits, collections, subscription starts and cancellations — and invoices falling due, per due
+-- date *and issue day*, so that a caller planning from any cutoff counts only the due dates of
+-- invoices issued before it (that part of the future calendar is known; the rest is projected).
+-- These are the drivers the contact forecast regresses on. The query does not depend on a cutoff,
+-- so its result serves every as-of date of one data version.
+-- Rows: `issue_day` NULL = a day row (issued_*, events); otherwise a due row (day = due date).
 -- "First invoice" = the customer's earliest invoice issued within 45 days of their tenure start
 -- (customers whose history predates the data are never mistaken for new ones).
 -- Speed: ICU time-zone arithmetic (a TIMESTAMPTZ cast to a date, or plus an interval) costs about
--- a microsecond a row, seconds over 5 M invoices. So the per-customer thresholds are computed once
--- per customer, rows are counted per 15-minute UTC bucket by plain epoch arithmetic (every zone's
--- offset is a multiple of 15 minutes), and only the few thousand distinct buckets are converted.
+-- a microsecond a row, seconds over millions of invoices. So the per-customer thresholds are plain
+-- epoch arithmetic once per customer, rows are counted per 15-minute UTC bucket (every zone's offset
+-- is a multiple of 15 minutes), and only the few thousand distinct buckets are converted.
 WITH cust AS (
+  -- A day is taken as 86 400 s here: an hour of daylight saving does not matter to a 45-day window.
   SELECT customer_id,
-         epoch(tenure_start + INTERVAL 45 DAY) AS first_window_end,
-         epoch(tenure_start + INTERVAL 365 DAY) AS first_year_end
+         epoch(tenure_start) + 45 * 86400 AS first_window_end,
+         epoch(tenure_start) + 365 * 86400 AS first_year_end
   FROM customer_facts
 ), inv AS (
   SELECT i.customer_id, epoch(i.issued_at) AS issued, i.due_date, c.first_window_end, c.first_year_end
   FROM fact_invoices i LEFT JOIN cust c USING (customer_id)
-  WHERE i.issued_at < timezone($tz, $cutoff::TIMESTAMP)
+  WHERE i.issued_at IS NOT NULL
+), early AS (
+  -- A first invoice is issued within 45 days of the tenure start, so only those rows are searched
+  -- (and only they need the join that finds each customer's earliest).
+  SELECT customer_id, issued, due_date FROM inv WHERE issued < first_window_end
 ), firsts AS (
-  -- A first invoice is issued within 45 days of the tenure start, so only those are searched.
-  SELECT customer_id, min(issued) AS first_issued
-  FROM inv
-  WHERE issued < first_window_end
-  GROUP BY ALL
+  SELECT customer_id, min(issued) AS first_issued FROM early GROUP BY ALL
+), staged AS (
+  SELECT e.issued, e.due_date, CASE WHEN e.issued = f.first_issued THEN 'first' ELSE 'first_year' END AS stage
+  FROM early e JOIN firsts f USING (customer_id)
+  UNION ALL
+  SELECT issued, due_date, CASE WHEN issued < first_year_end THEN 'first_year' ELSE 'other' END AS stage
+  FROM inv WHERE first_window_end IS NULL OR issued >= first_window_end
 ), by_bucket AS (
-  SELECT (inv.issued // 900)::BIGINT AS bucket,
-         inv.due_date,
-         CASE
-           WHEN inv.issued = f.first_issued THEN 'first'
-           WHEN inv.issued < inv.first_year_end THEN 'first_year'
-           ELSE 'other'
-         END AS stage,
-         count(*) AS n
-  FROM inv LEFT JOIN firsts f USING (customer_id)
+  SELECT (issued // 900)::BIGINT AS bucket, due_date, stage, count(*) AS n
+  FROM staged
   GROUP BY ALL
-), issued AS (
-  SELECT CAST(timezone($tz, to_timestamp(bucket * 900)) AS DATE) AS d,
-         sum(n) FILTER (WHERE stage = 'first') AS issued_first,
-         sum(n) FILTER (WHERE stage = 'first_year') AS issued_first_year,
-         sum(n) FILTER (WHERE stage = 'other') AS issued_other
-  FROM by_bucket GROUP BY ALL
-), due AS (
-  SELECT due_date AS d,
-         sum(n) FILTER (WHERE stage = 'first') AS due_first,
-         sum(n) FILTER (WHERE stage = 'first_year') AS due_first_year,
-         sum(n) FILTER (WHERE stage = 'other') AS due_other
-  FROM by_bucket WHERE due_date IS NOT NULL GROUP BY ALL
 ), ev_bucket AS (
   SELECT (epoch(occurred_at) // 900)::BIGINT AS bucket,
          count(*) FILTER (WHERE type = 'reminder_sent' AND kind = 'hard') AS hard_reminders,
@@ -58,17 +49,34 @@ WITH cust AS (
          count(*) FILTER (WHERE type = 'subscription_cancelled') AS cancels
   FROM events
   WHERE type IN ('reminder_sent', 'fee_charged', 'payment_failed', 'collection_started', 'subscription_started', 'subscription_cancelled')
-    AND occurred_at < timezone($tz, $cutoff::TIMESTAMP)
   GROUP BY ALL
+), bucket_day AS (
+  SELECT bucket, CAST(timezone($tz, to_timestamp(bucket * 900)) AS DATE) AS d
+  FROM (SELECT bucket FROM by_bucket UNION SELECT bucket FROM ev_bucket)
+), issued AS (
+  SELECT b.d,
+         sum(n) FILTER (WHERE stage = 'first') AS issued_first,
+         sum(n) FILTER (WHERE stage = 'first_year') AS issued_first_year,
+         sum(n) FILTER (WHERE stage = 'other') AS issued_other
+  FROM by_bucket JOIN bucket_day b USING (bucket) GROUP BY ALL
 ), ev AS (
-  SELECT CAST(timezone($tz, to_timestamp(bucket * 900)) AS DATE) AS d,
+  SELECT b.d,
          sum(hard_reminders) AS hard_reminders, sum(soft_reminders) AS soft_reminders, sum(fees) AS fees,
          sum(payment_failures) AS payment_failures, sum(collections) AS collections, sum(starts) AS starts, sum(cancels) AS cancels
-  FROM ev_bucket GROUP BY ALL
+  FROM ev_bucket JOIN bucket_day b USING (bucket) GROUP BY ALL
+), due AS (
+  SELECT x.due_date AS d, b.d AS issue_d,
+         sum(n) FILTER (WHERE stage = 'first') AS due_first,
+         sum(n) FILTER (WHERE stage = 'first_year') AS due_first_year,
+         sum(n) FILTER (WHERE stage = 'other') AS due_other
+  FROM by_bucket x JOIN bucket_day b USING (bucket)
+  WHERE x.due_date IS NOT NULL
+  GROUP BY ALL
 )
 -- Long to wide by UNION ALL BY NAME (absent columns are NULL) and one GROUP BY: plain and robust,
 -- where a chain of FULL JOIN … USING would have to coalesce the day key at every step.
 SELECT (epoch(d) // 86400)::INTEGER AS day,
+       (epoch(issue_d) // 86400)::INTEGER AS issue_day,
        coalesce(sum(issued_first), 0)::INTEGER AS issued_first,
        coalesce(sum(issued_first_year), 0)::INTEGER AS issued_first_year,
        coalesce(sum(issued_other), 0)::INTEGER AS issued_other,
@@ -82,6 +90,6 @@ SELECT (epoch(d) // 86400)::INTEGER AS day,
        coalesce(sum(collections), 0)::INTEGER AS collections,
        coalesce(sum(starts), 0)::INTEGER AS starts,
        coalesce(sum(cancels), 0)::INTEGER AS cancels
-FROM (SELECT * FROM issued UNION ALL BY NAME SELECT * FROM due UNION ALL BY NAME SELECT * FROM ev)
-GROUP BY d
-ORDER BY day
+FROM (SELECT * FROM issued UNION ALL BY NAME SELECT * FROM ev UNION ALL BY NAME SELECT * FROM due)
+GROUP BY d, issue_d
+ORDER BY day, issue_day NULLS FIRST

@@ -5,35 +5,46 @@
 -- due day and the customer's stage (first year of tenure or not); the caller discounts month k by
 -- the measured survival. New customers' first invoices are projected by the caller from recent ones.
 -- Speed: customers still billed have an invoice in the last 45 days, so only those invoices are
--- read (the table is in time order, so DuckDB skips the older row groups), and only one timestamp
--- per customer is converted to a local date.
+-- read (the table is in time order, so DuckDB skips the older row groups); customers are then
+-- grouped by the 15-minute bucket of their last invoice, its due date and the UTC day their first
+-- year ends, so the ICU conversion to local dates runs once per bucket, not once per customer.
 WITH recent AS (
-  SELECT customer_id, max(issued_at) AS last_issued, arg_max(due_date, issued_at) AS last_due
+  SELECT customer_id, epoch(max(issued_at)) AS last_issued, arg_max(due_date, issued_at) AS last_due
   FROM fact_invoices
   WHERE issued_at < timezone($tz, $cutoff::TIMESTAMP) AND issued_at >= timezone($tz, $cutoff::TIMESTAMP) - INTERVAL 45 DAY
   GROUP BY ALL
 ), lifecycle AS (
+  -- Only the same 45 days matter: a customer invoiced in them was active then, so only a
+  -- cancellation in them (not followed by a new start) ends the billing.
   SELECT customer_id, arg_max(type, occurred_at) AS last_type
   FROM events
-  WHERE type IN ('subscription_started', 'subscription_cancelled') AND occurred_at < timezone($tz, $cutoff::TIMESTAMP)
+  WHERE type IN ('subscription_started', 'subscription_cancelled')
+    AND occurred_at < timezone($tz, $cutoff::TIMESTAMP) AND occurred_at >= timezone($tz, $cutoff::TIMESTAMP) - INTERVAL 46 DAY
   GROUP BY ALL
-), billed AS (
-  SELECT CAST(timezone($tz, r.last_issued) AS DATE) AS last_day,
-         coalesce(r.last_due - CAST(timezone($tz, r.last_issued) AS DATE), 14) AS term,
-         CAST(timezone($tz, cf.tenure_start + INTERVAL 365 DAY) AS DATE) AS first_year_end
+), groups AS (
+  SELECT (r.last_issued // 900)::BIGINT AS bucket,
+         r.last_due,
+         ((epoch(cf.tenure_start) + 365 * 86400) // 86400)::INTEGER AS first_year_end_day,
+         count(*) AS customers
   FROM recent r
   LEFT JOIN lifecycle l USING (customer_id)
   LEFT JOIN customer_facts cf USING (customer_id)
   WHERE coalesce(l.last_type, 'subscription_started') <> 'subscription_cancelled'
+  GROUP BY ALL
+), local_day AS (
+  SELECT bucket, CAST(timezone($tz, to_timestamp(bucket * 900)) AS DATE) AS last_day FROM (SELECT DISTINCT bucket FROM groups)
+), billed AS (
+  SELECT l.last_day, coalesce(g.last_due - l.last_day, 14) AS term, g.first_year_end_day, g.customers
+  FROM groups g JOIN local_day l USING (bucket)
 ), ahead AS (
-  SELECT CAST(b.last_day + to_months(r.k::INTEGER) AS DATE) AS next_day, b.term, b.first_year_end, r.k
+  SELECT CAST(b.last_day + to_months(r.k::INTEGER) AS DATE) AS next_day, b.term, b.first_year_end_day, b.customers, r.k
   FROM billed b, range(1, $months_ahead::INTEGER + 1) r(k)
 )
 SELECT (epoch(next_day) // 86400)::INTEGER AS issue_day,
        (epoch(next_day + term::INTEGER) // 86400)::INTEGER AS due_day,
        k::INTEGER AS months_ahead,
-       CASE WHEN next_day < first_year_end THEN 'first_year' ELSE 'other' END AS stage,
-       count(*)::INTEGER AS invoices
+       CASE WHEN (epoch(next_day) // 86400) < first_year_end_day THEN 'first_year' ELSE 'other' END AS stage,
+       sum(customers)::INTEGER AS invoices
 FROM ahead
 WHERE next_day >= $start_day::DATE AND next_day < $end_day::DATE
 GROUP BY ALL

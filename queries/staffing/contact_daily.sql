@@ -1,5 +1,6 @@
--- Inbound contacts per channel and local day before $cutoff (local midnight in $tz), with the sums
--- behind mean handle and wait times. The daily series the forecast model is fitted on.
+-- Inbound contacts per channel and local day ($tz), with the sums behind mean handle and wait
+-- times: the daily series the forecast model is fitted on. Independent of any cutoff, so one result
+-- serves every as-of date of a data version (the caller keeps the days before its cutoff).
 -- Counted per 15-minute UTC bucket first (epoch arithmetic), so only distinct buckets go through
 -- the ICU conversion to a local date.
 WITH b AS (
@@ -13,7 +14,6 @@ WITH b AS (
   FROM events
   WHERE type = 'contact'
     AND coalesce(direction, 'inbound') = 'inbound'
-    AND occurred_at < timezone($tz, $cutoff::TIMESTAMP)
   GROUP BY ALL
 )
 SELECT channel,
@@ -24,5 +24,5 @@ SELECT channel,
        sum(n_wait)::INTEGER AS n_wait,
        coalesce(sum(sum_wait), 0)::DOUBLE AS sum_wait
 FROM b
-GROUP BY ALL
+GROUP BY 1, 2
 ORDER BY day, channel

@@ -16,5 +16,5 @@ WHERE type = 'contact'
   AND coalesce(direction, 'inbound') = 'inbound'
   AND occurred_at >= timezone($tz, $from::TIMESTAMP)
   AND occurred_at < timezone($tz, $to::TIMESTAMP)
-GROUP BY ALL
+GROUP BY 1, 2, 3
 ORDER BY local_minute, channel, topic

@@ -10,4 +10,4 @@ WHERE type = 'contact'
   AND coalesce(direction, 'inbound') = 'inbound'
   AND occurred_at >= timezone($tz, $from::TIMESTAMP)
   AND occurred_at < timezone($tz, $to::TIMESTAMP)
-GROUP BY ALL
+GROUP BY 1, 2, 3

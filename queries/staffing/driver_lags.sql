@@ -1,22 +1,17 @@
--- How the invoice calendar turns into follow-up events: for invoices falling due in
--- [$from_day, $to_day) (old enough for their reminders, failed debits and collections to have
--- happened), how many of each follow-up came how many days after the due date. The forecast
+-- How the invoice calendar turns into follow-up events: per due date (a calendar date), how many
+-- hard reminders, failed debits and collections followed the invoices falling due that day, and how
+-- many days after it (local days in $tz). The caller takes the due dates of a window old enough for
+-- the follow-ups to have happened, divides by the invoices due then (calendar_daily.sql) and
 -- projects future reminders, failures and collections from the coming due dates with these rates.
-WITH inv AS (
-  SELECT customer_id, invoice_id, due_date
-  FROM fact_invoices
-  WHERE due_date >= $from_day::DATE AND due_date < $to_day::DATE
-), follow AS (
-  SELECT CASE WHEN e.type = 'reminder_sent' THEN 'hard_reminders' WHEN e.type = 'payment_failed' THEN 'payment_failures' ELSE 'collections' END AS kind,
-         (CAST(timezone($tz, e.occurred_at) AS DATE) - i.due_date)::INTEGER AS lag
-  FROM events e
-  JOIN inv i ON e.customer_id = i.customer_id AND e.invoice_id = i.invoice_id
-  WHERE ((e.type = 'reminder_sent' AND e.kind = 'hard') OR e.type IN ('payment_failed', 'collection_started'))
-    -- follow-ups happen from a few days before to 90 days after the due date; the bound lets DuckDB skip older row groups
-    AND e.occurred_at >= CAST($from_day::DATE AS TIMESTAMP) - INTERVAL 6 DAY
-    AND e.occurred_at < CAST($to_day::DATE AS TIMESTAMP) + INTERVAL 92 DAY
-)
-SELECT 'invoices' AS kind, 0 AS lag, count(*)::INTEGER AS n FROM inv
-UNION ALL
-SELECT kind, lag, count(*)::INTEGER AS n FROM follow WHERE lag BETWEEN -5 AND 90 GROUP BY ALL
-ORDER BY kind, lag
+-- Independent of any cutoff, so one result serves every as-of date of a data version.
+SELECT (epoch(i.due_date) // 86400)::INTEGER AS due_day,
+       CASE WHEN e.type = 'reminder_sent' THEN 'hard_reminders' WHEN e.type = 'payment_failed' THEN 'payment_failures' ELSE 'collections' END AS kind,
+       (CAST(timezone($tz, e.occurred_at) AS DATE) - i.due_date)::INTEGER AS lag,
+       count(*)::INTEGER AS n
+FROM events e
+JOIN fact_invoices i ON e.customer_id = i.customer_id AND e.invoice_id = i.invoice_id
+WHERE ((e.type = 'reminder_sent' AND e.kind = 'hard') OR e.type IN ('payment_failed', 'collection_started'))
+  AND i.due_date IS NOT NULL
+GROUP BY 1, 2, 3
+HAVING lag BETWEEN -5 AND 90
+ORDER BY due_day, kind, lag

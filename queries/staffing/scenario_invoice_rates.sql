@@ -12,12 +12,13 @@ WITH cls AS (
 ), inv AS (
   SELECT i.customer_id, i.invoice_id, i.due_date, i.issued_at, i.paid_at, i.soft_reminders, i.hard_reminders,
          coalesce(c.class, 'unknown') AS class,
-         i.paid_at IS NULL OR CAST(i.paid_at AS DATE) > i.due_date AS late,
-         i.paid_at IS NULL OR i.paid_at >= CAST(i.due_date AS TIMESTAMP) + INTERVAL 7 HOUR AS unpaid_at_reminder
+         -- epoch arithmetic in UTC (as the churn analyses define lateness); no per-row time-zone work
+         i.paid_at IS NULL OR epoch(i.paid_at) >= epoch(CAST(i.due_date + 1 AS TIMESTAMP)) AS late,
+         i.paid_at IS NULL OR epoch(i.paid_at) >= epoch(CAST(i.due_date AS TIMESTAMP)) + 7 * 3600 AS unpaid_at_reminder
   FROM fact_invoices i LEFT JOIN cls c USING (customer_id)
   WHERE i.due_date >= $from_day::DATE AND i.due_date < $to_day::DATE
 ), follow AS (
-  SELECT e.customer_id, e.invoice_id, e.type, min(e.occurred_at) AS at
+  SELECT e.customer_id, e.invoice_id, e.type, epoch(min(e.occurred_at)) AS at
   FROM events e SEMI JOIN inv i ON e.customer_id = i.customer_id AND e.invoice_id = i.invoice_id
   WHERE (e.type = 'reminder_sent' AND e.kind = 'hard') OR e.type IN ('payment_failed', 'collection_started')
   GROUP BY ALL
@@ -26,14 +27,15 @@ WITH cls AS (
   FROM fact_fees f SEMI JOIN inv i ON f.customer_id = i.customer_id AND f.invoice_id = i.invoice_id
   GROUP BY ALL
 ), contacts AS (
-  SELECT customer_id, occurred_at, topic FROM events
+  SELECT customer_id, epoch(occurred_at) AS at, topic FROM events
   WHERE type = 'contact' AND coalesce(direction, 'inbound') = 'inbound' AND topic IN ('payment', 'fee')
 ), per_invoice AS (
   SELECT i.*, h.at AS hard_at, pf.at AS failed_at, co.at AS collection_at,
          coalesce(fe.fees, 0) AS fees, coalesce(fe.disputed, 0) AS disputed, coalesce(fe.amount, 0) AS fee_amount,
          -- windows of the same length for the reaction and the background rate
-         coalesce(h.at, CAST(i.due_date AS TIMESTAMP) + INTERVAL 8 DAY) AS hard_window_start,
-         coalesce(pf.at, CAST(i.due_date AS TIMESTAMP)) AS fail_window_start
+         epoch(CAST(i.due_date AS TIMESTAMP)) AS due_epoch,
+         coalesce(h.at, epoch(CAST(i.due_date AS TIMESTAMP)) + 8 * 86400) AS hard_window_start,
+         coalesce(pf.at, epoch(CAST(i.due_date AS TIMESTAMP))) AS fail_window_start
   FROM inv i
   LEFT JOIN follow h ON h.customer_id = i.customer_id AND h.invoice_id = i.invoice_id AND h.type = 'reminder_sent'
   LEFT JOIN follow pf ON pf.customer_id = i.customer_id AND pf.invoice_id = i.invoice_id AND pf.type = 'payment_failed'
@@ -41,11 +43,11 @@ WITH cls AS (
   LEFT JOIN fees fe ON fe.customer_id = i.customer_id AND fe.invoice_id = i.invoice_id
 ), reactions AS (
   SELECT p.customer_id, p.invoice_id,
-         count(*) FILTER (WHERE c.topic = 'payment' AND c.occurred_at >= p.hard_window_start AND c.occurred_at < p.hard_window_start + INTERVAL 5 DAY) AS pay_after_hard,
-         count(*) FILTER (WHERE c.topic = 'payment' AND c.occurred_at >= p.fail_window_start AND c.occurred_at < p.fail_window_start + INTERVAL 3 DAY) AS pay_after_fail,
-         count(*) FILTER (WHERE c.topic = 'fee' AND p.fees > 0 AND c.occurred_at >= p.hard_at AND c.occurred_at < p.hard_at + INTERVAL 14 DAY) AS fee_contacts
+         count(*) FILTER (WHERE c.topic = 'payment' AND c.at >= p.hard_window_start AND c.at < p.hard_window_start + 5 * 86400) AS pay_after_hard,
+         count(*) FILTER (WHERE c.topic = 'payment' AND c.at >= p.fail_window_start AND c.at < p.fail_window_start + 3 * 86400) AS pay_after_fail,
+         count(*) FILTER (WHERE c.topic = 'fee' AND p.fees > 0 AND c.at >= p.hard_at AND c.at < p.hard_at + 14 * 86400) AS fee_contacts
   FROM per_invoice p JOIN contacts c ON c.customer_id = p.customer_id
-  WHERE c.occurred_at >= CAST(p.due_date AS TIMESTAMP) - INTERVAL 1 DAY AND c.occurred_at < CAST(p.due_date AS TIMESTAMP) + INTERVAL 40 DAY
+  WHERE c.at >= p.due_epoch - 86400 AND c.at < p.due_epoch + 40 * 86400
   GROUP BY ALL
 ), unmatched AS (
   SELECT coalesce(c.class, 'unknown') AS class, count(*) AS unmatched

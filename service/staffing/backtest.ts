@@ -14,7 +14,7 @@
  */
 import type { Database } from '../db/database.ts';
 import { CONTACT_CHANNELS, loadIntervalActuals, type ContactChannel } from './contact-history.ts';
-import { fitForecastModel, intervalForecast } from './forecast.ts';
+import { intervalForecast, type ForecastModel } from './forecast.ts';
 import { dayToDate, MINUTES_PER_DAY } from './local-time.ts';
 
 export interface BacktestOptions {
@@ -51,7 +51,8 @@ interface Accumulator {
 
 const fresh = (): Accumulator => ({ actual: 0, absModel: 0, absNaive: 0, sumModel: 0, sumNaive: 0, sqModel: 0, sqNaive: 0, intervals: 0, dayAbsPctModel: 0, dayAbsPctNaive: 0, days: 0, dayAbsModel: 0, dayAbsNaive: 0 });
 
-export async function backtest(db: Database, o: BacktestOptions) {
+/** `fit` returns the model fitted on the data before a local day (engine.ts caches it). */
+export async function backtest(db: Database, o: BacktestOptions, fit: (origin: number) => Promise<ForecastModel>) {
   const slots = MINUTES_PER_DAY / o.intervalMinutes;
   const firstOrigin = o.cutoffDay - 7 * o.weeks;
   // Actuals of the held-out weeks and of the week before them (the first naive forecast).
@@ -72,7 +73,7 @@ export async function backtest(db: Database, o: BacktestOptions) {
 
   for (let w = 0; w < o.weeks; w++) {
     const origin = firstOrigin + 7 * w;
-    const model = await fitForecastModel(db, { tz: o.tz, cutoffDay: origin, intervalMinutes: o.intervalMinutes, horizonDays: 7 });
+    const model = await fit(origin);
     origins.push({ origin: dayToDate(origin), weekend_deferral: model.weekendDeferral, fitted_days: model.fitDays });
     const forecast = intervalForecast(model, origin, 7);
     for (let d = 0; d < 7; d++) {
@@ -154,6 +155,7 @@ export async function backtest(db: Database, o: BacktestOptions) {
       skill,
       interval_skill: intervalSkill,
       beats_seasonal_naive: skill === null || intervalSkill === null ? null : skill > 0 && intervalSkill > 0,
+      note: a.actual < 30 ? `only ${a.actual} contacts in the held-out weeks: too few to judge either forecast` : undefined,
     };
   });
   return {

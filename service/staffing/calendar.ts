@@ -12,7 +12,10 @@
  *    rates measured on invoices that fell due 45–225 days before the cutoff (driver_lags.sql);
  *  - the active customer base continues its linear trend of the last 8 weeks.
  * Passing an earlier cutoff gives exactly what a planner would have had then, which is what makes
- * the back-test honest.
+ * the back-test honest. The recorded part (calendar_daily.sql) does not depend on the cutoff — due
+ * dates come per issue day, so each cutoff counts only invoices issued before it — and is loaded
+ * once per data version (`loadCalendarBase`, cached by engine.ts); only the projection and the
+ * follow-up rates are queried per cutoff.
  */
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
@@ -61,20 +64,48 @@ async function rows(db: Database, query: string, params: Record<string, unknown>
   return db.withConnection(async (c) => (await c.runAndReadAll(sql(query), params as never)).getRowObjectsJson() as Record<string, unknown>[]);
 }
 
+/** The recorded calendar of one data version: day and due rows (calendar_daily.sql), follow-up lags (driver_lags.sql). */
+export interface CalendarBase {
+  days: Record<string, unknown>[];
+  lags: Record<string, unknown>[];
+}
+
+export async function loadCalendarBase(db: Database, tz: string): Promise<CalendarBase> {
+  const [days, lags] = await Promise.all([rows(db, 'staffing/calendar_daily', { tz }), rows(db, 'staffing/driver_lags', { tz })]);
+  return { days, lags };
+}
+
+/** Follow-ups of the invoices due in [fromDay, toDay): per kind and lag, and the invoices due then. */
+function lagRates(base: CalendarBase, fromDay: number, toDay: number) {
+  let invoices = 0;
+  for (const r of base.days) {
+    const d = num(r.day);
+    if (r.issue_day !== null && d >= fromDay && d < toDay) invoices += num(r.due_first) + num(r.due_first_year) + num(r.due_other);
+  }
+  const counts = new Map<string, number>();
+  for (const r of base.lags) {
+    const d = num(r.due_day);
+    if (d < fromDay || d >= toDay) continue;
+    const key = `${r.kind}|${num(r.lag)}`;
+    counts.set(key, (counts.get(key) ?? 0) + num(r.n));
+  }
+  return { invoices, counts };
+}
+
 /**
  * The calendar of `tz` with records before `cutoffDay` and projections for `horizonDays` after it.
  */
-export async function loadCalendar(db: Database, tz: string, cutoffDay: number, horizonDays: number): Promise<Calendar> {
+export async function loadCalendar(db: Database, tz: string, cutoffDay: number, horizonDays: number, base?: CalendarBase): Promise<Calendar> {
   const cutoff = dayStart(cutoffDay);
   const monthsAhead = Math.ceil(horizonDays / 28) + 1;
-  const [daily, projected, lags] = await Promise.all([
-    rows(db, 'staffing/calendar_daily', { tz, cutoff }),
+  const [recorded, projected] = await Promise.all([
+    base ?? loadCalendarBase(db, tz),
     rows(db, 'staffing/calendar_projection', { tz, cutoff, start_day: dayToDate(cutoffDay), end_day: dayToDate(cutoffDay + horizonDays), months_ahead: monthsAhead }),
-    rows(db, 'staffing/driver_lags', { tz, from_day: dayToDate(cutoffDay - 225), to_day: dayToDate(cutoffDay - 45) }),
   ]);
+  const daily = recorded.days;
 
-  const recordedDays = daily.map((r) => num(r.day)).filter((d) => d < cutoffDay);
-  const firstDay = Math.min(cutoffDay - 1, ...recordedDays.slice(0, 1));
+  let firstDay = cutoffDay - 1;
+  for (const r of daily) if (r.issue_day === null && num(r.day) < firstDay) firstDay = num(r.day);
   // Known due dates reach past the horizon; keep room for reminders 40+ days after them.
   const lastDay = cutoffDay + horizonDays + 60;
   const n = lastDay - firstDay + 1;
@@ -85,12 +116,17 @@ export async function loadCalendar(db: Database, tz: string, cutoffDay: number, 
     const day = num(r.day);
     if (day < firstDay || day > lastDay) continue;
     const i = at(day);
-    for (const f of CALENDAR_FIELDS) {
-      // Only due dates may lie beyond the cutoff (invoices already issued); everything else is recorded before it.
-      if (day >= cutoffDay && !f.startsWith('due_')) continue;
-      series[f][i] += num(r[f]);
+    if (r.issue_day === null) {
+      // Day rows: what was recorded before the cutoff.
+      if (day >= cutoffDay) continue;
+      for (const f of CALENDAR_FIELDS) if (!f.startsWith('due_')) series[f][i] += num(r[f]);
+      if (firstInvoiceDay === null && num(r.issued_first) + num(r.issued_first_year) + num(r.issued_other) > 0) firstInvoiceDay = day;
+    } else if (num(r.issue_day) < cutoffDay) {
+      // Due rows of invoices issued before the cutoff: known, whenever they fall due.
+      series.due_first[i] += num(r.due_first);
+      series.due_first_year[i] += num(r.due_first_year);
+      series.due_other[i] += num(r.due_other);
     }
-    if (day < cutoffDay && firstInvoiceDay === null && num(r.issued_first) + num(r.issued_first_year) + num(r.issued_other) > 0) firstInvoiceDay = day;
   }
 
   // Active customers: starts minus cancellations, cumulated from the beginning of the data.
@@ -152,15 +188,19 @@ export async function loadCalendar(db: Database, tz: string, cutoffDay: number, 
     if (d + meanTerm <= lastDay) series.due_first[at(d + meanTerm)] += expected;
   }
 
-  // Follow-ups of due dates: per-invoice rates by lag, applied to every due date (recorded or known).
-  const invoicesMeasured = num(lags.find((r) => r.kind === 'invoices')?.n);
+  // Follow-ups of due dates: per-invoice rates by lag, measured on invoices due 225–45 days before the
+  // cutoff (their follow-ups have happened), applied to every due date (recorded or known).
+  const measured = lagRates(recorded, cutoffDay - 225, cutoffDay - 45);
+  const invoicesMeasured = measured.invoices;
   const kernels: ProjectionInfo['lags'] = {
     hard_reminders: { per_invoice: 0, invoices: invoicesMeasured, mean_lag_days: null },
     payment_failures: { per_invoice: 0, invoices: invoicesMeasured, mean_lag_days: null },
     collections: { per_invoice: 0, invoices: invoicesMeasured, mean_lag_days: null },
   };
   for (const kind of ['hard_reminders', 'payment_failures', 'collections'] as const) {
-    const kernel = lags.filter((r) => r.kind === kind).map((r) => ({ lag: num(r.lag), rate: invoicesMeasured > 0 ? num(r.n) / invoicesMeasured : 0 }));
+    const kernel = [...measured.counts.entries()]
+      .filter(([key]) => key.startsWith(`${kind}|`))
+      .map(([key, n]) => ({ lag: Number(key.split('|')[1]), rate: invoicesMeasured > 0 ? n / invoicesMeasured : 0 }));
     const total = kernel.reduce((s, k) => s + k.rate, 0);
     kernels[kind].per_invoice = total;
     kernels[kind].mean_lag_days = total > 0 ? kernel.reduce((s, k) => s + k.lag * k.rate, 0) / total : null;

@@ -30,10 +30,18 @@ export interface DailyContacts {
   handle: Record<ContactChannel, { sum: Float64Array; n: Float64Array }>;
 }
 
+/** Inbound contacts per channel and local day, all of them (cached per data version by engine.ts). */
+export type DailyContactsBase = Record<string, unknown>[];
+
+export function loadDailyContactsBase(db: Database, tz: string): Promise<DailyContactsBase> {
+  return rows(db, 'staffing/contact_daily', { tz });
+}
+
 /** Inbound contacts per channel and local day before `cutoffDay`. */
-export async function loadDailyContacts(db: Database, tz: string, cutoffDay: number): Promise<DailyContacts> {
-  const data = await rows(db, 'staffing/contact_daily', { tz, cutoff: dayStart(cutoffDay) });
-  const firstDay = data.length ? Math.min(...data.map((r) => num(r.day))) : cutoffDay - 1;
+export async function loadDailyContacts(db: Database, tz: string, cutoffDay: number, base?: DailyContactsBase): Promise<DailyContacts> {
+  const data = (base ?? (await loadDailyContactsBase(db, tz))).filter((r) => num(r.day) < cutoffDay);
+  let firstDay = cutoffDay - 1;
+  for (const r of data) if (num(r.day) < firstDay) firstDay = num(r.day);
   const n = Math.max(1, cutoffDay - firstDay);
   const counts = Object.fromEntries(CONTACT_CHANNELS.map((c) => [c, new Float64Array(n)])) as DailyContacts['counts'];
   const handle = Object.fromEntries(CONTACT_CHANNELS.map((c) => [c, { sum: new Float64Array(n), n: new Float64Array(n) }])) as DailyContacts['handle'];

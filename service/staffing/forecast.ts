@@ -25,10 +25,16 @@
  * weeks and, with an earlier cutoff, the held-out weeks of the back-test.
  */
 import type { Database } from '../db/database.ts';
-import { loadCalendar, valueOn, type Calendar, type CalendarField } from './calendar.ts';
-import { CONTACT_CHANNELS, loadDailyContacts, loadProfile, type ContactChannel, type DailyContacts, type ProfileCounts } from './contact-history.ts';
+import { loadCalendar, loadCalendarBase, valueOn, type Calendar, type CalendarBase, type CalendarField } from './calendar.ts';
+import { CONTACT_CHANNELS, loadDailyContacts, loadDailyContactsBase, loadProfile, type ContactChannel, type DailyContacts, type DailyContactsBase, type ProfileCounts } from './contact-history.ts';
 import { isoWeekday, MINUTES_PER_DAY } from './local-time.ts';
 import { addRidge, emptyGram, nnls } from './nnls.ts';
+
+function sumOf(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
 
 export interface Driver {
   key: string;
@@ -246,10 +252,21 @@ export interface FitOptions {
 export class NotEnoughHistoryError extends Error {}
 
 /** Loads the data known before `cutoffDay` and fits the model. */
-export async function fitForecastModel(db: Database, o: FitOptions): Promise<ForecastModel> {
+/** What does not depend on the cutoff, loaded once per data version (engine.ts caches it). */
+export interface ModelBase {
+  calendar: CalendarBase;
+  contacts: DailyContactsBase;
+}
+
+export async function loadModelBase(db: Database, tz: string): Promise<ModelBase> {
+  const [calendar, contacts] = await Promise.all([loadCalendarBase(db, tz), loadDailyContactsBase(db, tz)]);
+  return { calendar, contacts };
+}
+
+export async function fitForecastModel(db: Database, o: FitOptions, base?: ModelBase): Promise<ForecastModel> {
   const [calendar, history, profileCounts] = await Promise.all([
-    loadCalendar(db, o.tz, o.cutoffDay, o.horizonDays),
-    loadDailyContacts(db, o.tz, o.cutoffDay),
+    loadCalendar(db, o.tz, o.cutoffDay, o.horizonDays, base?.calendar),
+    loadDailyContacts(db, o.tz, o.cutoffDay, base?.contacts),
     loadProfile(db, o.tz, o.cutoffDay - PROFILE_DAYS, o.cutoffDay, o.intervalMinutes),
   ]);
   return fitFromData(o, calendar, history, profileCounts);
@@ -339,7 +356,7 @@ export function fitFromData(o: FitOptions, calendar: Calendar, history: DailyCon
 
 /** Shares of the day per channel, weekday and slot, shrunk as described in the header. */
 export function intradayProfile(counts: ProfileCounts, slots: number): Record<ContactChannel, Float64Array[]> {
-  const sum = (a: ArrayLike<number>) => Array.prototype.reduce.call(a, (s: number, v: number) => s + v, 0) as number;
+  const sum = (a: ArrayLike<number>) => sumOf(a);
   const all = Array.from({ length: 8 }, () => new Float64Array(slots));
   for (const ch of CONTACT_CHANNELS) for (let w = 1; w <= 7; w++) for (let s = 0; s < slots; s++) all[w][s] += counts[ch][w][s];
   const typeShape = (weekdays: number[]) => {

@@ -120,8 +120,11 @@ const normalise = (m: Record<ContactChannel, number>) => {
   return Object.fromEntries(CONTACT_CHANNELS.map((c) => [c, t > 0 ? m[c] / t : 1 / CONTACT_CHANNELS.length])) as Record<ContactChannel, number>;
 };
 
-/** Measures the relationships on invoices due in the `evidenceDays` before cutoff − 45 days. */
-export async function measureRelationships(db: Database, tz: string, cutoffDay: number, evidenceDays: number): Promise<Relationships> {
+/**
+ * Measures the relationships on invoices due in the `evidenceDays` before cutoff − 45 days (due
+ * dates are calendar dates, so the windows need no time zone).
+ */
+export async function measureRelationships(db: Database, cutoffDay: number, evidenceDays: number): Promise<Relationships> {
   const to = cutoffDay - EVIDENCE_LAG_DAYS;
   const from = to - evidenceDays;
   const contactFrom = cutoffDay - evidenceDays;
@@ -129,7 +132,6 @@ export async function measureRelationships(db: Database, tz: string, cutoffDay: 
     (await c.runAndReadAll(sql('staffing/scenario_invoice_rates'), { from_day: dayToDate(from), to_day: dayToDate(to) } as never)).getRowObjectsJson() as Record<string, unknown>[],
     (await c.runAndReadAll(sql('staffing/scenario_contact_mix'), { from_day: dayToDate(contactFrom), to_day: dayToDate(cutoffDay) } as never)).getRowObjectsJson() as Record<string, unknown>[],
   ]);
-  void tz;
   const classRates = (cls: string): ClassRates => {
     const r = rates.find((x) => x.class === cls) ?? {};
     return {

@@ -1,0 +1,145 @@
+/**
+ * The staffing feature's entry points for the routes, and the one cache it needs. Fitting the
+ * forecast reads the whole invoice calendar (millions of invoices on a large data set), so fitted
+ * models, measured scenario relationships and back-tests are kept per data version (`db.version`,
+ * bumped by every committed write): the first request after new data pays for the fit, every later
+ * one — another scenario, other Erlang parameters, the CSV export — reuses it. Entries of older
+ * versions are dropped at once; within a version the least recently used go beyond a small bound.
+ * The cache hangs off the analysis engine (a WeakMap), so it lives and dies with the service.
+ * Derived facts (fact_invoices, fact_fees, customer_facts) are kept current in the background after
+ * each ingest, so every entry point first awaits the upkeep's `settle()`, as the churn analyses do:
+ * no plan is ever fitted on events whose facts are not there yet.
+ * The part of the fit that does not depend on the as-of date (the recorded invoice calendar and the
+ * daily contacts: the expensive scans of millions of invoices) is kept per data version and time
+ * zone, and refreshed in the background once new data has been quiet for two seconds, for every
+ * zone a plan was asked in — so after an ingest the next plan only projects and fits (well under a
+ * second on the large data set) instead of rescanning everything on the support lead's click.
+ */
+import type { Engine } from '../analytics/churn.ts';
+import type { Database } from '../db/database.ts';
+import { latestEventDate } from '../analytics/scope.ts';
+import { backtest } from './backtest.ts';
+import { fitForecastModel, loadModelBase, type ForecastModel, type ModelBase } from './forecast.ts';
+import { dateToDay } from './local-time.ts';
+import { measureRelationships, type Relationships } from './scenarios.ts';
+import { loadTimeThiefCounts, thiefWindow } from './time-thieves.ts';
+
+/** The plan's projection always covers the longest horizon, so one fit serves every `weeks`. */
+export const PLAN_HORIZON_DAYS = 56;
+const KEEP = 24;
+/** New data must be this quiet before the background refresh starts (ingest batches come in bursts). */
+const QUIET_MS = 2000;
+
+export class StaffingEngine {
+  private readonly entries = new Map<string, { version: number; value: Promise<unknown>; used: number }>();
+
+  readonly db: Database;
+
+  constructor(private readonly engine: Engine) {
+    this.db = engine.db;
+  }
+
+  /** Waits until the derived facts include every committed event. */
+  settle(): Promise<void> {
+    return this.engine.upkeep.settle();
+  }
+
+  private async memo<T>(key: string, make: () => Promise<T>): Promise<T> {
+    await this.settle();
+    const version = this.db.version;
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version) {
+      hit.used = performance.now();
+      return hit.value as Promise<T>;
+    }
+    const value = make().catch((error) => {
+      this.entries.delete(key);
+      throw error;
+    });
+    this.entries.set(key, { version, value, used: performance.now() });
+    for (const [k, e] of this.entries) if (e.version !== version) this.entries.delete(k);
+    if (this.entries.size > KEEP) {
+      const oldest = [...this.entries.entries()].sort((a, b) => a[1].used - b[1].used).slice(0, this.entries.size - KEEP);
+      for (const [k] of oldest) this.entries.delete(k);
+    }
+    return value;
+  }
+
+  /** The as-of date (default: the latest event's) and the first planned day after it. */
+  async resolve(asOf: string | undefined): Promise<{ asOf: string; cutoffDay: number }> {
+    await this.settle();
+    const date = asOf ?? (await latestEventDate(this.db)) ?? new Date().toISOString().slice(0, 10);
+    return { asOf: date, cutoffDay: dateToDay(date) + 1 };
+  }
+
+  /** The recorded calendar and daily contacts: independent of the cutoff, one load per data version and zone. */
+  base(tz: string): Promise<ModelBase> {
+    this.warmZones.add(tz);
+    this.startWarmer();
+    return this.memo(`base|${tz}`, () => loadModelBase(this.db, tz));
+  }
+
+  private readonly warmZones = new Set<string>();
+  private warmer: ReturnType<typeof setInterval> | null = null;
+  private seenVersion = -1;
+  private quietSince = 0;
+
+  private startWarmer(): void {
+    if (this.warmer) return;
+    this.seenVersion = this.db.version;
+    this.quietSince = performance.now();
+    this.warmer = setInterval(() => this.warm(), 500);
+    this.warmer.unref();
+  }
+
+  /** Refreshes the bases of the zones in use once the data version has been stable for a while. */
+  private warm(): void {
+    const version = this.db.version;
+    if (version !== this.seenVersion) {
+      this.seenVersion = version;
+      this.quietSince = performance.now();
+      return;
+    }
+    if (performance.now() - this.quietSince < QUIET_MS) return;
+    for (const tz of this.warmZones) {
+      const entry = this.entries.get(`base|${tz}`);
+      // A failed refresh just means the next request loads it itself; a closed database ends the warmer.
+      if (!entry || entry.version !== version) {
+        this.base(tz).catch((error: unknown) => {
+          if (String(error).includes('database is closed') && this.warmer) {
+            clearInterval(this.warmer);
+            this.warmer = null;
+          }
+        });
+      }
+    }
+  }
+
+  model(tz: string, cutoffDay: number, intervalMinutes: number, horizonDays = PLAN_HORIZON_DAYS): Promise<ForecastModel> {
+    return this.memo(`model|${tz}|${cutoffDay}|${intervalMinutes}|${horizonDays}`, async () => fitForecastModel(this.db, { tz, cutoffDay, intervalMinutes, horizonDays }, await this.base(tz)));
+  }
+
+  relationships(cutoffDay: number, evidenceDays: number): Promise<Relationships> {
+    return this.memo(`rel|${cutoffDay}|${evidenceDays}`, () => measureRelationships(this.db, cutoffDay, evidenceDays));
+  }
+
+  /** Monthly time-thief counts of the complete months before the cutoff. */
+  timeThiefCounts(tz: string, cutoffDay: number, months: number): Promise<Record<string, unknown>[]> {
+    const { start, end } = thiefWindow(cutoffDay, months);
+    return this.memo(`thieves|${tz}|${start}|${end}`, () => loadTimeThiefCounts(this.db, tz, start, end));
+  }
+
+  backtest(tz: string, cutoffDay: number, weeks: number, intervalMinutes: number) {
+    return this.memo(`backtest|${tz}|${cutoffDay}|${weeks}|${intervalMinutes}`, () =>
+      backtest(this.db, { tz, cutoffDay, weeks, intervalMinutes }, (origin) => this.model(tz, origin, intervalMinutes, 7)),
+    );
+  }
+}
+
+const engines = new WeakMap<Engine, StaffingEngine>();
+
+export function staffingEngine(engine: Engine): StaffingEngine {
+  let e = engines.get(engine);
+  if (!e) engines.set(engine, (e = new StaffingEngine(engine)));
+  return e;
+}
