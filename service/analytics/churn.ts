@@ -73,6 +73,13 @@ export async function overFiltered<T = Record<string, unknown>>(
   });
 }
 
+/** Like overFiltered, but column by column: far cheaper than row objects for 100 000s of rows. */
+export async function overFilteredColumns(engine: Engine, scope: AnalysisScope, filters: Filters, query: string, identifiers: Record<string, string> = {}): Promise<Record<string, unknown[]>> {
+  const base = await engine.cache.table(scope);
+  const text = `WITH filtered AS (${sql('filtered_base', { base })}) ${sql(query, identifiers)}`;
+  return engine.db.withConnection(async (c: DuckDBConnection) => (await c.runAndReadAll(text, filterParams(filters) as never)).getColumnsObjectJS() as Record<string, unknown[]>);
+}
+
 const meta = (scope: AnalysisScope) => ({ as_of: scope.asOf, view: scope.view, window: scope.window });
 const toCounts = (rows: Record<string, unknown>[]): Count[] => rows.map((r) => ({ key: String(r.key), n: Number(r.n), churned: Number(r.churned) }));
 
@@ -144,18 +151,21 @@ function reportTimes(maxDays: number): number[] {
 
 export async function survival(engine: Engine, filters: Filters, by: Factor): Promise<SurvivalCurves> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const rows = await overFiltered<{ key: string; time_days: number; event: number }>(engine, scope, filters, 'survival_input', { factor: by });
+  const cols = await overFilteredColumns(engine, scope, filters, 'survival_input', { factor: by });
+  const keys = cols.key as string[];
+  const times = Float64Array.from(cols.time_days as number[]);
+  const eventsCol = Uint8Array.from(cols.event as number[]);
   const groups = new Map<string, { t: number[]; e: number[] }>();
-  for (const r of rows) {
-    const g = groups.get(r.key) ?? { t: [], e: [] };
-    g.t.push(r.time_days);
-    g.e.push(r.event);
-    groups.set(r.key, g);
+  for (let i = 0; i < keys.length; i++) {
+    const g = groups.get(keys[i]) ?? { t: [], e: [] };
+    g.t.push(times[i]);
+    g.e.push(eventsCol[i]);
+    groups.set(keys[i], g);
   }
-  const maxDays = rows.reduce((m, r) => Math.max(m, r.time_days), 0);
-  const times = reportTimes(maxDays);
+  const maxDays = times.reduce((m, t) => Math.max(m, t), 0);
+  const at = reportTimes(maxDays);
   const curves = [...groups].sort((a, b) => b[1].t.length - a[1].t.length).map(([key, g]) => {
-    const fit = kaplanMeier(g.t, g.e, { times });
+    const fit = kaplanMeier(g.t, g.e, { times: at });
     return {
       key,
       n: fit.n,
@@ -166,7 +176,7 @@ export async function survival(engine: Engine, filters: Filters, by: Factor): Pr
   });
   let log_rank: SurvivalCurves['log_rank'] = null;
   if (groups.size >= 2) {
-    const lr = logRank(Float64Array.from(rows, (r) => r.time_days), Uint8Array.from(rows, (r) => r.event), rows.map((r) => r.key));
+    const lr = logRank(times, eventsCol, keys);
     if (lr.chiSquare !== null && lr.pValue !== null) log_rank = { chi_square: lr.chiSquare, df: lr.df, p_value: lr.pValue };
   }
   return { ...meta(scope), by, time_origin: scope.view === 'landmark' ? `the landmark ${scope.window!.landmark}` : 'tenure start (first subscription_started)', curves, log_rank };
@@ -183,28 +193,35 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     throw new ApiError(422, 'invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
   }
   for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new ApiError(400, 'invalid_request', `unknown dimension ${d}`);
-  const rows = await overFiltered<Record<string, string | number>>(engine, scope, filters, 'cox_input');
+  const cols = await overFilteredColumns(engine, scope, filters, 'cox_input');
   // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
-  const used = rows.filter((r) => r.payment_method_class !== 'unknown');
-  const excluded = rows.length - used.length;
+  const keep: number[] = [];
+  const pmc = cols.payment_method_class as string[];
+  for (let i = 0; i < pmc.length; i++) if (pmc[i] !== 'unknown') keep.push(i);
+  const excluded = pmc.length - keep.length;
   const factors = [...EXPOSURES, ...chosen];
-  const time = Float64Array.from(used, (r) => Number(r.time_days));
-  const event = Uint8Array.from(used, (r) => Number(r.event));
+  const column = (name: string) => {
+    const all = cols[name] as unknown[];
+    return keep.map((i) => String(all[i]));
+  };
+  const time = Float64Array.from(keep, (i) => Number((cols.time_days as number[])[i]));
+  const event = Uint8Array.from(keep, (i) => Number((cols.event as number[])[i]));
   const events = event.reduce((s, e) => s + e, 0);
-  if (used.length === 0 || events === 0) {
-    throw new ApiError(422, 'model_refused', `no ${used.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: used.length, events });
+  if (keep.length === 0 || events === 0) {
+    throw new ApiError(422, 'model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
   }
   const covariates: CoxCovariate[] = [];
   const termInfo: { factor: string; level: string; reference: string; n: number }[] = [];
   const small: { factor: string; level: string; n: number; events: number }[] = [];
   for (const f of factors) {
+    const values = column(f);
     const levels = new Map<string, { n: number; events: number }>();
-    used.forEach((r, i) => {
-      const l = levels.get(String(r[f])) ?? { n: 0, events: 0 };
+    for (let i = 0; i < values.length; i++) {
+      const l = levels.get(values[i]) ?? { n: 0, events: 0 };
       l.n++;
       l.events += event[i];
-      levels.set(String(r[f]), l);
-    });
+      levels.set(values[i], l);
+    }
     const counts = [...levels].map(([key, v]) => ({ key, n: v.n, churned: v.events }));
     const reference = chooseReference(f, counts)!;
     for (const [level, v] of levels) {
@@ -212,7 +229,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     }
     for (const [level, v] of [...levels].sort((a, b) => a[0].localeCompare(b[0]))) {
       if (level === reference) continue;
-      covariates.push({ name: `${f}=${level}`, values: Float64Array.from(used, (r) => (String(r[f]) === level ? 1 : 0)) });
+      covariates.push({ name: `${f}=${level}`, values: Float64Array.from(values, (x) => (x === level ? 1 : 0)) });
       termInfo.push({ factor: f, level, reference, n: v.n });
     }
   }

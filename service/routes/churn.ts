@@ -27,6 +27,7 @@ import {
 } from '../analytics/contracts.ts';
 import { cohorts, dimensions, engagement, feeEconomics, ingestionStatus, summary } from '../analytics/overview.ts';
 import { respond } from '../http/arrow-response.ts';
+import { resultCache } from '../http/result-cache.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, zodDetails } from '../http/errors.ts';
 import type { RouteDoc } from '../http/openapi.ts';
@@ -63,6 +64,7 @@ const HeatmapQuery = FilterQuery.extend({ rows: z.enum(SEGMENT_DIMENSIONS).defau
 export function churnRoutes(ctx: AppContext) {
   const engine = ctx.engine;
   const read = requireRole(ctx.config.tokens, 'read');
+  const cached = resultCache(() => ctx.db.version);
   const doc = (d: Omit<RouteDoc, 'role' | 'method' | 'tag'> & { tag?: string }) =>
     ctx.openapi.add({ method: 'get', role: 'read', tag: 'churn', ...d, responses: { ...d.responses, 422: { description: 'the analysis refuses (e.g. a group too small for the model)' } } });
 
@@ -76,24 +78,24 @@ export function churnRoutes(ctx: AppContext) {
   doc({ path: '/v1/churn/dimensions', summary: 'Observed values of every segment dimension, and the data range', responses: { 200: { description: 'values', schema: Dimensions } } });
 
   return new Hono()
-    .get('/summary', read, async (c) => {
+    .get('/summary', read, cached, async (c) => {
       const body = Summary.parse(await summary(engine, parseQuery(FilterQuery, c)));
       return respond(c, body, (b) => ({ rows: b.trend, columns: { month: 'string', active_start: 'int', churned: 'int', churn_rate: 'float', payers: 'int', automatic_share: 'float', invoices_due: 'int', on_time_share: 'float' }, metadata: { as_of: b.as_of, kpis: b.kpis } }));
     })
-    .get('/by/:factor', read, async (c) => {
+    .get('/by/:factor', read, cached, async (c) => {
       const factor = FactorParam.safeParse({ factor: c.req.param('factor') });
       if (!factor.success) throw new ApiError(400, 'invalid_request', `unknown factor "${c.req.param('factor')}"; one of ${FACTORS.join(', ')}`);
       const q = parseQuery(ReferenceQuery, c);
       const body = ChurnByFactor.parse(await churnByFactor(engine, q, factor.data.factor, q.reference));
       return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns }, metadata: { factor: b.factor, view: b.view, as_of: b.as_of, reference: b.reference } }));
     })
-    .get('/dose-response/:measure', read, async (c) => {
+    .get('/dose-response/:measure', read, cached, async (c) => {
       const measure = c.req.param('measure');
       if (measure !== 'late_invoices' && measure !== 'fees') throw new ApiError(400, 'invalid_request', 'measure must be late_invoices or fees');
       const body = DoseResponse.parse(await doseResponse(engine, parseQuery(FilterQuery, c), measure));
       return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns, count_min: 'int', count_max: 'int' }, metadata: { measure: b.measure, trend: b.trend } }));
     })
-    .get('/survival', read, async (c) => {
+    .get('/survival', read, cached, async (c) => {
       const q = parseQuery(SurvivalQuery, c);
       const body = SurvivalCurves.parse(await survival(engine, q, q.by));
       return respond(c, body, (b) => ({
@@ -102,7 +104,7 @@ export function churnRoutes(ctx: AppContext) {
         metadata: { by: b.by, log_rank: b.log_rank, medians: Object.fromEntries(b.curves.map((cv) => [cv.key, cv.median_days])) },
       }));
     })
-    .get('/drivers', read, async (c) => {
+    .get('/drivers', read, cached, async (c) => {
       const q = parseQuery(DriversQuery, c);
       const body = Drivers.parse(await drivers(engine, q, q.dimensions, q.ties));
       return respond(c, body, (b) => ({
@@ -111,25 +113,25 @@ export function churnRoutes(ctx: AppContext) {
         metadata: { n: b.n, events: b.events, concordance: b.concordance, loglik: b.loglik },
       }));
     })
-    .get('/cohorts', read, async (c) => {
+    .get('/cohorts', read, cached, async (c) => {
       const body = Cohorts.parse(await cohorts(engine, parseQuery(FilterQuery, c)));
       return respond(c, body, (b) => ({
         rows: b.cohorts.flatMap((co) => co.retention.map((r) => ({ signup_month: co.signup_month, n: co.n, months_since: r.months_since, active: r.active, share: r.share }))),
         columns: { signup_month: 'string', n: 'int', months_since: 'int', active: 'int', share: 'float' },
       }));
     })
-    .get('/heatmap', read, async (c) => {
+    .get('/heatmap', read, cached, async (c) => {
       const q = parseQuery(HeatmapQuery, c);
       const body = Heatmap.parse(await heatmap(engine, q, q.rows, q.factor, q.reference));
       return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...intervalColumns }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
     })
-    .get('/dimensions', read, async (c) => c.json(Dimensions.parse(await dimensions(engine))));
+    .get('/dimensions', read, cached, async (c) => c.json(Dimensions.parse(await dimensions(engine))));
 }
 
 export function engagementRoutes(ctx: AppContext) {
   const engine = ctx.engine;
   ctx.openapi.add({ method: 'get', path: '/v1/engagement', tag: 'churn', role: 'read', summary: 'How customers pay and respond: payment-method mix by segment, invoice views by channel, contact mix, customers whose only contact is the invoice', query: FilterQuery, responses: { 200: { description: 'engagement', schema: Engagement } } });
-  return new Hono().get('/', requireRole(ctx.config.tokens, 'read'), async (c) => {
+  return new Hono().get('/', requireRole(ctx.config.tokens, 'read'), resultCache(() => ctx.db.version), async (c) => {
     const body = Engagement.parse(await engagement(engine, parseQuery(FilterQuery, c)));
     return respond(c, body, (b) => ({ rows: b.payment_method_mix, columns: { dimension: 'string', segment: 'string', method_class: 'string', customers: 'int', share: 'float' } }));
   });
@@ -139,7 +141,7 @@ export function feeRoutes(ctx: AppContext) {
   const engine = ctx.engine;
   const Query = FilterQuery.extend(FeeEconomicsQuery.shape);
   ctx.openapi.add({ method: 'get', path: '/v1/fees/economics', tag: 'churn', role: 'read', summary: 'Fee revenue against the value of churn attributable to fees and the handling cost of reminders and fee contacts, per vertical', query: Query, responses: { 200: { description: 'economics', schema: FeeEconomics } } });
-  return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), async (c) => {
+  return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), resultCache(() => ctx.db.version), async (c) => {
     const q = parseQuery(Query, c);
     const body = FeeEconomics.parse(await feeEconomics(engine, q, q));
     return respond(c, body, (b) => ({

@@ -135,5 +135,9 @@ describe('the landmark view really hides the future', () => {
     for (let i = 0; i < paths.length; i++) expect(after[i], paths[i]).toEqual(before[i]);
     const presentAfter = (await get('/v1/churn/by/fee_exposure?view=landmark')).body;
     expect(presentAfter).not.toEqual(present);
+    // Answers are cached per data version: the same question again is served from the cache.
+    const again = await svc.call('/v1/churn/by/fee_exposure?view=landmark');
+    expect(again.headers.get('x-result-cache')).toBe('hit');
+    expect(await again.json()).toEqual(presentAfter);
   });
 });
