@@ -1,4 +1,5 @@
 /** Exports: a chart's data as CSV, the chart as PNG (with its title drawn above it). */
+import { buildUrl, getToken } from '$lib/api.ts';
 import type { Chart } from './echart.ts';
 
 export type CsvRow = Record<string, string | number | boolean | null | undefined>;
@@ -84,4 +85,31 @@ export async function chartPng(chart: Chart, title: string): Promise<string> {
 
 export async function downloadPng(chart: Chart, title: string, filename: string) {
   save(await chartPng(chart, title), filename.endsWith('.png') ? filename : `${filename}.png`);
+}
+
+/**
+ * Downloads a file the service generates (a streamed CSV export), fetched with the bearer token —
+ * a plain link could not send it — and saved from a Blob under the service's file name.
+ * Resolves to the file's size in bytes.
+ */
+export async function downloadFromService(path: string, query: Parameters<typeof buildUrl>[1], fallbackName: string): Promise<number> {
+  const headers: Record<string, string> = { accept: 'text/csv' };
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(buildUrl(path, query), { headers });
+  if (!res.ok) {
+    const body = await res.json().catch(() => null);
+    throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
+  }
+  const blob = await res.blob();
+  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  return blob.size;
 }

@@ -1,28 +1,7 @@
 /**
  * The staffing plan's CSV comes from the service (GET /v1/staffing/plan.csv with the page's
- * parameters: every interval of every channel), fetched with the bearer token — a plain link could
- * not send it — and saved from a Blob under the service's file name.
+ * parameters: every interval of every channel).
  */
-import { buildUrl, getToken } from '$lib/api.ts';
+import { downloadFromService } from '$lib/download.ts';
 
-export async function downloadPlanCsv(query: Record<string, string>): Promise<number> {
-  const headers: Record<string, string> = { accept: 'text/csv' };
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(buildUrl('/v1/staffing/plan.csv', query), { headers });
-  if (!res.ok) {
-    const body = await res.json().catch(() => null);
-    throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
-  }
-  const blob = await res.blob();
-  const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? 'staffing-plan.csv';
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  return blob.size;
-}
+export const downloadPlanCsv = (query: Record<string, string>): Promise<number> => downloadFromService('/v1/staffing/plan.csv', query, 'staffing-plan.csv');
