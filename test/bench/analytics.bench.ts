@@ -6,24 +6,12 @@
  * $BENCH_DIR (default /tmp/invoice-pulse-bench-large) so later runs skip the load.
  * Run: npx tsx test/bench/analytics.bench.ts [runs]
  */
-import fs from 'node:fs';
-import { loadConfig } from '../../service/config.ts';
 import { ingest } from '../../service/events/ingest.ts';
-import { loadSampleIfEmpty } from '../../service/sample-loader.ts';
-import { openContext, startService } from '../../service/server.ts';
 import { generateNdjsonChunks } from '../../sample-data/index.ts';
+import { percentile as pct, startLargeSetService } from './large-set.ts';
 
 const RUNS = Number(process.argv[2] ?? 15);
-const dataDir = process.env.BENCH_DIR ?? '/tmp/invoice-pulse-bench-large';
-fs.mkdirSync(dataDir, { recursive: true });
-
-const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'large' });
-const t0 = performance.now();
-const ctx = await openContext(config);
-await loadSampleIfEmpty(ctx, (l) => console.log(l));
-const svc = await startService(ctx);
-const [counts] = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT count(*)::BIGINT AS events, count(DISTINCT customer_id)::BIGINT AS customers FROM events`)).getRowObjectsJson());
-console.log(`database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Number(counts.events).toLocaleString('en')} events, ${Number(counts.customers).toLocaleString('en')} customers`);
+const { ctx, svc } = await startLargeSetService();
 
 const endpoints = [
   '/v1/churn/summary',
@@ -45,10 +33,6 @@ const endpoints = [
   '/v1/fees/economics',
 ];
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-};
 // cold: the first request (builds the analysis base if needed); warm: the same request again
 // (served from the per-data-version answer cache); computed: a request the cache has not seen
 // (an ignored `_run` parameter), so the statistics are recomputed from the cached base.

@@ -10,28 +10,12 @@
  * /tmp/invoice-pulse-bench-large, shared with analytics.bench.ts) so later runs skip the load.
  * Run: npx tsx test/bench/offers.bench.ts [runs]
  */
-import fs from 'node:fs';
-import { loadConfig } from '../../service/config.ts';
-import { loadSampleIfEmpty } from '../../service/sample-loader.ts';
 import { offerEngineFor } from '../../service/offers/engine.ts';
-import { openContext, startService } from '../../service/server.ts';
+import { percentile as pct, startLargeSetService } from './large-set.ts';
 
 const RUNS = Number(process.argv[2] ?? 9);
-const dataDir = process.env.BENCH_DIR ?? '/tmp/invoice-pulse-bench-large';
-fs.mkdirSync(dataDir, { recursive: true });
+const { ctx, svc } = await startLargeSetService();
 
-const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'large' });
-const t0 = performance.now();
-const ctx = await openContext(config);
-await loadSampleIfEmpty(ctx, (l) => console.log(l));
-const svc = await startService(ctx);
-const [counts] = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT count(*)::BIGINT AS events, count(DISTINCT customer_id)::BIGINT AS customers FROM events`)).getRowObjectsJson());
-console.log(`database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Number(counts.events).toLocaleString('en')} events, ${Number(counts.customers).toLocaleString('en')} customers`);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-};
 async function time(path: string): Promise<{ ms: number; status: number; body: string }> {
   const t = performance.now();
   const res = await fetch(svc.url + path);

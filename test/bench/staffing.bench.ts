@@ -15,22 +15,10 @@
  * the first run loads the large sample (many minutes), later runs reuse it.
  * Run: npx tsx test/bench/staffing.bench.ts [runs]
  */
-import fs from 'node:fs';
-import { loadConfig } from '../../service/config.ts';
-import { loadSampleIfEmpty } from '../../service/sample-loader.ts';
-import { openContext, startService } from '../../service/server.ts';
+import { startLargeSetService } from './large-set.ts';
 
 const RUNS = Number(process.argv[2] ?? 9);
-const dataDir = process.env.BENCH_DIR ?? '/tmp/invoice-pulse-bench-large';
-fs.mkdirSync(dataDir, { recursive: true });
-
-const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'large' });
-const t0 = performance.now();
-const ctx = await openContext(config);
-await loadSampleIfEmpty(ctx, (l) => console.log(l));
-const svc = await startService(ctx);
-const [counts] = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT count(*)::BIGINT AS events, count(DISTINCT customer_id)::BIGINT AS customers, count(*) FILTER (WHERE type = 'contact')::BIGINT AS contacts, strftime(max(occurred_at), '%Y-%m-%d') AS last FROM events`)).getRowObjectsJson());
-console.log(`database ready in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Number(counts.events).toLocaleString('en')} events, ${Number(counts.customers).toLocaleString('en')} customers, ${Number(counts.contacts).toLocaleString('en')} contacts, last ${counts.last}`);
+const { ctx, svc, lastEventDate } = await startLargeSetService();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function timed(path: string): Promise<{ ms: number; status: number; body: string }> {
@@ -42,7 +30,7 @@ async function timed(path: string): Promise<{ ms: number; status: number; body: 
 const shift = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 const PLAN = '/v1/staffing/plan?weeks=4&interval_minutes=30';
-const last = String(counts.last);
+const last = lastEventDate;
 
 const row = (label: string, xs: number[]) => console.log(`${label.padEnd(78)} ${median(xs).toFixed(0).padStart(10)} ${Math.max(...xs).toFixed(0).padStart(8)}`);
 const bumpVersion = () => ctx.db.transaction(async () => undefined);
