@@ -40,9 +40,15 @@ export class BaseCache {
     if (this.prewarmTimer) clearTimeout(this.prewarmTimer);
     this.prewarmTimer = setTimeout(() => {
       this.prewarmTimer = null;
+      // Building bases mid-load would slow the load and be stale at once: try again later.
+      const later = () => this.prewarmSoon(scopes, delayMs || 3000);
+      if (this.db.ingestsInFlight > 0) return later();
       scopes()
         .then(async (list) => {
-          for (const scope of list) await this.table(scope);
+          for (const scope of list) {
+            if (this.db.ingestsInFlight > 0) return later();
+            await this.table(scope);
+          }
         })
         .catch(() => undefined);
     }, delayMs);

@@ -146,8 +146,19 @@ export class FactsUpkeep {
     if (!this.timer) this.firstNotice = now;
     else clearTimeout(this.timer);
     const wait = Math.max(0, Math.min(this.delayMs, this.firstNotice + this.maxDelayMs - now));
-    this.timer = setTimeout(() => this.start(), wait);
+    this.timer = setTimeout(() => this.due(), wait);
     this.timer.unref();
+  }
+
+  /** The timer's turn: yield to ingests in flight (re-arm) unless the lag bound is reached. */
+  private due(): void {
+    const waited = Date.now() - this.firstNotice;
+    if (this.db.ingestsInFlight > 0 && waited < this.maxDelayMs) {
+      this.timer = setTimeout(() => this.due(), Math.min(this.delayMs, this.maxDelayMs - waited));
+      this.timer.unref();
+      return;
+    }
+    this.start();
   }
 
   private start(): void {

@@ -20,6 +20,12 @@ export class Database {
   private closed = false;
   /** Bumped after every committed write; caches of derived results key on it. */
   version = 0;
+  /**
+   * Ingest requests being read, validated or stored right now. Background work (derived-facts
+   * upkeep, cache pre-warming) waits while it is non-zero, within its own bound on lag: during a
+   * bulk load it would otherwise take a core from every next request.
+   */
+  ingestsInFlight = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,

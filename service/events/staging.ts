@@ -3,6 +3,10 @@
  * here first as (row number, JSON document, raw text, reader's rejection) through DuckDB's
  * appender in chunks, so the body is never held in memory as one string. Validation and the
  * commit then run as set operations over it (see validation-sql.ts and ingest.ts).
+ *
+ * Line-oriented text (NDJSON) can instead be staged as whole blocks of lines, which DuckDB splits:
+ * handing over one string per 64 KiB instead of one per line cuts the JavaScript side of staging
+ * from about 1.2 µs to under 0.2 µs per row, and that side runs on the one event-loop thread.
  */
 import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 
@@ -14,17 +18,30 @@ export class Staging {
   private raws: (string | null)[] = [];
   private codes: (string | null)[] = [];
   private messages: (string | null)[] = [];
-  private count = 0;
+  private blocks: DuckDBAppender | null = null;
 
-  private constructor(private readonly appender: DuckDBAppender) {}
+  private constructor(
+    private readonly connection: DuckDBConnection,
+    private readonly appender: DuckDBAppender,
+  ) {}
 
   static async create(connection: DuckDBConnection): Promise<Staging> {
     await connection.run(`CREATE OR REPLACE TEMP TABLE staged (rn INTEGER, doc VARCHAR, raw VARCHAR, pre_code VARCHAR, pre_message VARCHAR)`);
-    return new Staging(await connection.createAppender('staged', 'main', 'temp'));
+    return new Staging(connection, await connection.createAppender('staged', 'main', 'temp'));
   }
 
-  get rows(): number {
-    return this.count;
+  /**
+   * Add consecutive lines (joined by '\n', each may end in '\r') numbered from `firstLine`.
+   * Blank lines are skipped, as in add(); the rest become rows of their own when finish() splits.
+   */
+  async addBlock(firstLine: number, text: string): Promise<void> {
+    if (!this.blocks) {
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE staged_blocks (first_line INTEGER, text VARCHAR)`);
+      this.blocks = await this.connection.createAppender('staged_blocks', 'main', 'temp');
+    }
+    this.blocks.appendInteger(firstLine);
+    this.blocks.appendVarchar(text);
+    this.blocks.endRow();
   }
 
   /**
@@ -37,7 +54,6 @@ export class Staging {
     this.raws.push(raw);
     this.codes.push(code);
     this.messages.push(message);
-    this.count++;
     if (this.rns.length === CHUNK_ROWS) this.flush();
   }
 
@@ -57,8 +73,20 @@ export class Staging {
     this.messages = [];
   }
 
-  finish(): void {
+  /** Flushes every row into `staged`; call once, after the reader is done (or has failed). */
+  async finish(): Promise<void> {
     this.flush();
     this.appender.closeSync();
+    if (!this.blocks) return;
+    this.blocks.closeSync();
+    this.blocks = null;
+    // A trailing '\r' stays on the line: JSON allows it, and validation strips it from the raw text
+    // of rejected rows only (copying every line to drop it cost more than the split itself).
+    await this.connection.run(`INSERT INTO staged
+      SELECT rn, doc, NULL, NULL, NULL FROM (
+        SELECT first_line + generate_subscripts(l, 1) - 1 AS rn, unnest(l) AS doc
+        FROM (SELECT first_line, string_split(text, chr(10)) AS l FROM staged_blocks))
+      WHERE doc <> '' AND (ascii(doc) > 32 OR trim(doc, ' ' || chr(9) || chr(11) || chr(12) || chr(13)) <> '')`);
+    await this.connection.run(`DROP TABLE staged_blocks`);
   }
 }

@@ -19,7 +19,7 @@ import { generateNdjsonChunks } from '../../sample-data/index.ts';
 import { startChildService } from '../helpers/child-service.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
-const BATCH = 100_000;
+const BATCH = Number(process.env.BATCH ?? 100_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ip-bench-ingest-'));
 const file = path.join(dir, 'events.ndjson');
 
@@ -62,6 +62,12 @@ async function duckdbAlone(): Promise<number> {
   return seconds;
 }
 
+/** CPU seconds (user + system, all threads) the process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 function peakRss(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
@@ -70,9 +76,11 @@ function peakRss(pid: number): number {
 /** Sends the bodies with `clients` producers in parallel (each takes the next body in turn). */
 async function throughService(bodies: Uint8Array[], contentType: string, clients: number) {
   const svc = await startChildService({ DATA_DIR: path.join(dir, `svc-${contentType.split('/')[1]}-${clients}`) });
+  const cpu0 = cpuSeconds(svc.process.pid!);
+  const clientCpu0 = process.cpuUsage();
   const t = performance.now();
   let accepted = 0;
-  const phases = { read: 0, validate: 0, store: 0 };
+  const phases = { read: 0, validate: 0, queue: 0, store: 0 };
   let next = 0;
   const producer = async () => {
     while (next < bodies.length) {
@@ -87,8 +95,11 @@ async function throughService(bodies: Uint8Array[], contentType: string, clients
   await Promise.all(Array.from({ length: clients }, producer));
   const seconds = (performance.now() - t) / 1000;
   const rss = peakRss(svc.process.pid!);
+  const cpu = cpuSeconds(svc.process.pid!) - cpu0;
+  const clientUsage = process.cpuUsage(clientCpu0);
+  const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
   await svc.kill('SIGTERM');
-  return { seconds, accepted, rss, phases };
+  return { seconds, accepted, rss, phases, cpu, clientCpu };
 }
 
 const lines = prepare();
@@ -109,7 +120,7 @@ for (const [label, bodies, type] of [
     const r = await throughService(bodies as Uint8Array[], type, clients);
     console.log(
       `service, ${label} over HTTP, ${clients} client${clients > 1 ? 's' : ''}: ${rate(r.accepted, r.seconds).toLocaleString('en').padStart(10)} events/s  (${r.seconds.toFixed(2)} s; ` +
-        `${(duck / r.seconds).toFixed(2)} of DuckDB alone; peak RSS ${(r.rss / 1024 / 1024).toFixed(0)} MiB; ms in service ${JSON.stringify(r.phases)})`,
+        `${(duck / r.seconds).toFixed(2)} of DuckDB alone; peak RSS ${(r.rss / 1024 / 1024).toFixed(0)} MiB; CPU: service ${r.cpu.toFixed(1)} s, client ${r.clientCpu.toFixed(1)} s; ms in service ${JSON.stringify(r.phases)})`,
     );
   }
 }

@@ -1,14 +1,14 @@
 /**
- * NDJSON: one JSON object per line; row number = line number; blank lines are skipped. A line is
- * staged as it is and judged by the validation SQL, so a malformed line is a rejected row with its
- * raw text, never a failed request.
+ * NDJSON: one JSON object per line; row number = line number; blank lines are skipped. Lines are
+ * staged as they are (in whole blocks; DuckDB splits them) and judged by the validation SQL, so a
+ * malformed line is a rejected row with its raw text, never a failed request.
  */
 import type { Staging } from '../staging.ts';
 import type { ByteSource } from './body-errors.ts';
-import { forEachLine } from './utf8-lines.ts';
+import { forEachLineBlock } from './utf8-lines.ts';
 
 export async function readNdjson(body: ByteSource, staging: Staging): Promise<void> {
-  await forEachLine(body, (number, text, invalidUtf8) => {
+  await forEachLineBlock(body, (first, text) => staging.addBlock(first, text), (number, text, invalidUtf8) => {
     if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
     if (invalidUtf8) staging.add(number, null, text, 'invalid_encoding', 'row is not valid UTF-8');
     else staging.add(number, text);
