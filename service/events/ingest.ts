@@ -13,7 +13,7 @@ import { readCsv } from './readers/csv.ts';
 import { readJson } from './readers/json-array.ts';
 import { readNdjson } from './readers/ndjson.ts';
 import { Staging } from './staging.ts';
-import { VALIDATE_STAGED_SQL } from './validation-sql.ts';
+import { validationSql } from './validation-sql.ts';
 
 export const MEDIA_TYPES = {
   'application/x-ndjson': readNdjson,
@@ -87,7 +87,7 @@ async function ingestOn(
     const now = (options.now ?? new Date()).toISOString();
     // Validation reads only this request's staged rows, so it runs before taking the writer lock:
     // concurrent requests validate in parallel and queue only for the insert.
-    await connection.run(`CREATE OR REPLACE TEMP TABLE validated AS ${VALIDATE_STAGED_SQL}`, { now });
+    await connection.run(`CREATE OR REPLACE TEMP TABLE validated AS ${validationSql(staging.source)}`, { now });
     const counts = (
       await connection.runAndReadAll(
         `SELECT count(*) FILTER (WHERE code IS NULL) AS valid, count(DISTINCT event_id) FILTER (WHERE code IS NULL) AS distinct_valid,
@@ -148,6 +148,7 @@ async function ingestOn(
     await connection.run(`DROP TABLE IF EXISTS already_stored`);
     await connection.run(`DROP TABLE IF EXISTS validated`);
     await connection.run(`DROP TABLE IF EXISTS staged`);
+    await connection.run(`DROP TABLE IF EXISTS staged_columns`);
     for (const hook of options.afterIngest ?? []) hook(result.batch_id);
     return { ...result, timings_ms: { read: ms(t0, t1), validate: ms(t1, t3), queue: ms(t3, t4), store: ms(t4, t5) } };
   });

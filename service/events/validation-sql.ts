@@ -152,42 +152,83 @@ function typedColumn(name: string, type: string): string {
 }
 
 /**
- * SELECT over the staging table `staged(rn, doc, raw, pre_code, pre_message)` giving, per row:
- * rn, raw (rejected rows only), code, message, and the typed event columns in events-table order
- * plus `extra`. Bound parameter: $now (the server clock, for the future-timestamp rule).
+ * Where one request's rows were staged: `documents` is the table `staged(rn, doc, raw, pre_code,
+ * pre_message)` of JSON text (NDJSON, JSON, CSV); `columns` is `staged_columns(rn, extra_json,
+ * <one VARCHAR column per contract field present in the body>)` (Arrow, whose columns need no
+ * JSON round trip). Both are judged by the same checks.
+ */
+export type StagedSource = { kind: 'documents' } | { kind: 'columns'; fields: readonly string[] };
+
+const TYPE_AND_TIME = `list_position(${list(EVENT_TYPE_NAMES)}, v."type") AS tn, try_cast(v."occurred_at" AS TIMESTAMPTZ) AS ts`;
+
+/** The `parsed` rows (rn, raw, pre_code, pre_message, v, tn, ts, key count, and what builds doc). */
+function parsedFrom(source: StagedSource): { parsed: string; keys: string; doc: string } {
+  if (source.kind === 'documents') {
+    return {
+      parsed: `SELECT rn, doc, raw, pre_code, pre_message, v, ${TYPE_AND_TIME}
+  FROM (
+    SELECT *, CASE WHEN pre_code IS NULL AND (starts_with(doc, '{') OR starts_with(ltrim(doc), '{')) THEN try(json_transform(doc, ${AS_TEXT_STRUCT})) END AS v
+    FROM staged
+  )`,
+      keys: 'len(json_keys(doc))',
+      doc: 'doc',
+    };
+  }
+  const present = new Set(source.fields);
+  const fields = EXTRACTED_FIELDS.filter((f) => present.has(f));
+  const v = `struct_pack(${EXTRACTED_FIELDS.map((f) => `"${f}" := ${present.has(f) ? `"${f}"` : 'NULL::VARCHAR'}`).join(', ')})`;
+  // The row as a JSON object of its non-null cells plus its unknown columns: built only for the
+  // rows that need it (rejected ones show it as their raw text; rows with extra fields read them).
+  const entries = fields.map((f) => `struct_pack(key := ${lit(f)}, value := to_json(v."${f}"))`).join(', ');
+  return {
+    parsed: `SELECT rn, NULL::VARCHAR AS raw, NULL::VARCHAR AS pre_code, NULL::VARCHAR AS pre_message, v, extra_json, ${TYPE_AND_TIME}
+  FROM (SELECT rn, ${v} AS v, extra_json FROM staged_columns)`,
+    keys: `(${fields.map((f) => `(v."${f}" IS NOT NULL)::INTEGER`).join(' + ') || '0'} + coalesce(len(json_keys(extra_json)), 0))`,
+    doc: `json_merge_patch(to_json(map_from_entries(list_filter([${entries}], lambda e: e.value IS NOT NULL))), coalesce(extra_json, '{}'))`,
+  };
+}
+
+/**
+ * SELECT over one request's staged rows giving, per row: rn, raw (rejected rows only), code,
+ * message, and the typed event columns in events-table order plus `extra`. Bound parameter: $now
+ * (the server clock, for the future-timestamp rule).
  *
  * Cost notes (measured on 500 000 events): the document is parsed by json_transform, whose
  * failure (try) also marks invalid JSON, instead of a separate json_valid pass; the type and the
  * timestamp are resolved once per row (tn, ts); the raw text is copied only for rejected rows.
  */
-export const VALIDATE_STAGED_SQL = `
+export function validationSql(source: StagedSource): string {
+  const { parsed, keys, doc } = parsedFrom(source);
+  return `
 WITH parsed AS (
-  SELECT rn, doc, raw, pre_code, pre_message, v,
-         list_position(${list(EVENT_TYPE_NAMES)}, v."type") AS tn,
-         try_cast(v."occurred_at" AS TIMESTAMPTZ) AS ts
-  FROM (
-    SELECT *, CASE WHEN pre_code IS NULL AND (starts_with(doc, '{') OR starts_with(ltrim(doc), '{')) THEN try(json_transform(doc, ${AS_TEXT_STRUCT})) END AS v
-    FROM staged
-  )
+  ${parsed}
 ), checked AS (
   SELECT *, CASE WHEN pre_code IS NOT NULL THEN 0 ELSE ${FAILED_CHECK} END AS failed
   FROM parsed
+), flagged AS (
+  -- Fast path: a valid row whose key count equals the number of its type's fields that it
+  -- carries has nothing extra; only the others pay for building the extra object.
+  -- (A CASE, not AND: only CASE evaluates its branch for the selected rows alone, and a rejected
+  -- row's document may not even parse.)
+  SELECT *, CASE WHEN failed IS NULL THEN ${keys} <> ${PRESENT_FIELDS} ELSE false END AS has_extra
+  FROM checked
 ), judged AS (
   SELECT *,
          CASE WHEN failed = 0 THEN pre_code WHEN failed > 0 THEN ${CODES}[failed] END AS code,
          CASE WHEN failed = 0 THEN pre_message WHEN failed > 0 THEN ${MESSAGE} END AS message,
-         -- Fast path: a valid row whose key count equals the number of its type's fields that it
-         -- carries has nothing extra; only the others pay for building the extra object.
-         CASE WHEN failed IS NULL AND len(json_keys(doc)) <> ${PRESENT_FIELDS}
-              THEN list_filter(json_keys(doc), lambda k: NOT list_contains(${knownFieldsByType()}, k)) END AS unknown
-  FROM checked
+         CASE WHEN has_extra OR failed IS NOT NULL THEN ${doc} END AS row_doc
+  FROM flagged
+), sorted AS (
+  SELECT *, CASE WHEN has_extra THEN list_filter(json_keys(row_doc), lambda k: NOT list_contains(${knownFieldsByType()}, k)) END AS unknown
+  FROM judged
 )
-SELECT rn, CASE WHEN code IS NOT NULL THEN coalesce(raw, rtrim(doc, chr(13))) END AS raw, code, message,
+SELECT rn, CASE WHEN code IS NOT NULL THEN coalesce(raw, rtrim(row_doc, chr(13))) END AS raw, code, message,
        ${v('event_id')} AS event_id,
        ${v('type')} AS type,
        ts AS occurred_at,
        ${v('customer_id')} AS customer_id,
        ${PAYLOAD_COLUMNS.map((c) => typedColumn(c.name, c.type)).join(',\n       ')},
        CASE WHEN len(unknown) > 0 THEN to_json(map_from_entries(list_transform(unknown,
-         lambda k: struct_pack(key := k, value := json_extract(doc, '/' || replace(replace(k, '~', '~0'), '/', '~1')))))) END AS extra
-FROM judged`;
+         lambda k: struct_pack(key := k, value := json_extract(row_doc, '/' || replace(replace(k, '~', '~0'), '/', '~1')))))) END AS extra
+FROM sorted`;
+}

@@ -115,6 +115,52 @@ describe('mixed, duplicate and unknown-field batches', () => {
     expect(row.at).toBe('2025-03-01T09:00:00Z');
   });
 
+  it('judges Arrow columns like any other row: codes, raw rendering, extra and typed timestamps', async () => {
+    const { Float64, Int32, Table, TimestampMillisecond, Utf8, tableToIPC, vectorFromArray } = await import('apache-arrow');
+    const rows = [
+      { event_id: 'arw-1', type: 'contact', at: Date.UTC(2025, 2, 1, 9), customer_id: 'c1', channel: 'chat', topic: 'fee', amount: 5, agent: 7 },
+      { event_id: 'arw-2', type: 'survey_response', at: Date.UTC(2025, 2, 1, 9), customer_id: 'c1', score: 11 },
+      { event_id: 'arw-3', type: 'payment_unmatched', at: Date.UTC(2025, 2, 1, 9), customer_id: 'c1', amount: Number.NaN },
+      { event_id: 'arw-4', type: 'teleport', at: Date.UTC(2025, 2, 1, 9), customer_id: 'c1' },
+      { event_id: 'arw-5', type: 'survey_response', at: Date.UTC(2025, 2, 1, 9), customer_id: null, score: 7 },
+      { event_id: 'arw-6', type: 'survey_response', at: Date.UTC(2025, 2, 2, 9, 30), customer_id: 'c2', score: 7.5 },
+    ];
+    const col = <T,>(f: (r: (typeof rows)[number]) => T) => rows.map((r) => (f(r) === undefined ? null : f(r)));
+    const table = new Table({
+      event_id: vectorFromArray(col((r) => r.event_id), new Utf8()),
+      type: vectorFromArray(col((r) => r.type), new Utf8()),
+      occurred_at: vectorFromArray(col((r) => r.at), new TimestampMillisecond()),
+      customer_id: vectorFromArray(col((r) => r.customer_id), new Utf8()),
+      channel: vectorFromArray(col((r) => (r as { channel?: string }).channel), new Utf8()),
+      topic: vectorFromArray(col((r) => (r as { topic?: string }).topic), new Utf8()),
+      amount: vectorFromArray(col((r) => (r as { amount?: number }).amount), new Float64()),
+      score: vectorFromArray(col((r) => (r as { score?: number }).score), new Float64()),
+      agent: vectorFromArray(col((r) => (r as { agent?: number }).agent), new Int32()),
+    });
+    const res = await svc.call('/v1/events', { method: 'POST', body: tableToIPC(table, 'stream') as BodyInit, headers: { 'content-type': 'application/vnd.apache.arrow.stream' } });
+    const result = await res.json();
+    expect(result).toMatchObject({ accepted: 2, rejected: 4 });
+    expect(result.errors.map((e: { row: number; code: string }) => [e.row, e.code])).toEqual([
+      [2, 'out_of_range'],
+      [3, 'out_of_range'],
+      [4, 'unknown_type'],
+      [5, 'missing_field'],
+    ]);
+    const rejected = await (await svc.call(`/v1/rejected?batch_id=${result.batch_id}`)).json();
+    const raw = Object.fromEntries(rejected.rows.map((r: { row: number; raw: string }) => [r.row, JSON.parse(r.raw)]));
+    expect(raw[2]).toEqual({ event_id: 'arw-2', type: 'survey_response', occurred_at: '2025-03-01T09:00:00.000Z', customer_id: 'c1', score: '11' });
+    expect(raw[3].amount).toBe('NaN');
+    const stored = await svc.query<{ event_id: string; extra: string | null; amount: number | null; score: number | null; at: string }>(
+      `SELECT event_id, extra, amount::DOUBLE AS amount, score, strftime(occurred_at, '%Y-%m-%dT%H:%M:%SZ') AS at FROM events WHERE event_id LIKE 'arw-%' ORDER BY event_id`,
+    );
+    expect(stored).toEqual([
+      // amount is not a contact field: kept in extra (as its text, like a CSV cell); agent is unknown: kept with its Arrow value.
+      { event_id: 'arw-1', extra: expect.any(String), amount: null, score: null, at: '2025-03-01T09:00:00Z' },
+      { event_id: 'arw-6', extra: null, amount: null, score: 7.5, at: '2025-03-02T09:30:00Z' },
+    ]);
+    expect(JSON.parse(stored[0].extra!)).toEqual({ amount: '5', agent: 7 });
+  });
+
   it('answers 415, 400 and 413 as documented', async () => {
     const r415 = await svc.call('/v1/events', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
     expect(r415.status).toBe(415);
