@@ -149,6 +149,7 @@ async function ingestOn(
     await connection.run(`DROP TABLE IF EXISTS validated`);
     await connection.run(`DROP TABLE IF EXISTS staged`);
     await connection.run(`DROP TABLE IF EXISTS staged_columns`);
+    await connection.run(`DROP TABLE IF EXISTS staged_packed`);
     for (const hook of options.afterIngest ?? []) hook(result.batch_id);
     return { ...result, timings_ms: { read: ms(t0, t1), validate: ms(t1, t3), queue: ms(t3, t4), store: ms(t4, t5) } };
   });

@@ -161,6 +161,25 @@ describe('mixed, duplicate and unknown-field batches', () => {
     expect(JSON.parse(stored[0].extra!)).toEqual({ amount: '5', agent: 7 });
   });
 
+  it('stores Arrow cells holding the packing control bytes, and dictionary columns, exactly', async () => {
+    const { Dictionary, Float64, Int32, Table, Utf8, tableToIPC, vectorFromArray } = await import('apache-arrow');
+    const refs = ['a\u001fb', '\u001e', 'plain', 'Ünïcødé ✓'];
+    const table = new Table({
+      event_id: vectorFromArray(refs.map((_, i) => `ctl-${i}`), new Utf8()),
+      type: vectorFromArray(refs.map(() => 'payment_unmatched'), new Dictionary(new Utf8(), new Int32())),
+      occurred_at: vectorFromArray(refs.map(() => '2025-04-01T00:00:00Z'), new Utf8()),
+      customer_id: vectorFromArray(refs.map(() => 'c9'), new Utf8()),
+      amount: vectorFromArray(refs.map((_, i) => i + 0.25), new Float64()),
+      reference: vectorFromArray(refs, new Utf8()),
+    });
+    const res = await svc.call('/v1/events', { method: 'POST', body: tableToIPC(table, 'stream') as BodyInit, headers: { 'content-type': 'application/vnd.apache.arrow.stream' } });
+    expect(await res.json()).toMatchObject({ accepted: 4, rejected: 0 });
+    const stored = await svc.query<{ reference: string; amount: number; type: string }>(
+      `SELECT reference, amount::DOUBLE AS amount, type FROM events WHERE event_id LIKE 'ctl-%' ORDER BY event_id`,
+    );
+    expect(stored).toEqual(refs.map((reference, i) => ({ reference, amount: i + 0.25, type: 'payment_unmatched' })));
+  });
+
   it('answers 415, 400 and 413 as documented', async () => {
     const r415 = await svc.call('/v1/events', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
     expect(r415.status).toBe(415);

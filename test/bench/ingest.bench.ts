@@ -86,8 +86,9 @@ function peakRss(pid: number): number {
 }
 
 /** Sends the bodies with `clients` producers in parallel (each takes the next body in turn). */
+let services = 0;
 async function throughService(bodies: Uint8Array[], contentType: string, clients: number) {
-  const svc = await startChildService({ DATA_DIR: path.join(dir, `svc-${contentType.split('/')[1]}-${clients}`) });
+  const svc = await startChildService({ DATA_DIR: path.join(dir, `svc-${++services}`) }); // a fresh, empty database each time
   const cpu0 = cpuSeconds(svc.process.pid!);
   const clientCpu0 = process.cpuUsage();
   const t = performance.now();
