@@ -17,8 +17,8 @@ export interface TestService extends RunningService {
 }
 
 const made: string[] = [];
-// Removed when the test process ends, not at stop(): several tests restart a service on its
-// directory. (Before this, every run left a few hundred database files in the temp directory.)
+// Directories a test made itself (to restart a service on it) are removed when the test process
+// ends. (Before this, every run left a few hundred database files in the temp directory.)
 process.on('exit', () => {
   for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -29,7 +29,9 @@ export function tempDir(prefix = 'invoice-pulse-test-'): string {
   return dir;
 }
 
-export async function startTestService(env: Record<string, string> = {}, dataDir = tempDir()): Promise<TestService> {
+export async function startTestService(env: Record<string, string> = {}, givenDir?: string): Promise<TestService> {
+  // A directory the caller did not give is the service's own: gone when it stops.
+  const dataDir = givenDir ?? tempDir();
   const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'off', ...env });
   const ctx = await openContext(config);
   await loadSampleIfEmpty(ctx, () => undefined);
@@ -48,6 +50,7 @@ export async function startTestService(env: Record<string, string> = {}, dataDir
     },
     async stop() {
       await running.close();
+      if (!givenDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
