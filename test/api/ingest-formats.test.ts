@@ -92,6 +92,35 @@ describe('mixed, duplicate and unknown-field batches', () => {
     expect(count[0].n).toBe(20);
   });
 
+  it('numbers NDJSON lines exactly across CRLF, blank lines and a body cut at odd places', async () => {
+    const good = makeEvents(600, 21, 'crlf');
+    const lines: string[] = [];
+    for (const [i, e] of good.entries()) {
+      lines.push(JSON.stringify(e));
+      if (i % 97 === 0) lines.push('');
+      if (i % 151 === 0) lines.push(' \t ');
+      if (i === 300) lines.push('   ' + JSON.stringify({ ...e, event_id: 'crlf-indented' }));
+      if (i === 400) lines.push('{"event_id":"crlf-bad","type":"contact"');
+    }
+    const text = lines.join('\r\n') + '\r\n';
+    const bytes = new TextEncoder().encode(text);
+    // Sent in 1 000-byte pieces, so lines straddle the pieces the service reads.
+    const body = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < bytes.length; i += 1000) c.enqueue(bytes.subarray(i, i + 1000));
+        c.close();
+      },
+    });
+    const res = await svc.call('/v1/events', { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
+    const result = await res.json();
+    expect(result).toMatchObject({ accepted: 601, rejected: 1 });
+    expect(result.errors).toEqual([{ row: lines.indexOf('{"event_id":"crlf-bad","type":"contact"') + 1, event_id: null, code: 'invalid_json', message: expect.any(String) }]);
+    const rejected = await (await svc.call(`/v1/rejected?batch_id=${result.batch_id}`)).json();
+    expect(rejected.rows[0].raw).toBe('{"event_id":"crlf-bad","type":"contact"'); // without the \r
+    const [row] = await svc.query<{ n: number }>(`SELECT count(*)::INT AS n FROM events WHERE event_id LIKE 'crlf-%'`);
+    expect(row.n).toBe(601);
+  });
+
   it('stores a resent batch once and a duplicate inside one batch once', async () => {
     const batch = makeEvents(50, 11, 'dup');
     const body = toNdjson([...batch, batch[0], batch[1]]);
