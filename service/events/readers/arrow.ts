@@ -14,7 +14,7 @@ import { EXTRACTED_FIELDS } from '../validation-sql.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
 
 /** Growing byte buffer that packs one column of a chunk (see Staging.addPackedColumns). */
-class Packer {
+export class Packer {
   private buf = new Uint8Array(1 << 16);
   /** Bytes written so far; writers that reserve() room write at it and move it themselves. */
   pos = 0;
@@ -70,14 +70,16 @@ const PACK_ROWS = 16_384;
  * run of them as one packed value straight from the Arrow buffers. Vector.get costs about 200 ns
  * a cell, which on a wide batch was most of the request; strings are copied as bytes.
  */
-interface ArrowColumn extends TextColumn {
+export interface ArrowColumn extends TextColumn {
   packable: boolean;
   pack(into: Packer, start: number, rows: number): void;
 }
 
-function arrowColumn(vector: Vector, type: DataType): ArrowColumn {
+export function arrowColumn(vector: Vector, type: DataType): ArrowColumn {
   const data = vector.data.length === 1 ? vector.data[0] : null;
   const bitmap = data && data.nullCount > 0 ? data.nullBitmap : null;
+  // Arrow slices value offsets and fixed-width values with the data, but not the null bitmap:
+  // only the bitmap is read at `offset`.
   const offset = data?.offset ?? 0;
   const isValid = data
     ? bitmap
@@ -95,11 +97,11 @@ function arrowColumn(vector: Vector, type: DataType): ArrowColumn {
   if (data && typeId === Type.Utf8) {
     const offsets = data.valueOffsets as Int32Array;
     const bytes = data.values as Uint8Array;
-    const from = offsets[offset];
-    const to = offsets[offset + vector.length];
+    const from = offsets[0];
+    const to = offsets[vector.length];
     const cells = bytes.subarray(from, to);
     const packable = cells.indexOf(PACKED_SEPARATOR) === -1 && cells.indexOf(PACKED_NULL) === -1 && isUtf8(cells);
-    const text = (row: number) => utf8.decode(bytes.subarray(offsets[offset + row], offsets[offset + row + 1]));
+    const text = (row: number) => utf8.decode(bytes.subarray(offsets[row], offsets[row + 1]));
     return {
       isValid,
       text,
@@ -107,11 +109,11 @@ function arrowColumn(vector: Vector, type: DataType): ArrowColumn {
       pack(into, start, rows) {
         // One reservation for the run (cells, plus a separator or null byte per row), then a
         // tight loop: cells are short, and a plain byte loop beats a subarray and set() per cell.
-        const buf = into.reserve(offsets[offset + start + rows] - offsets[offset + start] + rows);
+        const buf = into.reserve(offsets[start + rows] - offsets[start] + rows);
         let p = into.pos;
         for (let i = start; i < start + rows; i++) {
           if (i > start) buf[p++] = PACKED_SEPARATOR;
-          if (isValid(i)) for (let k = offsets[offset + i], end = offsets[offset + i + 1]; k < end; k++) buf[p++] = bytes[k];
+          if (isValid(i)) for (let k = offsets[i], end = offsets[i + 1]; k < end; k++) buf[p++] = bytes[k];
           else buf[p++] = PACKED_NULL;
         }
         into.pos = p;
@@ -121,7 +123,7 @@ function arrowColumn(vector: Vector, type: DataType): ArrowColumn {
   const plainNumbers = data && ((typeId === Type.Float && (data.values instanceof Float64Array || data.values instanceof Float32Array)) || typeId === Type.Int);
   if (data && plainNumbers) {
     const values = data.values as ArrayLike<number | bigint>;
-    const text = (row: number) => String(values[offset + row]);
+    const text = (row: number) => String(values[row]);
     return { isValid, text, packable: true, pack: packWith(text) };
   }
   if (typeId === Type.Timestamp) {
