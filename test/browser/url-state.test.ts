@@ -3,79 +3,57 @@
  * names (repeated for multi-values) → a reload or a fresh browser shows the same filters and the
  * same numbers → back/forward step through the filter changes.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChurnByFactor, SurvivalCurves } from '../../service/analytics/contracts.ts';
-import { afterAction, assertWebBuilt, chartOption, chartSeries, gotoReady, launchBrowser, newContext, round, screenshot, waitReady, watch, type PageWatch } from '../helpers/browser.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { afterAction, chartOption, chartSeries, gotoReady, newContext, round, screenshot, waitReady, watch } from '../helpers/browser.ts';
+import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
-let svc: TestService;
-let browser: Browser;
-let context: BrowserContext;
-let page: Page;
-let w: PageWatch;
+const suite = dashboardSuite();
 
 const refFirst = <G extends { is_reference: boolean }>(groups: G[]) => [...groups.filter((g) => g.is_reference), ...groups.filter((g) => !g.is_reference)];
 async function rates(query: string): Promise<(number | null)[]> {
-  const res = await svc.call(`/v1/churn/by/timeliness?${query}`);
+  const res = await suite.svc.call(`/v1/churn/by/timeliness?${query}`);
   expect(res.status).toBe(200);
   return refFirst(((await res.json()) as ChurnByFactor).groups).map((g) => g.rate);
 }
-const bars = async () => round(await chartSeries(page, 'by-timeliness', { type: 'bar' }));
-const params = () => new URL(page.url()).searchParams;
+const bars = async () => round(await chartSeries(suite.page, 'by-timeliness', { type: 'bar' }));
+const params = () => new URL(suite.page.url()).searchParams;
 
-beforeAll(async () => {
-  assertWebBuilt();
-  svc = await startTestService({ SAMPLE_DATA: 'small' });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-});
-beforeEach(async () => {
-  context = await newContext(browser);
-  page = await context.newPage();
-  w = watch(page);
+beforeEach(() => {
   // Narrow landmark windows can leave the Cox model too few events; the page shows that refusal.
-  w.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
-});
-afterEach(async () => {
-  const problems = [...w.problems];
-  await context.close();
-  expect(problems, 'console errors or failed requests').toEqual([]);
+  suite.watch.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
 });
 
 describe('URL state', () => {
   it('filters set in the UI round-trip through the URL, a reload and a new browser; back/forward step through them', async () => {
-    await gotoReady(page, `${svc.url}/drivers`);
+    await gotoReady(suite.page, `${suite.svc.url}/drivers`);
     const apiQueries: URL[] = [];
-    page.on('request', (r) => {
+    suite.page.on('request', (r) => {
       if (r.url().includes('/v1/churn/by/timeliness')) apiQueries.push(new URL(r.url()));
     });
 
     // 1. as-of date
-    await afterAction(page, () => page.locator('input[name="as_of"]').fill('2026-06-30'), (u) => u.searchParams.get('as_of') === '2026-06-30');
+    await afterAction(suite.page, () => suite.page.locator('input[name="as_of"]').fill('2026-06-30'), (u) => u.searchParams.get('as_of') === '2026-06-30');
     // 2. landmark view with a one-year look-back
-    await afterAction(page, () => page.locator('select[name="view"]').selectOption('landmark'), (u) => u.searchParams.get('view') === 'landmark');
+    await afterAction(suite.page, () => suite.page.locator('select[name="view"]').selectOption('landmark'), (u) => u.searchParams.get('view') === 'landmark');
     await afterAction(
-      page,
+      suite.page,
       async () => {
-        await page.locator('input[name="lookback_days"]').fill('365');
-        await page.locator('input[name="lookback_days"]').blur();
+        await suite.page.locator('input[name="lookback_days"]').fill('365');
+        await suite.page.locator('input[name="lookback_days"]').blur();
       },
       (u) => u.searchParams.get('lookback_days') === '365',
     );
     // 3. two verticals (a multi-value filter)
-    await page.locator('[data-filter="vertical"] summary').click();
-    await afterAction(page, () => page.locator('[data-filter="vertical"] input[value="telecom"]').check(), (u) => u.searchParams.getAll('vertical').length === 1);
-    await afterAction(page, () => page.locator('[data-filter="vertical"] input[value="broadband"]').check(), (u) => u.searchParams.getAll('vertical').length === 2);
-    await page.keyboard.press('Escape');
-    const beforeAge = page.url();
+    await suite.page.locator('[data-filter="vertical"] summary').click();
+    await afterAction(suite.page, () => suite.page.locator('[data-filter="vertical"] input[value="telecom"]').check(), (u) => u.searchParams.getAll('vertical').length === 1);
+    await afterAction(suite.page, () => suite.page.locator('[data-filter="vertical"] input[value="broadband"]').check(), (u) => u.searchParams.getAll('vertical').length === 2);
+    await suite.page.keyboard.press('Escape');
+    const beforeAge = suite.page.url();
     // 4. an age band
-    await page.locator('[data-filter="age_band"] summary').click();
-    await afterAction(page, () => page.locator('[data-filter="age_band"] input[value="30-49"]').check(), (u) => u.searchParams.get('age_band') === '30-49');
-    await page.keyboard.press('Escape');
+    await suite.page.locator('[data-filter="age_band"] summary').click();
+    await afterAction(suite.page, () => suite.page.locator('[data-filter="age_band"] input[value="30-49"]').check(), (u) => u.searchParams.get('age_band') === '30-49');
+    await suite.page.keyboard.press('Escape');
 
     // The URL uses the API's parameter names, repeated for multi-values.
     const p = params();
@@ -87,29 +65,29 @@ describe('URL state', () => {
     // …and the API was asked with exactly those filters.
     const q = apiQueries.at(-1)!.searchParams;
     for (const key of ['as_of', 'view', 'lookback_days', 'vertical', 'age_band']) expect(q.getAll(key).sort(), key).toEqual(p.getAll(key).sort());
-    const filterQuery = new URL(page.url()).search.slice(1);
+    const filterQuery = new URL(suite.page.url()).search.slice(1);
     const expected = round(await rates(filterQuery));
     await expect.poll(bars).toEqual(expected);
-    const shown = await page.locator('[data-card="by-timeliness"] h2').textContent();
+    const shown = await suite.page.locator('[data-card="by-timeliness"] h2').textContent();
 
     // Reload: the same filters in the controls, the same numbers.
-    const url = page.url();
-    await page.reload();
-    await waitReady(page);
-    expect(page.url()).toBe(url);
-    expect(await page.locator('input[name="as_of"]').inputValue()).toBe('2026-06-30');
-    expect(await page.locator('select[name="view"]').inputValue()).toBe('landmark');
-    expect(await page.locator('input[name="lookback_days"]').inputValue()).toBe('365');
-    expect(await page.locator('[data-filter="vertical"] input[value="telecom"]').isChecked()).toBe(true);
-    expect(await page.locator('[data-filter="vertical"] input[value="broadband"]').isChecked()).toBe(true);
-    expect(await page.locator('[data-filter="vertical"] summary').getAttribute('aria-label')).toMatch(/telecom, broadband|broadband, telecom/);
-    expect(await page.locator('[data-filter="age_band"] input[value="30-49"]').isChecked()).toBe(true);
+    const url = suite.page.url();
+    await suite.page.reload();
+    await waitReady(suite.page);
+    expect(suite.page.url()).toBe(url);
+    expect(await suite.page.locator('input[name="as_of"]').inputValue()).toBe('2026-06-30');
+    expect(await suite.page.locator('select[name="view"]').inputValue()).toBe('landmark');
+    expect(await suite.page.locator('input[name="lookback_days"]').inputValue()).toBe('365');
+    expect(await suite.page.locator('[data-filter="vertical"] input[value="telecom"]').isChecked()).toBe(true);
+    expect(await suite.page.locator('[data-filter="vertical"] input[value="broadband"]').isChecked()).toBe(true);
+    expect(await suite.page.locator('[data-filter="vertical"] summary').getAttribute('aria-label')).toMatch(/telecom, broadband|broadband, telecom/);
+    expect(await suite.page.locator('[data-filter="age_band"] input[value="30-49"]').isChecked()).toBe(true);
     expect(await bars()).toEqual(expected);
-    expect(await page.locator('[data-card="by-timeliness"] h2').textContent()).toBe(shown);
-    await screenshot(page, 'drivers-filtered');
+    expect(await suite.page.locator('[data-card="by-timeliness"] h2').textContent()).toBe(shown);
+    await screenshot(suite.page, 'drivers-filtered');
 
     // A shared link opens the same view in a fresh browser context.
-    const other = await newContext(browser);
+    const other = await newContext(suite.browser);
     const page2 = await other.newPage();
     const w2 = watch(page2);
     w2.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
@@ -119,40 +97,40 @@ describe('URL state', () => {
     expect(w2.problems).toEqual([]);
 
     // Back: the age-band filter is gone, and so is its effect on the chart.
-    await page.goBack();
-    await page.waitForURL(beforeAge);
-    await waitReady(page);
+    await suite.page.goBack();
+    await suite.page.waitForURL(beforeAge);
+    await waitReady(suite.page);
     expect(params().get('age_band')).toBeNull();
-    expect(await page.locator('[data-filter="age_band"] input[value="30-49"]').isChecked()).toBe(false);
+    expect(await suite.page.locator('[data-filter="age_band"] input[value="30-49"]').isChecked()).toBe(false);
     await expect.poll(bars).toEqual(round(await rates(new URL(beforeAge).search.slice(1))));
     // Forward: back again.
-    await page.goForward();
-    await page.waitForURL(url);
-    await waitReady(page);
+    await suite.page.goForward();
+    await suite.page.waitForURL(url);
+    await waitReady(suite.page);
     await expect.poll(bars).toEqual(expected);
   });
 
-  it('nav links keep the filters; page parameters (survival "by") survive a reload', async () => {
-    await gotoReady(page, `${svc.url}/?view=lifetime&market=SE`);
-    await afterAction(page, () => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Drivers' }).click(), (u) => u.pathname === '/drivers');
+  it('nav links keep the filters; suite.page parameters (survival "by") survive a reload', async () => {
+    await gotoReady(suite.page, `${suite.svc.url}/?view=lifetime&market=SE`);
+    await afterAction(suite.page, () => suite.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Drivers' }).click(), (u) => u.pathname === '/drivers');
     expect(params().get('view')).toBe('lifetime');
     expect(params().getAll('market')).toEqual(['SE']);
-    expect(await page.getByRole('link', { name: 'Drivers' }).getAttribute('aria-current')).toBe('page');
-    expect(await page.getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBeNull();
+    expect(await suite.page.getByRole('link', { name: 'Drivers' }).getAttribute('aria-current')).toBe('page');
+    expect(await suite.page.getByRole('link', { name: 'Overview' }).getAttribute('aria-current')).toBeNull();
 
-    await afterAction(page, () => page.locator('select[name="by"]').selectOption('timeliness'), (u) => u.searchParams.get('by') === 'timeliness');
-    const sv = (await (await svc.call('/v1/churn/survival?by=timeliness&view=lifetime&market=SE')).json()) as SurvivalCurves;
-    const names = async () => (await chartOption(page, 'survival')).series.filter((s) => s.type === 'line').map((s) => s.name);
+    await afterAction(suite.page, () => suite.page.locator('select[name="by"]').selectOption('timeliness'), (u) => u.searchParams.get('by') === 'timeliness');
+    const sv = (await (await suite.svc.call('/v1/churn/survival?by=timeliness&view=lifetime&market=SE')).json()) as SurvivalCurves;
+    const names = async () => (await chartOption(suite.page, 'survival')).series.filter((s) => s.type === 'line').map((s) => s.name);
     await expect.poll(names).toEqual(sv.curves.map((c) => c.key.replace(/_/g, ' ')));
-    await page.reload();
-    await waitReady(page);
-    expect(await page.locator('select[name="by"]').inputValue()).toBe('timeliness');
+    await suite.page.reload();
+    await waitReady(suite.page);
+    expect(await suite.page.locator('select[name="by"]').inputValue()).toBe('timeliness');
     expect(await names()).toEqual(sv.curves.map((c) => c.key.replace(/_/g, ' ')));
 
     // Client-side routes load directly (the service falls back to index.html).
     for (const path of ['/segments', '/cohorts', '/fees', '/data']) {
-      await gotoReady(page, `${svc.url}${path}?view=lifetime&market=SE`);
-      expect(await page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]').getAttribute('href')).toBe(`${path}?view=lifetime&market=SE`);
+      await gotoReady(suite.page, `${suite.svc.url}${path}?view=lifetime&market=SE`);
+      expect(await suite.page.getByRole('navigation', { name: 'Main' }).locator('[aria-current="page"]').getAttribute('href')).toBe(`${path}?view=lifetime&market=SE`);
     }
   });
 });

@@ -9,6 +9,8 @@ import { startTestService, type TestService } from './service.ts';
 
 export interface DashboardSuite {
   readonly svc: TestService;
+  /** The file's browser, for a second, fresh context within a test. */
+  readonly browser: Browser;
   readonly page: Page;
   readonly watch: PageWatch;
 }
@@ -42,6 +44,9 @@ export function dashboardSuite(viewport = { width: 1280, height: 800 }): Dashboa
   return {
     get svc() {
       return state.svc;
+    },
+    get browser() {
+      return state.browser;
     },
     get page() {
       return state.page;

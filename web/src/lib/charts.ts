@@ -163,10 +163,30 @@ export function rateBarsOption(opts: {
   };
 }
 
-interface CustomApi {
+/** The part of ECharts' custom-series API that the interval renderers use. */
+export interface CustomApi {
   value(dim: number): number | string | null;
   coord(v: (number | string | null)[]): number[];
   size(v: number[]): number[];
+}
+
+/**
+ * renderItem of a horizontal interval with end caps, for data rows [category index, low, high] on
+ * a category y axis; nothing when a bound is missing.
+ */
+export function horizontalWhisker(_params: unknown, api: CustomApi) {
+  if (api.value(1) === null || api.value(2) === null) return null;
+  const [x1, y] = api.coord([api.value(1), api.value(0)]);
+  const x2 = api.coord([api.value(2), api.value(0)])[0];
+  const style = { stroke: '#111', lineWidth: 1.5 };
+  return {
+    type: 'group',
+    children: [
+      { type: 'line', shape: { x1, y1: y, x2, y2: y }, style },
+      { type: 'line', shape: { x1, y1: y - 5, x2: x1, y2: y + 5 }, style },
+      { type: 'line', shape: { x1: x2, y1: y - 5, x2, y2: y + 5 }, style },
+    ],
+  };
 }
 
 /** Monthly lines with 95 % bands (category x axis of months). */
@@ -354,20 +374,7 @@ export function forestOption(terms: ForestTerm[]): ChartOption {
         silent: true,
         encode: { y: 0, x: [1, 2] },
         data: terms.map((t, i) => [i, t.hr_ci[0], t.hr_ci[1]]),
-        renderItem: (_params: unknown, api: CustomApi) => {
-          const y = api.coord([1, api.value(0)])[1];
-          const x1 = api.coord([api.value(1), api.value(0)])[0];
-          const x2 = api.coord([api.value(2), api.value(0)])[0];
-          const style = { stroke: '#111', lineWidth: 1.5 };
-          return {
-            type: 'group',
-            children: [
-              { type: 'line', shape: { x1, y1: y, x2, y2: y }, style },
-              { type: 'line', shape: { x1, y1: y - 5, x2: x1, y2: y + 5 }, style },
-              { type: 'line', shape: { x1: x2, y1: y - 5, x2, y2: y + 5 }, style },
-            ],
-          };
-        },
+        renderItem: horizontalWhisker,
       },
       {
         type: 'scatter',

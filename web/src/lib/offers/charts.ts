@@ -6,7 +6,7 @@
  */
 import type { ChartOption } from '$lib/echart.ts';
 import { colorFor, OKABE_ITO as P } from '$lib/colors.ts';
-import { rateBarsOption } from '$lib/charts.ts';
+import { horizontalWhisker, rateBarsOption, type CustomApi } from '$lib/charts.ts';
 import { fmtInt, fmtMoney, fmtNum, fmtPct, pctCi } from '$lib/format.ts';
 import type { Performance, RiskModel } from '$service/offers/contracts.ts';
 
@@ -24,10 +24,6 @@ const AXIS_NAME = { nameLocation: 'middle' as const, nameGap: 30, nameTextStyle:
 const GRID = { left: 16, right: 24, top: 16, bottom: 16, outerBoundsClampWidth: '40%' };
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
-interface CustomApi {
-  value(dim: number): number | string | null;
-  coord(v: (number | string | null)[]): number[];
-}
 
 /** An offer as the page shows it: API figures scaled to the what-if acceptance rate. */
 export interface ShownOffer {
@@ -87,21 +83,7 @@ export function offerValueOption(offers: ShownOffer[], currency: string): ChartO
         z: 10,
         encode: { y: 0, x: [1, 2] },
         data: offers.map((o, i) => (o.value_ci ? [i, o.value_ci[0], o.value_ci[1]] : [i, null, null])),
-        renderItem: (_p: unknown, api: CustomApi) => {
-          if (api.value(1) === null || api.value(2) === null) return null;
-          const y = api.coord([0, api.value(0)])[1];
-          const x1 = api.coord([api.value(1), api.value(0)])[0];
-          const x2 = api.coord([api.value(2), api.value(0)])[0];
-          const style = { stroke: '#111', lineWidth: 1.5 };
-          return {
-            type: 'group',
-            children: [
-              { type: 'line', shape: { x1, y1: y, x2, y2: y }, style },
-              { type: 'line', shape: { x1, y1: y - 5, x2: x1, y2: y + 5 }, style },
-              { type: 'line', shape: { x1: x2, y1: y - 5, x2, y2: y + 5 }, style },
-            ],
-          };
-        },
+        renderItem: horizontalWhisker,
       },
     ],
   };
