@@ -6,6 +6,7 @@ import type { Engine } from './analytics/churn.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AfterIngest } from './events/ingest.ts';
+import type { Ingestion } from './events/ingestion.ts';
 import type { OpenApiRegistry } from './http/openapi.ts';
 
 export interface AppContext {
@@ -15,5 +16,7 @@ export interface AppContext {
   config: Config;
   openapi: OpenApiRegistry;
   afterIngest: AfterIngest[];
+  /** Where ingest requests go: the live group committer for small bodies, the bulk path for the rest. */
+  ingestion: Ingestion;
   startedAt: Date;
 }

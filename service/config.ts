@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import type { IngestionOptions } from './events/ingestion.ts';
 
 export type Role = 'ingest' | 'read' | 'admin';
 
@@ -29,6 +30,12 @@ const EnvSchema = z.object({
   SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large']).default('default'),
   SAMPLE_SEED: z.coerce.number().int().default(42),
   LOG_REQUESTS: z.enum(['on', 'off']).default('off'),
+  INGEST_LIVE_MAX_BYTES: bytes.default(1024 * 1024),
+  INGEST_MAX_BULK_REQUESTS: z.coerce.number().int().positive().default(4),
+  INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().positive().default(200_000),
+  INGEST_MAX_QUEUED_BYTES: bytes.default(64 * 1024 * 1024),
+  INGEST_MAX_QUEUE_MS: z.coerce.number().int().positive().default(2000),
+  INGEST_TEST_WRITER_DELAY_MS: z.coerce.number().int().min(0).default(0),
 });
 
 export interface Config {
@@ -43,6 +50,7 @@ export interface Config {
   sampleData: 'default' | 'small' | 'off' | 'large';
   sampleSeed: number;
   logRequests: boolean;
+  ingestion: IngestionOptions;
 }
 
 export function parseTokens(spec: string): Map<string, Role> {
@@ -79,5 +87,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sampleData: e.SAMPLE_DATA,
     sampleSeed: e.SAMPLE_SEED,
     logRequests: e.LOG_REQUESTS === 'on',
+    ingestion: {
+      liveMaxBytes: e.INGEST_LIVE_MAX_BYTES,
+      maxBulkRequests: e.INGEST_MAX_BULK_REQUESTS,
+      groupCommit: {
+        maxQueuedRows: e.INGEST_MAX_QUEUED_ROWS,
+        maxQueuedBytes: e.INGEST_MAX_QUEUED_BYTES,
+        maxQueueMs: e.INGEST_MAX_QUEUE_MS,
+        maxGroupRows: 20_000,
+        writerDelayMs: e.INGEST_TEST_WRITER_DELAY_MS,
+      },
+    },
   };
 }

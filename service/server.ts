@@ -15,6 +15,7 @@ import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
 import { defaultScopes } from './analytics/scope.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
+import { Ingestion } from './events/ingestion.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -33,7 +34,9 @@ export async function openContext(config: Config): Promise<AppContext> {
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
   upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
   engine.cache.prewarmSoon(() => defaultScopes(db), 0);
-  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest: [() => upkeep.notify()], startedAt: new Date() };
+  const afterIngest = [() => upkeep.notify()];
+  const ingestion = new Ingestion(db, afterIngest, config.ingestion);
+  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date() };
 }
 
 export async function startService(ctx: AppContext): Promise<RunningService> {

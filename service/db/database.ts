@@ -17,6 +17,7 @@ export class Database {
   readonly path: string;
   readonly writer = new Mutex();
   private readonly idle: DuckDBConnection[] = [];
+  private readonly dedicated: DuckDBConnection[] = [];
   private closed = false;
   /** Bumped after every committed write; caches of derived results key on it. */
   version = 0;
@@ -26,6 +27,12 @@ export class Database {
    * bulk load it would otherwise take a core from every next request.
    */
   ingestsInFlight = 0;
+  /**
+   * Commits that added events other than through the live writer (bulk ingests). The live writer
+   * checks its groups against the stored ids before taking the writer lock; when this moved in
+   * between, it checks again inside its transaction.
+   */
+  bulkCommits = 0;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -72,6 +79,17 @@ export class Database {
   }
 
   /**
+   * A connection of the caller's own for as long as it likes (the live writer keeps its temp
+   * tables and prepared statements on one); closed with the database.
+   */
+  async dedicatedConnection(): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('database is closed');
+    const connection = await this.instance.connect();
+    this.dedicated.push(connection);
+    return connection;
+  }
+
+  /**
    * Run `fn` as the only writer, in one transaction that commits or rolls back as a whole. Pass
    * `on` to use a connection the caller already holds (its temp tables stay visible).
    */
@@ -93,7 +111,7 @@ export class Database {
 
   close(): void {
     this.closed = true;
-    for (const c of this.idle.splice(0)) c.closeSync();
+    for (const c of [...this.idle.splice(0), ...this.dedicated.splice(0)]) c.closeSync();
     this.instance.closeSync();
   }
 }

@@ -49,7 +49,8 @@ export interface IngestResult {
 export type AfterIngest = (batchId: number) => void;
 
 const MAX_ERRORS = 100;
-const EVENT_COLUMN_NAMES = ['event_id', 'type', 'occurred_at', 'customer_id', ...PAYLOAD_COLUMNS.map((c) => c.name), 'extra'];
+/** The events table's columns that a batch writes (all but batch_id), in table order. */
+export const EVENT_COLUMN_NAMES = ['event_id', 'type', 'occurred_at', 'customer_id', ...PAYLOAD_COLUMNS.map((c) => c.name), 'extra'];
 const EVENT_COLUMNS = EVENT_COLUMN_NAMES.map((c) => `"${c}"`).join(', ');
 const VALIDATED_EVENT_COLUMNS = EVENT_COLUMN_NAMES.map((c) => `v."${c}"`).join(', ');
 
@@ -143,6 +144,7 @@ async function ingestOn(
       });
       return { batch_id: batchId, accepted, duplicates: valid - accepted, rejected, errors };
     }, connection);
+    db.bulkCommits++;
     const t5 = performance.now();
     const ms = (a: number, b: number) => Math.round(b - a);
     await connection.run(`DROP TABLE IF EXISTS already_stored`);

@@ -24,7 +24,19 @@ export interface TextColumn {
   text(row: number): string;
 }
 
-export class Staging {
+/**
+ * What a reader writes its rows to: the DuckDB staging table of one request (Staging), or the
+ * in-memory rows of a small request bound for the live path (live-rows.ts).
+ */
+export interface RowSink {
+  add(rn: number, doc: string | null, raw?: string | null, code?: string | null, message?: string | null): void;
+  addBlock(firstLine: number, text: string): Promise<void>;
+  startColumns(fields: readonly string[]): Promise<void>;
+  addPackedColumns(firstRow: number, rows: number, extra: Uint8Array, columns: readonly Uint8Array[]): void;
+  addColumns(rns: readonly number[], columns: readonly TextColumn[], extra: readonly (string | null)[], rows: number): void;
+}
+
+export class Staging implements RowSink {
   private rns: number[] = [];
   private docs: (string | null)[] = [];
   private raws: (string | null)[] = [];

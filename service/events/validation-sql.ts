@@ -232,3 +232,4 @@ SELECT rn, CASE WHEN code IS NOT NULL THEN coalesce(raw, rtrim(row_doc, chr(13))
          lambda k: struct_pack(key := k, value := json_extract(row_doc, '/' || replace(replace(k, '~', '~0'), '/', '~1')))))) END AS extra
 FROM sorted`;
 }
+

@@ -5,10 +5,11 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { ingest, MEDIA_TYPES, type MediaType } from '../events/ingest.ts';
+import { IngestOverloaded } from '../events/group-commit.ts';
+import { MEDIA_TYPES, type MediaType } from '../events/ingest.ts';
 import { EventSchema, IngestResponse } from '../events/schemas.ts';
 import { requireRole } from '../http/auth.ts';
-import { ApiError } from '../http/errors.ts';
+import { ApiError, errorBody } from '../http/errors.ts';
 import { requestBody } from '../http/request-body.ts';
 
 export function eventRoutes(ctx: AppContext) {
@@ -35,6 +36,7 @@ export function eventRoutes(ctx: AppContext) {
     responses: {
       200: { description: 'committed', schema: IngestResponse },
       413: { description: 'body too large' },
+      503: { description: 'the writer is behind (queued rows, bytes or age over their limits) or too many bulk requests are in flight: nothing of the request was stored; retry after the Retry-After header (seconds)' },
       415: { description: 'unsupported media type' },
     },
   });
@@ -45,7 +47,12 @@ export function eventRoutes(ctx: AppContext) {
       throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; use one of ${Object.keys(MEDIA_TYPES).join(', ')}`);
     }
     const body = requestBody(c.req.raw, ctx.config.maxBodyBytes);
-    const result = await ingest(ctx.db, body, mediaType as MediaType, { source: c.req.header('user-agent') ?? undefined, afterIngest: ctx.afterIngest });
-    return c.json(result, 200);
+    try {
+      return c.json(await ctx.ingestion.ingest(body, mediaType as MediaType, c.req.header('user-agent') ?? null), 200);
+    } catch (error) {
+      if (!(error instanceof IngestOverloaded)) throw error;
+      c.header('Retry-After', String(error.retryAfterSeconds));
+      return c.json(errorBody('overloaded', error.message, { reason: error.reason, retry_after_seconds: error.retryAfterSeconds }), 503);
+    }
   });
 }

@@ -11,13 +11,32 @@ const Health = z.object({
   database: z.object({ reachable: z.boolean(), file: z.string(), schema_version: z.number().nullable() }),
   counts: z.object({ events: z.number(), customers: z.number(), rejected_rows: z.number(), batches: z.number() }).nullable(),
   auth: z.enum(['on', 'open']),
+  ingestion: z.object({
+    queued_requests: z.number(),
+    queued_rows: z.number(),
+    oldest_wait_ms: z.number(),
+    commit_ms_p50: z.number().nullable(),
+    commit_ms_p99: z.number().nullable(),
+    ack_ms_p99: z.number().nullable(),
+    bulk_in_flight: z.number(),
+  }).describe('the live writer: what waits to be committed and how long recent group commits took'),
   uptime_seconds: z.number(),
 });
 
 export function healthRoutes(ctx: AppContext) {
   ctx.openapi.add({ method: 'get', path: '/v1/health', tag: 'operations', role: 'public', summary: 'Liveness, database reachability and row counts', responses: { 200: { description: 'healthy', schema: Health }, 503: { description: 'database unreachable', schema: Health } } });
   return new Hono().get('/', async (c) => {
-    const base = { auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
+    const s = ctx.ingestion.status();
+    const ingestion = {
+      queued_requests: s.live.queued_requests,
+      queued_rows: s.live.queued_rows,
+      oldest_wait_ms: s.live.oldest_wait_ms,
+      commit_ms_p50: s.live.commit_ms.p50,
+      commit_ms_p99: s.live.commit_ms.p99,
+      ack_ms_p99: s.live.ack_ms.p99,
+      bulk_in_flight: s.bulk_in_flight,
+    };
+    const base = { ingestion, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
     try {
       const r = await ctx.db.withConnection(async (conn) =>
         (

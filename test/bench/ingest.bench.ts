@@ -12,7 +12,6 @@
  * Run: npx tsx test/bench/ingest.bench.ts [events]
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Float64, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
@@ -21,6 +20,7 @@ import { migrate } from '../../service/db/migrations.ts';
 import { PAYLOAD_COLUMNS } from '../../service/events/contract.ts';
 import { generateNdjsonChunks } from '../../sample-data/index.ts';
 import { startChildService } from '../helpers/child-service.ts';
+import { cpuSeconds, peakRss, post, verdict } from './bench-kit.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ip-bench-ingest-'));
@@ -75,36 +75,6 @@ async function duckdbAlone(): Promise<{ load: number; insert: number }> {
   return { load, insert };
 }
 
-/** CPU seconds (user + system, all threads) the process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-}
-
-function peakRss(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) * 1024;
-}
-
-const agent = new http.Agent({ keepAlive: true });
-
-/**
- * POST one body with node:http, written in one piece. The client shares the machine's two cores
- * with the service, so it must cost little: fetch (undici) spent about 1 CPU-s per million events.
- */
-function post(url: string, body: Uint8Array, contentType: string): Promise<{ status: number; json: IngestAnswer }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length } }, (res) => {
-      const parts: Buffer[] = [];
-      res.on('data', (d: Buffer) => parts.push(d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(parts).toString('utf8')) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 interface IngestAnswer {
   accepted: number;
   timings_ms: Record<string, number>;
@@ -123,7 +93,7 @@ async function throughService(bodies: Uint8Array[], contentType: string, clients
   const producer = async () => {
     while (next < bodies.length) {
       const body = bodies[next++];
-      const { status, json: r } = await post(`${svc.url}/v1/events`, body, contentType);
+      const { status, json: r } = await post<IngestAnswer>(`${svc.url}/v1/events`, body, contentType);
       if (status !== 200) throw new Error(JSON.stringify(r));
       accepted += r.accepted;
       for (const k of Object.keys(phases) as (keyof typeof phases)[]) phases[k] += r.timings_ms[k];
@@ -170,7 +140,6 @@ for (const [label, type, batch, clients] of [
       `${(duck.load / r.seconds).toFixed(2)} of DuckDB alone; peak RSS ${(r.rss / 1024 / 1024).toFixed(0)} MiB; CPU: service ${r.cpu.toFixed(1)} s, client ${r.clientCpu.toFixed(1)} s; ms in service ${JSON.stringify(r.phases)})`,
   );
 }
-const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
 console.log('');
 console.log(`NDJSON ≥ 200 000 events/s: ${verdict(best.NDJSON >= 200_000)} (best ${best.NDJSON.toLocaleString('en')})`);
 console.log(`NDJSON ≥ 50 % of DuckDB alone: ${verdict(best.NDJSON >= 0.5 * rate(N, duck.load))} (${(best.NDJSON / rate(N, duck.load)).toFixed(2)})`);

@@ -9,7 +9,7 @@
  */
 import { RecordBatchReader, Type, type DataType, type Vector } from 'apache-arrow';
 import { isUtf8 } from 'node:buffer';
-import { CHUNK_ROWS, PACKED_NULL, PACKED_SEPARATOR, type Staging, type TextColumn } from '../staging.ts';
+import { CHUNK_ROWS, PACKED_NULL, PACKED_SEPARATOR, type RowSink, type TextColumn } from '../staging.ts';
 import { EXTRACTED_FIELDS } from '../validation-sql.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
 
@@ -168,7 +168,7 @@ async function openStream(body: ByteSource): Promise<RecordBatchReader> {
   }
 }
 
-export async function readArrow(body: ByteSource, staging: Staging): Promise<void> {
+export async function readArrow(body: ByteSource, staging: RowSink): Promise<void> {
   const reader = await openStream(body);
   let row = 0;
   let started = false;

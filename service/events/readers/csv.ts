@@ -6,7 +6,7 @@
  * stray quotes, is a rejected row (malformed_row); an unterminated quote at the end of the body,
  * or a body that is not UTF-8, fails the request with its position.
  */
-import type { Staging } from '../staging.ts';
+import type { RowSink } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
 
 /** Cells of one record's text, or null when its quoting is malformed. */
@@ -44,7 +44,7 @@ export function parseRecord(text: string): string[] | null {
   }
 }
 
-export async function readCsv(body: ByteSource, staging: Staging): Promise<void> {
+export async function readCsv(body: ByteSource, staging: RowSink): Promise<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let header: string[] | null = null;
   let row = 0;

@@ -6,7 +6,7 @@
  * unterminated array or string, garbage between elements) cannot be split into rows and fails as a
  * whole with the byte position of the problem.
  */
-import type { Staging } from '../staging.ts';
+import type { RowSink } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -21,7 +21,7 @@ const enum State {
   Done,
 }
 
-export async function readJson(body: ByteSource, staging: Staging): Promise<void> {
+export async function readJson(body: ByteSource, staging: RowSink): Promise<void> {
   let state = State.Start;
   let depth = 0; // nesting inside the current element
   let inString = false;

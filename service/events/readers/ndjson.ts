@@ -3,11 +3,11 @@
  * staged as they are (in whole blocks; DuckDB splits them) and judged by the validation SQL, so a
  * malformed line is a rejected row with its raw text, never a failed request.
  */
-import type { Staging } from '../staging.ts';
+import type { RowSink } from '../staging.ts';
 import type { ByteSource } from './body-errors.ts';
 import { forEachLineBlock } from './utf8-lines.ts';
 
-export async function readNdjson(body: ByteSource, staging: Staging): Promise<void> {
+export async function readNdjson(body: ByteSource, staging: RowSink): Promise<void> {
   await forEachLineBlock(body, (first, text) => staging.addBlock(first, text), (number, text, invalidUtf8) => {
     if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return;
     if (invalidUtf8) staging.add(number, null, text, 'invalid_encoding', 'row is not valid UTF-8');
