@@ -32,7 +32,8 @@ describe('durability: SIGKILL mid-stream loses nothing acknowledged and shows no
       }
     };
     // A slow stream that is still open when the server is killed: none of it may be visible.
-    const slowEvents = makeEvents(5000, 999_999, 'slow');
+    // Long enough (about 10 s at 100 events per 20 ms) to be still open when the kill comes.
+    const slowEvents = makeEvents(50_000, 999_999, 'slow');
     const slow = (async () => {
       const enc = new TextEncoder();
       const body = new ReadableStream({

@@ -145,12 +145,25 @@ const writer = async () => {
   const w = (await (await fetch(`${svc.url}/v1/ingestion/status`)).json()).writer.live;
   return `groups ${w.groups_committed}, rows/group p50 ${w.rows_per_group.p50}, prepare ms p50 ${w.prepare_ms.p50} p99 ${w.prepare_ms.p99}, commit ms p50 ${w.commit_ms.p50} p99 ${w.commit_ms.p99}`;
 };
-const one = await load(url, 1, SECONDS);
+const cpu = async <T,>(fn: () => Promise<T>) => {
+  const s0 = cpuSeconds(svc.process.pid!);
+  const c0 = process.cpuUsage();
+  const r = await fn();
+  const c = process.cpuUsage(c0);
+  return { r, service: cpuSeconds(svc.process.pid!) - s0, client: (c.user + c.system) / 1e6 };
+};
+const cpuLine = (x: { r: Phase; service: number; client: number }) =>
+  console.log(`  CPU: service ${x.service.toFixed(1)} s (${((x.service / x.r.requests) * 1e6).toFixed(0)} µs per request), client ${x.client.toFixed(1)} s, over ${x.r.seconds.toFixed(1)} s`);
+const oneRun = await cpu(() => load(url, 1, SECONDS));
+const one = oneRun.r;
 line('service, 1-event requests', one);
+cpuLine(oneRun);
 console.log(`  writer: ${await writer()}`);
 const rss1 = peakRss(svc.process.pid!);
-const twenty = await load(url, 20, SECONDS);
+const twentyRun = await cpu(() => load(url, 20, SECONDS));
+const twenty = twentyRun.r;
 line('service, 20-event requests', twenty);
+cpuLine(twentyRun);
 console.log(`  writer: ${await writer()}`);
 const rss20 = peakRss(svc.process.pid!);
 const status = await (await fetch(`${svc.url}/v1/health`)).json();
