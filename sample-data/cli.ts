@@ -14,7 +14,7 @@ import { Progress } from './progress.ts';
 import type { SampleSize } from './types.ts';
 import { writeSample } from './write.ts';
 
-const USAGE = `usage: npm run sample -- --size <small|default|large|N> [--seed 42] (--out <dir> | --to <base url> [--token t]) [--dirt] [--gzip] [--months 24] [--end 2026-10-31T23:59:59Z] [--batch 50000]`;
+const USAGE = `usage: npm run sample -- --size <small|default|large|N> [--seed 42] (--out <dir> | --to <base url> [--token t]) [--dirt] [--gzip] [--months 24] [--end 2026-10-31T23:59:59Z] [--batch 250000]`;
 
 function parseSize(s: string): SampleSize {
   if (s === 'small' || s === 'default' || s === 'large') return s;

@@ -29,7 +29,7 @@ import { cpuSeconds, peakRss, post, verdict } from './bench-kit.ts';
 
 const size = (process.argv[2] ?? 'default') as 'default' | 'large';
 const SECONDS = Number(process.argv[3] ?? 15);
-const CLIENTS = 32;
+const CLIENTS = Number(process.env.CLIENTS ?? 32);
 const baseDir = process.env.BENCH_DIR ?? `/tmp/invoice-pulse-bench-${size}`;
 const baseFile = path.join(baseDir, 'invoice-pulse.duckdb');
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ip-bench-live-'));
