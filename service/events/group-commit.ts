@@ -182,6 +182,11 @@ export class GroupCommitter {
     });
   }
 
+  /** Bytes waiting to be committed (cheap; status() also summarises latencies). */
+  get queuedBytesNow(): number {
+    return this.queuedBytes;
+  }
+
   status() {
     return {
       queued_requests: this.queue.length,

@@ -37,6 +37,8 @@ function iterate(body: ByteSource): AsyncIterator<Uint8Array> {
 export class Ingestion {
   readonly live: GroupCommitter;
   private bulkInFlight = 0;
+  /** Bytes of small bodies being read right now: they count against the live queue's byte budget. */
+  private reading = 0;
 
   constructor(
     private readonly db: Database,
@@ -53,15 +55,25 @@ export class Ingestion {
     let size = 0;
     let complete = !LIVE_TYPES.has(mediaType);
     if (!complete) {
-      for (;;) {
-        const next = await it.next();
-        if (next.done) {
-          complete = true;
-          break;
+      try {
+        for (;;) {
+          const next = await it.next();
+          if (next.done) {
+            complete = true;
+            break;
+          }
+          chunks.push(next.value);
+          size += next.value.length;
+          this.reading += next.value.length;
+          if (size > this.options.liveMaxBytes) break;
+          // Many slow producers at once must not fill the memory before their rows even queue.
+          if (this.reading + this.live.queuedBytesNow > this.options.groupCommit.maxQueuedBytes) {
+            this.live.refused++;
+            throw new IngestOverloaded('queue_bytes', 1, `the ingest queue is full (${this.options.groupCommit.maxQueuedBytes} bytes being read or waiting); retry later`);
+          }
         }
-        chunks.push(next.value);
-        size += next.value.length;
-        if (size > this.options.liveMaxBytes) break;
+      } finally {
+        this.reading -= size;
       }
     }
     if (LIVE_TYPES.has(mediaType) && complete) {
