@@ -169,9 +169,9 @@ const DAY_DAYS = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(dat
 
 /**
  * Appends one accepted row to a table whose columns are the events table's (event_id, type,
- * occurred_at, customer_id, every payload column, extra) followed by `seq`.
+ * occurred_at, customer_id, every payload column, extra) followed by `seq` and `gen`.
  */
-export function appendTyped(appender: DuckDBAppender, row: FastRow, seq: number): void {
+export function appendTyped(appender: DuckDBAppender, row: FastRow, seq: number, gen: number): void {
   const f = row.fields;
   appender.appendVarchar(row.eventId);
   appender.appendVarchar(f.type as string);
@@ -188,5 +188,6 @@ export function appendTyped(appender: DuckDBAppender, row: FastRow, seq: number)
   }
   appender.appendNull(); // extra: an accepted row has no fields beyond its type's
   appender.appendInteger(seq);
+  appender.appendInteger(gen);
   appender.endRow();
 }

@@ -15,7 +15,7 @@
  *   id repeated inside the group is resolved in JavaScript first (the first occurrence wins).
  * - The validation statement costs ~30 ms per run however few rows it judges, so rows are first
  *   judged by fast-check.ts, which accepts only rows the SQL would accept and appends their typed
- *   columns straight into the slot; the others (usually none) are judged by the SQL, once per
+ *   columns straight into the group's rows; the others (usually none) are judged by the SQL, once per
  *   group.
  * - Each group takes the single writer lock, so it serialises with bulk requests and erasure.
  *
@@ -25,13 +25,15 @@
  *   pipeline commits about one group every 5 ms instead of one every 10. Stage A cannot see the
  *   group still committing, so it counts that group's ids as taken; if that commit fails, the
  *   group prepared behind it fails too (its duplicates might be wrong) and both are answered 500.
- *   The typed rows wait in an in-memory attached database (`live_mem`), two slots, one per stage.
+ *   The typed rows wait in an in-memory attached database (`live_mem`), tagged with their group's
+ *   number: no table is emptied per group (old groups are deleted every 64), and stage A keeps
+ *   one appender open on it, flushed per group.
  *
  * Back-pressure: the queue is bounded by rows, bytes and the age of its oldest request. A request
  * beyond a bound is refused at once with IngestOverloaded (503 with Retry-After in the route), so
  * memory stays bounded and a producer knows to retry; nothing refused was taken in.
  */
-import { listValue, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
+import { listValue, type DuckDBAppender, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { appendTyped, fastCheck, type FastRow } from './fast-check.ts';
 import type { AfterIngest, IngestError, IngestResult } from './ingest.ts';
@@ -98,7 +100,8 @@ class Recent {
 
 const MAX_ERRORS = 100;
 const COLUMNS = EVENT_COLUMN_NAMES.map((c) => `"${c}"`).join(', ');
-const SLOTS = 2;
+/** Groups between two clean-ups of the typed rows of committed groups. */
+const CLEAN_EVERY = 64;
 
 interface Judged {
   request: number;
@@ -111,10 +114,10 @@ interface Judged {
   duplicate: boolean;
 }
 
-/** A group after stage A: its typed rows wait in `live_mem.typed_<slot>`, its rejections in `rejected_<slot>`. */
+/** A group after stage A: its typed rows and rejections wait in `live_mem.typed` and `live_mem.rejected` under its number. */
 interface Prepared {
   group: Pending[];
-  slot: number;
+  gen: number;
   judged: Judged[];
   /** Ids the group will insert (stage A's view): the next group counts them as taken. */
   ids: Set<string>;
@@ -129,9 +132,10 @@ interface Prepared {
 interface Stages {
   a: DuckDBConnection;
   b: DuckDBConnection;
-  stored: DuckDBPreparedStatement[];
-  insertEvents: DuckDBPreparedStatement[];
-  storedB: DuckDBPreparedStatement[];
+  typed: DuckDBAppender;
+  stored: DuckDBPreparedStatement;
+  insertEvents: DuckDBPreparedStatement;
+  storedB: DuckDBPreparedStatement;
   insertBatch: DuckDBPreparedStatement;
 }
 
@@ -147,8 +151,7 @@ export class GroupCommitter {
   private readonly prepareMs = new Recent();
   groups = 0;
   refused = 0;
-  /** Whether a slot's rejected-rows table holds rows (emptied only then: a statement saved per group). */
-  private readonly rejectedIn = Array<boolean>(SLOTS).fill(true);
+  private gen = 0;
 
   constructor(
     private readonly db: Database,
@@ -230,11 +233,10 @@ export class GroupCommitter {
   private async drain(): Promise<void> {
     this.running = true;
     let committing: { prepared: Prepared; done: Promise<unknown> } | null = null;
-    let slot = 0;
     try {
       while (this.queue.length || committing) {
         // Let requests answered a moment ago come back first: a closed-loop producer resubmits
-        // within a tick, and a group that leaves it out leaves its slot half empty (measured
+        // within a tick, and a group that leaves it out is half empty (measured
         // in-process with 32 producers: groups alternated 31 and 1 requests without this).
         await new Promise((r) => setImmediate(r));
         let prepared: Prepared | null = null;
@@ -242,7 +244,7 @@ export class GroupCommitter {
         if (this.queue.length) {
           const group = this.take();
           try {
-            prepared = await this.stageA(group, slot, committing?.prepared.ids ?? new Set());
+            prepared = await this.stageA(group, ++this.gen, committing?.prepared.ids ?? new Set());
           } catch (error) {
             failure = error;
             this.settle(group, { error });
@@ -274,7 +276,6 @@ export class GroupCommitter {
               },
             ),
           };
-          slot = (slot + 1) % SLOTS;
         }
       }
     } finally {
@@ -286,7 +287,7 @@ export class GroupCommitter {
   private reset(): void {
     const old = this.stages;
     this.stages = null;
-    old?.then(({ a, b }) => (a.closeSync(), b.closeSync())).catch(() => undefined);
+    old?.then(({ a, b, typed }) => (typed.closeSync(), a.closeSync(), b.closeSync())).catch(() => undefined);
   }
 
   /** The two connections, their tables and prepared statements, made once. */
@@ -300,17 +301,17 @@ export class GroupCommitter {
       // `staged` is the table validationSql reads: here rn is the row's place in the group.
       await a.run(`CREATE OR REPLACE TEMP TABLE staged (rn INTEGER, doc VARCHAR, raw VARCHAR, pre_code VARCHAR, pre_message VARCHAR)`);
       await a.run(`CREATE OR REPLACE TEMP TABLE live_slow (seq INTEGER, rn INTEGER, keep BOOLEAN)`);
-      const stages: Stages = { a, b, stored: [], insertEvents: [], storedB: [], insertBatch: null as never };
+      const stages = { a, b } as Stages;
       await a.run(`CREATE OR REPLACE TEMP TABLE validated AS ${validationSql({ kind: 'documents' })} LIMIT 0`, { now: new Date().toISOString() });
-      for (let k = 0; k < SLOTS; k++) {
-        await a.run(`CREATE OR REPLACE TABLE live_mem.typed_${k} AS SELECT ${COLUMNS}, 0::INTEGER AS seq FROM events LIMIT 0`);
-        await a.run(`CREATE OR REPLACE TABLE live_mem.rejected_${k} (rn BIGINT, event_id VARCHAR, type VARCHAR, code VARCHAR, message VARCHAR, raw VARCHAR)`);
-        // Probed from the slot's side: `events WHERE event_id IN (slot)` is a few index look-ups,
-        // `slot WHERE event_id IN (events)` would hash every stored id (~100 ms at 3 M events).
-        stages.stored.push(await a.prepare(`SELECT t.seq FROM live_mem.typed_${k} t JOIN (SELECT event_id FROM events WHERE event_id IN (SELECT event_id FROM live_mem.typed_${k})) e USING (event_id)`));
-        stages.storedB.push(await b.prepare(`SELECT t.seq FROM live_mem.typed_${k} t JOIN (SELECT event_id FROM events WHERE event_id IN (SELECT event_id FROM live_mem.typed_${k})) e USING (event_id)`));
-        stages.insertEvents.push(await b.prepare(`INSERT INTO events (${COLUMNS}, batch_id) SELECT ${COLUMNS}, $batch FROM live_mem.typed_${k}`));
-      }
+      await a.run(`CREATE OR REPLACE TABLE live_mem.typed AS SELECT ${COLUMNS}, 0::INTEGER AS seq, 0::INTEGER AS gen FROM events LIMIT 0`);
+      await a.run(`CREATE OR REPLACE TABLE live_mem.rejected (gen INTEGER, rn BIGINT, event_id VARCHAR, type VARCHAR, code VARCHAR, message VARCHAR, raw VARCHAR)`);
+      stages.typed = await a.createAppender('typed', 'main', 'live_mem');
+      // Probed from the group's side: `events WHERE event_id IN (group)` is a few index look-ups,
+      // `group WHERE event_id IN (events)` would hash every stored id (~100 ms at 3 M events).
+      const stored = `SELECT t.seq FROM live_mem.typed t JOIN (SELECT event_id FROM events WHERE event_id IN (SELECT event_id FROM live_mem.typed WHERE gen = $gen)) e USING (event_id) WHERE t.gen = $gen`;
+      stages.stored = await a.prepare(stored);
+      stages.storedB = await b.prepare(stored);
+      stages.insertEvents = await b.prepare(`INSERT INTO events (${COLUMNS}, batch_id) SELECT ${COLUMNS}, $batch FROM live_mem.typed WHERE gen = $gen`);
       stages.insertBatch = await b.prepare(`INSERT INTO ingest_batches VALUES (nextval('batch_seq'), $now::TIMESTAMPTZ, $media, $total, $accepted, $duplicates, $rejected, $source) RETURNING batch_id`);
       return stages;
     })();
@@ -321,14 +322,16 @@ export class GroupCommitter {
    * Stage A: judge every row, validate the unusual ones in SQL, resolve ids repeated in the group
    * or taken by the group still committing, convert to typed rows and drop those already stored.
    */
-  private async stageA(group: Pending[], slot: number, taken: Set<string>): Promise<Prepared> {
+  private async stageA(group: Pending[], gen: number, taken: Set<string>): Promise<Prepared> {
     const startedAt = performance.now();
-    const { a, stored } = await this.open();
+    const { a, stored, typed } = await this.open();
     const now = new Date();
     const nowMs = now.getTime();
-    await a.run(`DELETE FROM live_mem.typed_${slot}`);
-    if (this.rejectedIn[slot]) await a.run(`DELETE FROM live_mem.rejected_${slot}`);
-    this.rejectedIn[slot] = false;
+    // Stage B may still read the previous group: everything older is done with.
+    if (gen % CLEAN_EVERY === 0) {
+      await a.run(`DELETE FROM live_mem.typed WHERE gen < $gen - 1`, { gen });
+      await a.run(`DELETE FROM live_mem.rejected WHERE gen < $gen - 1`, { gen });
+    }
 
     const judged: Judged[] = [];
     const accepted = new Map<number, FastRow>();
@@ -370,9 +373,8 @@ export class GroupCommitter {
       if (ids.has(j.id) || taken.has(j.id)) j.duplicate = true;
       else ids.add(j.id);
     }
-    const typed = await a.createAppender(`typed_${slot}`, 'main', 'live_mem');
-    for (const j of judged) if (j.fast && !j.duplicate) appendTyped(typed, accepted.get(j.seq)!, j.seq);
-    typed.closeSync();
+    for (const j of judged) if (j.fast && !j.duplicate) appendTyped(typed, accepted.get(j.seq)!, j.seq, gen);
+    typed.flushSync();
     if (slowRows.length) {
       const map = await a.createAppender('live_slow', 'main', 'temp');
       for (const j of slowRows) {
@@ -382,22 +384,22 @@ export class GroupCommitter {
         map.endRow();
       }
       map.closeSync();
-      await a.run(`INSERT INTO live_mem.typed_${slot} SELECT ${EVENT_COLUMN_NAMES.map((n) => `v."${n}"`).join(', ')}, v.rn FROM validated v JOIN live_slow m ON m.seq = v.rn WHERE m.keep`);
-      this.rejectedIn[slot] = true;
-      await a.run(`INSERT INTO live_mem.rejected_${slot} SELECT m.rn, left(v.event_id, 256), left(v.type, 64), v.code, v.message, v.raw FROM validated v JOIN live_slow m ON m.seq = v.rn WHERE v.code IS NOT NULL`);
+      await a.run(`INSERT INTO live_mem.typed SELECT ${EVENT_COLUMN_NAMES.map((n) => `v."${n}"`).join(', ')}, v.rn, $gen FROM validated v JOIN live_slow m ON m.seq = v.rn WHERE m.keep`, { gen });
+      await a.run(`INSERT INTO live_mem.rejected SELECT $gen, m.rn, left(v.event_id, 256), left(v.type, 64), v.code, v.message, v.raw FROM validated v JOIN live_slow m ON m.seq = v.rn WHERE v.code IS NOT NULL`, { gen });
       await a.run(`DELETE FROM staged`);
       await a.run(`DELETE FROM live_slow`);
     }
-    const prepared: Prepared = { group, slot, judged, ids, rejected: judged.filter((j) => j.code !== null).length, startedAt, validateMs: 0, now, bulkCommits: this.db.bulkCommits };
-    const found = await this.findStored(prepared, stored[slot]);
-    if (found.length) await a.run(`DELETE FROM live_mem.typed_${slot} WHERE list_contains($seqs::INTEGER[], seq)`, { seqs: listValue(found) } as never);
+    const prepared: Prepared = { group, gen, judged, ids, rejected: judged.filter((j) => j.code !== null).length, startedAt, validateMs: 0, now, bulkCommits: this.db.bulkCommits };
+    const found = await this.findStored(prepared, stored);
+    if (found.length) await a.run(`DELETE FROM live_mem.typed WHERE gen = $gen AND list_contains($seqs::INTEGER[], seq)`, { gen, seqs: listValue(found) } as never);
     prepared.validateMs = performance.now() - startedAt;
     this.prepareMs.add(prepared.validateMs);
     return prepared;
   }
 
-  /** Rows of the slot already stored are duplicates (found through the primary key's index): their seqs. */
+  /** Rows of the group already stored are duplicates (found through the primary key's index): their seqs. */
   private async findStored(p: Prepared, statement: DuckDBPreparedStatement): Promise<number[]> {
+    statement.bind({ gen: p.gen } as never);
     const seqs = (await statement.runAndReadAll()).getRowObjects().map((r) => Number(r.seq));
     for (const seq of seqs) {
       const j = p.judged[seq - 1];
@@ -419,8 +421,8 @@ export class GroupCommitter {
     const batchId = await this.db.transaction(async (tx) => {
       storeStarted = performance.now();
       // A bulk request committed since stage A looked: look again, now under the writer lock.
-      // (Inside this transaction, which writes the main database, the slot can only be read.)
-      const late = this.db.bulkCommits !== p.bulkCommits ? await this.findStored(p, storedB[p.slot]) : [];
+      // (Inside this transaction, which writes the main database, live_mem can only be read.)
+      const late = this.db.bulkCommits !== p.bulkCommits ? await this.findStored(p, storedB) : [];
       insertBatch.bind({
         now: p.now.toISOString(),
         media: media.size === 1 ? p.group[0].mediaType : 'mixed',
@@ -432,17 +434,19 @@ export class GroupCommitter {
       } as never);
       const id = Number((await insertBatch.runAndReadAll()).getRowObjects()[0].batch_id);
       if (late.length) {
-        await tx.run(`INSERT INTO events (${COLUMNS}, batch_id) SELECT ${COLUMNS}, $batch FROM live_mem.typed_${p.slot} WHERE NOT list_contains($seqs::INTEGER[], seq)`, {
+        await tx.run(`INSERT INTO events (${COLUMNS}, batch_id) SELECT ${COLUMNS}, $batch FROM live_mem.typed WHERE gen = $gen AND NOT list_contains($seqs::INTEGER[], seq)`, {
           batch: id,
+          gen: p.gen,
           seqs: listValue(late),
         } as never);
       } else {
-        insertEvents[p.slot].bind({ batch: id } as never);
-        await insertEvents[p.slot].run();
+        insertEvents.bind({ batch: id, gen: p.gen } as never);
+        await insertEvents.run();
       }
       if (p.rejected) {
-        await tx.run(`INSERT INTO rejected_rows SELECT $batch, rn, $now::TIMESTAMPTZ, event_id, type, code, message, raw FROM live_mem.rejected_${p.slot}`, {
+        await tx.run(`INSERT INTO rejected_rows SELECT $batch, rn, $now::TIMESTAMPTZ, event_id, type, code, message, raw FROM live_mem.rejected WHERE gen = $gen`, {
           batch: id,
+          gen: p.gen,
           now: p.now.toISOString(),
         });
       }

@@ -79,14 +79,14 @@ describe('fast-check accepts only what the validation SQL accepts, and converts 
     staged.closeSync();
     await c.run(`CREATE TEMP TABLE validated AS ${validationSql({ kind: 'documents' })}`, { now: new Date(NOW).toISOString() });
     const columns = EVENT_COLUMN_NAMES.map((n) => `"${n}"`).join(', ');
-    await c.run(`CREATE TEMP TABLE typed AS SELECT ${columns}, 0::INTEGER AS seq FROM events LIMIT 0`);
+    await c.run(`CREATE TEMP TABLE typed AS SELECT ${columns}, 0::INTEGER AS seq, 0::INTEGER AS gen FROM events LIMIT 0`);
     const typed = await c.createAppender('typed', 'main', 'temp');
     let accepted = 0;
     rows.forEach((doc, i) => {
       const ok = fastCheck(doc, NOW);
       if (ok) {
         accepted++;
-        appendTyped(typed, ok, i + 1);
+        appendTyped(typed, ok, i + 1, 1);
       }
     });
     typed.closeSync();
