@@ -56,6 +56,11 @@ export const INFINITY = Number.POSITIVE_INFINITY;
 export async function solveMip(p: MipProblem, o: MipOptions): Promise<MipResult> {
   const h = await solver();
   const n = p.cost.length;
+  // Nothing to decide (a closed day): HiGHS reports such a model as "empty", not as solved.
+  if (n === 0 || p.rows.length === 0) {
+    const x = p.cost.map((c, j) => (c >= 0 ? p.lower[j] : p.upper[j]));
+    return { status: 'optimal', x, objective: p.cost.reduce((a, c, j) => a + c * x[j], 0), bound: null, gap: 0, seconds: 0 };
+  }
   const starts = [0];
   const indices: number[] = [];
   const values: number[] = [];

@@ -111,7 +111,7 @@ async function solveCover(p: CoverProblem, objective: CoverObjective): Promise<C
   }
   const r = await solveMip({ cost, lower: new Array<number>(cols).fill(0), upper, integer, rows }, { timeLimitSeconds: p.timeLimitSeconds });
   if (r.status === 'infeasible') return null;
-  if (!r.x.length) throw new ShiftInfeasibleError([], `the solver found no shift plan within the time limit of ${p.timeLimitSeconds} s; allow more time`);
+  if (r.x.length !== cols) throw new ShiftInfeasibleError([], `the solver found no shift plan within the time limit of ${p.timeLimitSeconds} s; allow more time`);
   const counts = r.x.slice(0, m);
   const coverage = new Array<number>(n).fill(0);
   p.patterns.forEach((pat, j) => pat.periods.forEach((i) => (coverage[i] += counts[j])));
