@@ -4,12 +4,15 @@
  * skilled for, not on their unavailable weekdays or dates, at most one shift a day, and no more
  * paid hours in a plan week (7 days from the plan's first day) than their contract. A shift nobody
  * can take is reported as unfilled rather than forced on someone. Soft rule, fairness: late shifts
- * (ending after 18:00) and weekend shifts rotate — the objective minimises the most late and the
- * most weekend shifts any agent has had so far, counted per full-time equivalent (a 20-hour contract
- * counts each one twice, so part-timers are not spared nor overloaded), and each such shift costs
- * more for an agent who already had more of them. One MIP per plan week with HiGHS (mip.ts), weeks
- * in order carrying the counts forward: the contract is weekly, so weeks only meet through
- * fairness, and a week of 60 agents is a few thousand binaries that solve in well under a second.
+ * (ending after 18:00) and weekend shifts rotate — each one costs more for an agent who has had
+ * more of them so far, counted per full-time equivalent (a 20-hour contract counts each one twice,
+ * so part-timers are neither spared nor overloaded), and an agent who has used more of the week's
+ * contract costs a little more, which spreads the hours. The roster is built day by day, each day
+ * one assignment problem solved exactly with HiGHS (mip.ts), carrying the counts and the hours
+ * used forward. Why not one MIP for the month: tried first, the weekly contract knapsacks and the
+ * interchangeable agents made HiGHS stop at its time limit with large gaps on 30 agents, while a
+ * day's assignment problem has an integral LP and solves in milliseconds; the price is that an
+ * early day cannot leave hours for a later one on purpose, which the load term mitigates.
  * Filling hours comes first (its weight dwarfs the fairness terms); among full rosters the fairest.
  */
 import type { ContactChannel } from './contact-history.ts';
@@ -34,7 +37,8 @@ export interface Assignment extends Omit<PlannedShift, 'agents'> {
 
 const FULL_TIME_HOURS = 40;
 const UNFILLED_WEIGHT = 1000;
-const MAX_WEIGHT = 20;
+const LATE_WEIGHT = 10;
+const LOAD_WEIGHT = 1;
 
 export interface RosterOptions {
   startDay: number;
@@ -49,66 +53,52 @@ export function canWork(agent: Agent, shift: Pick<PlannedShift, 'channel' | 'dat
 export async function buildRoster(shifts: PlannedShift[], agents: Agent[], o: RosterOptions) {
   const assignments: Assignment[] = [];
   const unfilled: (PlannedShift & { unfilled: number })[] = [];
-  const history = new Map(agents.map((a) => [a.agent_id, { late: 0, weekend: 0, shifts: 0, hours: 0, weekHours: [] as number[] }]));
+  const history = new Map(agents.map((a) => [a.agent_id, { late: 0, weekend: 0, shifts: 0, hours: 0, weekHours: new Array<number>(o.weeks).fill(0) }]));
   const fte = (a: Agent) => FULL_TIME_HOURS / Math.max(1, a.contracted_hours_per_week);
   const solver = { problems: 0, optimal: 0, maxGap: 0, columns: 0, rows: 0, seconds: 0, status: 'optimal' as MipStatus };
+  const days = [...new Set(shifts.map((s) => s.date))].sort();
+  const perDaySeconds = o.timeLimitSeconds / Math.max(1, days.length);
 
-  for (let w = 0; w < o.weeks; w++) {
-    const week = shifts.filter((s) => Math.floor((dateToDay(s.date) - o.startDay) / 7) === w);
-    // Columns: y[agent, shift] for every allowed pair, unfilled[shift], then the two maxima.
+  for (const date of days) {
+    const day = shifts.filter((s) => s.date === date);
+    const week = Math.floor((dateToDay(date) - o.startDay) / 7);
+    // Columns: x[agent, shift] for every allowed pair (skill, availability, hours left this week), then unfilled[shift].
     const pairs: { a: number; s: number }[] = [];
-    week.forEach((s, si) => agents.forEach((a, ai) => canWork(a, s) && s.paid_hours <= a.contracted_hours_per_week && pairs.push({ a: ai, s: si })));
-    const nY = pairs.length;
-    const uCol = (si: number) => nY + si;
-    const lateMax = nY + week.length;
-    const weekendMax = lateMax + 1;
-    const cols = weekendMax + 1;
+    day.forEach((s, si) =>
+      agents.forEach((a, ai) => {
+        const left = a.contracted_hours_per_week - history.get(a.agent_id)!.weekHours[week];
+        if (canWork(a, s) && s.paid_hours <= left + 1e-9) pairs.push({ a: ai, s: si });
+      }),
+    );
+    const nX = pairs.length;
+    const cols = nX + day.length;
     const cost = new Array<number>(cols).fill(0);
     const upper = new Array<number>(cols).fill(1);
-    const integer = new Array<boolean>(cols).fill(true);
     pairs.forEach(({ a, s }, k) => {
-      const h = history.get(agents[a].agent_id)!;
-      const sh = week[s];
-      cost[k] = (sh.late ? 1 + h.late * fte(agents[a]) : 0) + (sh.weekend ? 1 + h.weekend * fte(agents[a]) : 0);
+      const agent = agents[a];
+      const h = history.get(agent.agent_id)!;
+      const sh = day[s];
+      cost[k] =
+        (sh.late ? LATE_WEIGHT * (1 + h.late * fte(agent)) : 0) +
+        (sh.weekend ? LATE_WEIGHT * (1 + h.weekend * fte(agent)) : 0) +
+        // Spread the week's hours: an agent who has used more of their contract costs more.
+        LOAD_WEIGHT * (h.weekHours[week] / agent.contracted_hours_per_week);
     });
-    week.forEach((s, si) => {
-      cost[uCol(si)] = UNFILLED_WEIGHT * s.paid_hours;
-      upper[uCol(si)] = s.agents;
+    day.forEach((s, si) => {
+      cost[nX + si] = UNFILLED_WEIGHT * s.paid_hours;
+      upper[nX + si] = s.agents;
     });
-    cost[lateMax] = MAX_WEIGHT;
-    cost[weekendMax] = MAX_WEIGHT;
-    upper[lateMax] = INFINITY;
-    upper[weekendMax] = INFINITY;
-    integer[lateMax] = false;
-    integer[weekendMax] = false;
-
     const rows: MipRow[] = [];
-    const bySh = week.map(() => [] as number[]);
-    const byAgentDay = new Map<string, number[]>();
+    const byShift = day.map(() => [] as number[]);
     const byAgent = agents.map(() => [] as number[]);
     pairs.forEach(({ a, s }, k) => {
-      bySh[s].push(k);
-      const key = `${a}|${week[s].date}`;
-      if (!byAgentDay.has(key)) byAgentDay.set(key, []);
-      byAgentDay.get(key)!.push(k);
+      byShift[s].push(k);
       byAgent[a].push(k);
     });
-    week.forEach((s, si) => rows.push({ indices: [...bySh[si], uCol(si)], values: [...bySh[si].map(() => 1), 1], lower: s.agents, upper: s.agents }));
-    for (const ks of byAgentDay.values()) if (ks.length > 1) rows.push({ indices: ks, values: ks.map(() => 1), lower: -INFINITY, upper: 1 });
-    agents.forEach((a, ai) => {
-      const ks = byAgent[ai];
-      if (!ks.length) return;
-      rows.push({ indices: ks, values: ks.map((k) => week[pairs[k].s].paid_hours), lower: -INFINITY, upper: a.contracted_hours_per_week });
-      const h = history.get(a.agent_id)!;
-      for (const [flag, col, past] of [['late', lateMax, h.late], ['weekend', weekendMax, h.weekend]] as const) {
-        const mine = ks.filter((k) => week[pairs[k].s][flag]);
-        if (!mine.length) continue;
-        // fte × (past + this week's) ≤ max
-        rows.push({ indices: [...mine, col], values: [...mine.map(() => fte(a)), -1], lower: -INFINITY, upper: -fte(a) * past });
-      }
-    });
+    day.forEach((s, si) => rows.push({ indices: [...byShift[si], nX + si], values: [...byShift[si].map(() => 1), 1], lower: s.agents, upper: s.agents }));
+    for (const ks of byAgent) if (ks.length > 1) rows.push({ indices: ks, values: ks.map(() => 1), lower: -INFINITY, upper: 1 });
 
-    const r = await solveMip({ cost, lower: new Array<number>(cols).fill(0), upper, integer, rows }, { timeLimitSeconds: o.timeLimitSeconds / o.weeks, relativeGap: 1e-4 });
+    const r = await solveMip({ cost, lower: new Array<number>(cols).fill(0), upper, integer: new Array<boolean>(cols).fill(true), rows }, { timeLimitSeconds: perDaySeconds });
     solver.problems++;
     solver.columns = Math.max(solver.columns, cols);
     solver.rows = Math.max(solver.rows, rows.length);
@@ -116,22 +106,22 @@ export async function buildRoster(shifts: PlannedShift[], agents: Agent[], o: Ro
     if (r.status === 'optimal') solver.optimal++;
     else solver.status = 'time_limit';
     solver.maxGap = Math.max(solver.maxGap, r.gap ?? 0);
-    const x = r.x.length ? r.x : new Array<number>(cols).fill(0).map((_, j) => (j >= nY && j < nY + week.length ? week[j - nY].agents : 0));
+    // No solution in time (never seen: the problem is an assignment problem) leaves the day unfilled.
+    const x = r.x.length === cols ? r.x : cost.map((_, j) => (j >= nX ? day[j - nX].agents : 0));
 
-    for (const h of history.values()) h.weekHours.push(0);
     pairs.forEach(({ a, s }, k) => {
       if (x[k] < 0.5) return;
       const agent = agents[a];
-      const { agents: _n, ...shift } = week[s];
+      const { agents: _n, ...shift } = day[s];
       assignments.push({ ...shift, agent_id: agent.agent_id, name: agent.name });
       const h = history.get(agent.agent_id)!;
       h.shifts++;
       h.hours += shift.paid_hours;
-      h.weekHours[w] += shift.paid_hours;
+      h.weekHours[week] += shift.paid_hours;
       if (shift.late) h.late++;
       if (shift.weekend) h.weekend++;
     });
-    week.forEach((s, si) => x[uCol(si)] > 0.5 && unfilled.push({ ...s, unfilled: Math.round(x[uCol(si)]) }));
+    day.forEach((s, si) => x[nX + si] > 0.5 && unfilled.push({ ...s, unfilled: Math.round(x[nX + si]) }));
   }
 
   assignments.sort((p, q) => p.date.localeCompare(q.date) || p.start.localeCompare(q.start) || p.agent_id.localeCompare(q.agent_id));
