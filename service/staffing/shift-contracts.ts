@@ -82,7 +82,7 @@ const SolverReport = z.object({
   status: z.enum(['optimal', 'time_limit']),
   max_mip_gap: z.number().describe('largest relative MIP gap over the problems (0 = every one proven optimal)'),
   time_limit_seconds: z.number(),
-  time_limit_per_problem_seconds: z.number(),
+  time_limit_per_problem_seconds: z.number().describe('the even share of the time limit; unused time passes on to the problems after'),
   max_columns: z.number().int(),
   max_rows: z.number().int(),
   integer_columns: z.number().int().describe('shift patterns over all problems'),

@@ -96,7 +96,11 @@ export async function buildShiftPlan(model: ForecastModel, o: ShiftPlanOptions) 
     return h !== null && m >= h[0] && m < h[1];
   };
   const problems = days * o.channels.length;
-  const perProblemSeconds = Math.max(0.05, o.timeLimitSeconds / Math.max(1, problems));
+  // Each problem gets an equal share of what is left, so time an easy day did not need goes to the hard ones.
+  const started = performance.now();
+  let remaining = problems;
+  const budget = () => Math.max(0.05, (o.timeLimitSeconds - (performance.now() - started) / 1000) / Math.max(1, remaining--));
+  const perProblemSeconds = o.timeLimitSeconds / Math.max(1, problems);
 
   const shifts: PlannedShift[] = [];
   const daily = [];
@@ -139,7 +143,7 @@ export async function buildShiftPlan(model: ForecastModel, o: ShiftPlanOptions) 
           overWeight: o.overWeight,
           // A tie-breaker: among equally good coverings, the one with fewer paid hours.
           costWeight: 1e-3,
-          timeLimitSeconds: perProblemSeconds,
+          timeLimitSeconds: budget(),
         });
       } catch (error) {
         if (!(error instanceof ShiftInfeasibleError)) throw error;
