@@ -29,6 +29,8 @@ export interface MipProblem {
   upper: number[];
   integer: boolean[];
   rows: MipRow[];
+  /** A feasible solution to start from, so a solve stopped by its time limit still has one. */
+  start?: number[];
 }
 
 export interface MipOptions {
@@ -85,6 +87,7 @@ export async function solveMip(p: MipProblem, o: MipOptions): Promise<MipResult>
     },
     (model) => {
       model.options.set({ output_flag: false, time_limit: Math.max(0.01, o.timeLimitSeconds), mip_rel_gap: o.relativeGap ?? 1e-6 });
+      if (p.start) model.setSolution({ colValue: p.start });
       model.run();
       const status = model.getModelStatus();
       const seconds = (performance.now() - started) / 1000;

@@ -109,12 +109,17 @@ async function solveCover(p: CoverProblem, objective: CoverObjective): Promise<C
       rows.push({ indices: byPeriod[i], values: byPeriod[i].map(() => 1), lower: Math.max(floor, p.requirement[i]), upper: p.maxPerPeriod });
     }
   }
-  const r = await solveMip({ cost, lower: new Array<number>(cols).fill(0), upper, integer, rows }, { timeLimitSeconds: p.timeLimitSeconds });
+  const greedy = greedyStart(p, byPeriod);
+  const start = greedy ? [...greedy, ...new Array<number>(cols - m).fill(0)] : null;
+  if (start && weighted) {
+    const cov = coverageOf(p, greedy!);
+    for (let i = 0; i < n; i++) [start[m + i], start[m + n + i]] = [Math.max(0, p.requirement[i] - cov[i]), Math.max(0, cov[i] - p.requirement[i])];
+  }
+  const r = await solveMip({ cost, lower: new Array<number>(cols).fill(0), upper, integer, rows, start: start ?? undefined }, { timeLimitSeconds: p.timeLimitSeconds });
   if (r.status === 'infeasible') return null;
   if (r.x.length !== cols) throw new ShiftInfeasibleError([], `the solver found no shift plan within the time limit of ${p.timeLimitSeconds} s; allow more time`);
   const counts = r.x.slice(0, m);
-  const coverage = new Array<number>(n).fill(0);
-  p.patterns.forEach((pat, j) => pat.periods.forEach((i) => (coverage[i] += counts[j])));
+  const coverage = coverageOf(p, counts);
   return {
     counts,
     coverage,
@@ -127,4 +132,40 @@ async function solveCover(p: CoverProblem, objective: CoverObjective): Promise<C
     columns: cols,
     rows: rows.length,
   };
+}
+
+function coverageOf(p: CoverProblem, counts: number[]): number[] {
+  const coverage = new Array<number>(p.requirement.length).fill(0);
+  p.patterns.forEach((pat, j) => pat.periods.forEach((i) => (coverage[i] += counts[j])));
+  return coverage;
+}
+
+/**
+ * A quick feasible covering to hand the solver as its first incumbent (null when the greedy
+ * breaks a cap): period by period, while short, add the shift that covers the most remaining
+ * shortfall per unit of cost. With it, a solve cut short by the time limit still returns a plan
+ * and an honest gap instead of nothing.
+ */
+function greedyStart(p: CoverProblem, byPeriod: number[][]): number[] | null {
+  const m = p.patterns.length;
+  const need = p.requirement.map((r, i) => (byPeriod[i].length ? Math.max(r, p.minPerPeriod[i]) : 0));
+  const counts = new Array<number>(m).fill(0);
+  const coverage = new Array<number>(p.requirement.length).fill(0);
+  for (let i = 0; i < need.length; i++) {
+    while (coverage[i] < need[i]) {
+      let best = -1;
+      let bestScore = -1;
+      for (const j of byPeriod[i]) {
+        if (counts[j] >= p.maxPerPattern) continue;
+        let gain = 0;
+        for (const k of p.patterns[j].periods) if (coverage[k] < need[k]) gain++;
+        const score = gain / Math.max(1e-9, p.patterns[j].cost);
+        if (score > bestScore) [best, bestScore] = [j, score];
+      }
+      if (best < 0) return null;
+      counts[best]++;
+      for (const k of p.patterns[best].periods) coverage[k]++;
+    }
+  }
+  return coverage.every((c) => c <= p.maxPerPeriod) ? counts : null;
 }

@@ -96,10 +96,14 @@ export async function buildShiftPlan(model: ForecastModel, o: ShiftPlanOptions) 
     return h !== null && m >= h[0] && m < h[1];
   };
   const problems = days * o.channels.length;
-  // Each problem gets an equal share of what is left, so time an easy day did not need goes to the hard ones.
+  // A problem may use what is left of the limit less a small reserve for each problem after it:
+  // nearly all solve in milliseconds, and a hard one (or the first, while the WebAssembly is still
+  // being compiled) then gets the time the easy ones did not need. One cut short keeps its best
+  // plan so far (at worst the greedy start) and reports its gap.
+  const RESERVE = 0.05;
   const started = performance.now();
   let remaining = problems;
-  const budget = () => Math.max(0.05, (o.timeLimitSeconds - (performance.now() - started) / 1000) / Math.max(1, remaining--));
+  const budget = () => Math.max(RESERVE, o.timeLimitSeconds - (performance.now() - started) / 1000 - RESERVE * --remaining);
   const perProblemSeconds = o.timeLimitSeconds / Math.max(1, problems);
 
   const shifts: PlannedShift[] = [];
