@@ -27,6 +27,8 @@ async function storeAgents() {
   expect(res.status).toBe(200);
 }
 const shiftCard = '[data-card="shift-coverage"]';
+/** Element screenshots scroll the element under the sticky page header; unstick it for the picture. */
+const unstickHeader = (page = suite.page) => page.addStyleTag({ content: '.top { position: static !important; }' });
 async function waitForShifts(page = suite.page) {
   await page.locator(`${shiftCard}[data-state="ready"] [data-chart="shift-coverage"]`).waitFor({ timeout: 120_000 });
   await page.locator('[data-table="shift-scenarios"]').waitFor({ timeout: 120_000 });
@@ -58,6 +60,7 @@ describe('Staffing page, shifts and roster', () => {
     expect(sc).toEqual(['baseline', ...plan.scenarios!.map((s) => s.scenario)]);
     expect(await suite.page.locator('[data-table="roster"] tbody tr').count()).toBe(agents.length);
     await screenshot(suite.page, 'staffing-shifts');
+    await unstickHeader();
     await suite.page.locator(shiftCard).screenshot({ path: 'test-output/screenshots/staffing-shifts-card.png' });
   });
 
@@ -105,6 +108,7 @@ describe('Staffing page, shifts and roster', () => {
       );
       expect(offenders).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
+      await unstickHeader(page);
       await page.locator(shiftCard).screenshot({ path: 'test-output/screenshots/staffing-shifts-400.png' });
       await page.locator('[data-card="roster"]').screenshot({ path: 'test-output/screenshots/staffing-roster-400.png' });
     } finally {

@@ -26,7 +26,7 @@ export function coverageOption(plan: ShiftPlanResponse, channel: string, service
   const queueing = rows.some((r) => r.service_level !== null);
   return {
     grid: { left: 8, right: queueing ? 8 : 16, top: 40, bottom: 28, outerBoundsClampWidth: '40%' },
-    legend: { top: 0, left: 0, data: [COVERAGE_SERIES.rostered, COVERAGE_SERIES.required, ...(queueing ? [COVERAGE_SERIES.sl] : [])] },
+    legend: { top: 0, left: 0, type: 'scroll', data: [COVERAGE_SERIES.rostered, COVERAGE_SERIES.required, ...(queueing ? [COVERAGE_SERIES.sl] : [])] },
     tooltip: {
       trigger: 'axis',
       formatter: (ps: { dataIndex: number }[]) => {
