@@ -6,15 +6,13 @@
  * OpenAPI document is generated from them, and the dashboard imports the inferred types.
  */
 import { z } from 'zod';
-import { ScenarioShareParams, StaffingParams } from './contracts.ts';
-import { isTimeZone } from './local-time.ts';
+import { AsOf, bool, IntervalMinutes, PlanQuery, ScenarioShareParams, StaffingParams, TimeZone } from './contracts.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { DEFAULT_OPENING, parseOpeningHours } from './shift-design.ts';
 
 export const SHIFT_CHANNELS = ['phone', 'chat', 'email', 'invoice_message'] as const;
 export type ShiftChannel = (typeof SHIFT_CHANNELS)[number];
 
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = <T extends z.ZodType>(item: T, max: number) =>
   z.preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)), z.array(item).min(1).max(max));
 
@@ -36,15 +34,10 @@ const Opening = (channel: ShiftChannel) =>
 const { open_from: _from, open_to: _to, ...ErlangParams } = StaffingParams;
 
 export const ShiftsQuery = z.object({
-  as_of: z.iso.date().optional().describe('plan from the day after this date (default: the latest event)'),
+  as_of: AsOf,
   weeks: z.coerce.number().int().min(1).max(8).default(1).describe('weeks to plan (default 1)'),
-  interval_minutes: z.coerce
-    .number()
-    .int()
-    .refine((v) => v === 15 || v === 30 || v === 60, { message: '15, 30 or 60' })
-    .default(30)
-    .describe('interval length in minutes: 15, 30 or 60'),
-  time_zone: z.string().refine(isTimeZone, { message: 'an IANA time zone such as Europe/Stockholm, or UTC' }).default('UTC').describe('IANA time zone; shifts are local wall-clock time (default UTC)'),
+  interval_minutes: IntervalMinutes,
+  time_zone: TimeZone,
   ...ErlangParams,
   channel: list(z.enum(SHIFT_CHANNELS), 4).default(['phone', 'chat', 'email']).describe('channels to plan shifts for (default phone, chat, email)'),
   open_phone: Opening('phone'),
@@ -64,11 +57,8 @@ export const ShiftsQuery = z.object({
   max_agents: z.coerce.number().int().min(1).max(100_000).default(500).describe('most agents on duty per channel at once (seats, licences; default 500)'),
   hourly_rate: z.coerce.number().min(0).max(100_000).default(30).describe('cost of one paid hour, for the weekly cost (default 30)'),
   time_limit_seconds: z.coerce.number().min(0.1).max(60).default(5).describe('solver time limit for the whole plan, shared among the day × channel problems (default 5)'),
-  scenario: z
-    .preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(z.string().max(200)).max(10))
-    .optional()
-    .describe(`what-if scenarios applied to the shift plan: ${SCENARIOS.join(', ')}, each optionally with a share in percent`),
-  evidence_days: z.coerce.number().int().min(60).max(720).default(180).describe('days of due dates the scenario relationships are measured on (default 180)'),
+  scenario: PlanQuery.shape.scenario.describe(`what-if scenarios applied to the shift plan: ${SCENARIOS.join(', ')}, each optionally with a share in percent`),
+  evidence_days: PlanQuery.shape.evidence_days,
   compare_scenarios: bool.default(false).describe('also plan shifts under each what-if scenario (shares below) and all together, and report the change in shifts and paid hours'),
   ...ScenarioShareParams,
   intervals: bool.default(true).describe('include the interval table (default true)'),
@@ -115,13 +105,12 @@ const Totals = z.object({
   min_service_level: z.number().nullable(),
 });
 
+/** What a shift plan and a roster cover: the as-of date, the first and last planned day, the zone, the weeks. */
+const Horizon = { as_of: z.string(), start: z.string(), end: z.string(), time_zone: z.string(), weeks: z.number().int() };
+
 export const ShiftPlanSchema = z.object({
-  as_of: z.string(),
-  start: z.string(),
-  end: z.string(),
-  time_zone: z.string(),
+  ...Horizon,
   interval_minutes: z.number().int(),
-  weeks: z.number().int(),
   objective: z.enum(['cover', 'weighted']),
   totals: Totals,
   solver: SolverReport,
@@ -219,11 +208,7 @@ export const RosterQuery = ShiftsQuery.omit({ compare_scenarios: true, intervals
 export type RosterQuery = z.infer<typeof RosterQuery>;
 
 export const RosterSchema = z.object({
-  as_of: z.string(),
-  start: z.string(),
-  end: z.string(),
-  time_zone: z.string(),
-  weeks: z.number().int(),
+  ...Horizon,
   shift_plan: z.object({ totals: Totals, solver: SolverReport }),
   agents: z.array(
     z.object({
