@@ -52,6 +52,8 @@ async function planFor(engine: StaffingEngine, q: Query, scenario: ScenarioEffec
   const { asOf, cutoffDay } = await engine.resolve(q.as_of);
   checkResponseTarget(q.response_target_hours, q.interval_minutes);
   if (q.start_step_minutes % q.interval_minutes !== 0) throw new ApiError(400, 'invalid_request', 'invalid query parameters', [{ path: 'start_step_minutes', message: `must be a multiple of interval_minutes (${q.interval_minutes})` }]);
+  const offGrid = q.start_times?.find((m) => m % q.interval_minutes !== 0);
+  if (offGrid !== undefined) throw new ApiError(400, 'invalid_request', 'invalid query parameters', [{ path: 'start_times', message: `${String(Math.floor(offGrid / 60)).padStart(2, '0')}:${String(offGrid % 60).padStart(2, '0')} is not on the ${q.interval_minutes}-minute interval grid` }]);
   const bad = q.shift_lengths.find((h) => (h * 60) % q.interval_minutes !== 0);
   if (bad !== undefined) throw new ApiError(400, 'invalid_request', 'invalid query parameters', [{ path: 'shift_lengths', message: `${bad} h is not a whole number of ${q.interval_minutes}-minute intervals` }]);
   const model = await engine.model(q.time_zone, cutoffDay, q.interval_minutes);
@@ -61,7 +63,7 @@ async function planFor(engine: StaffingEngine, q: Query, scenario: ScenarioEffec
     parameters: planParameters({ ...q, open_from: 0, open_to: 1440 }),
     channels: q.channel,
     opening: { phone: q.open_phone, chat: q.open_chat, email: q.open_email, invoice_message: q.open_invoice_message },
-    rules: { lengthsHours: q.shift_lengths, startStepMinutes: q.start_step_minutes, lunchMinutes: q.lunch_minutes, lunchFromHours: q.lunch_from_hours, lunchMarginHours: q.lunch_margin_hours, lunchPaid: q.lunch_paid },
+    rules: { lengthsHours: q.shift_lengths, startStepMinutes: q.start_step_minutes, startTimes: q.start_times ?? null, lunchMinutes: q.lunch_minutes, lunchFromHours: q.lunch_from_hours, lunchMarginHours: q.lunch_margin_hours, lunchPaid: q.lunch_paid },
     objective: q.objective,
     underWeight: q.under_weight,
     overWeight: q.over_weight,

@@ -46,6 +46,9 @@ export const ShiftsQuery = z.object({
   open_invoice_message: Opening('invoice_message'),
   shift_lengths: list(z.coerce.number().min(1).max(12), 6).default([4, 6, 8]).describe('allowed shift lengths in hours, whole intervals (default 4,6,8)'),
   start_step_minutes: z.coerce.number().int().min(15).max(240).default(30).describe('shifts start every this many minutes from the opening, a multiple of the interval (default 30)'),
+  start_times: list(z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').transform((v) => Number(v.slice(0, 2)) * 60 + Number(v.slice(3))), 48)
+    .optional()
+    .describe('allowed shift start times, local HH:MM, e.g. 08:00,10:00,12:00 (default: every start_step_minutes from the opening)'),
   lunch_minutes: z.coerce.number().int().min(0).max(120).default(30).describe('unpaid lunch break in minutes, off the floor (default 30; 0 = none)'),
   lunch_from_hours: z.coerce.number().min(1).max(12).default(6).describe('shifts at least this long have a lunch (default 6)'),
   lunch_margin_hours: z.coerce.number().min(0).max(6).default(2).describe('the lunch is not in the first or last this many hours of a shift (default 2)'),

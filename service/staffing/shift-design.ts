@@ -9,8 +9,6 @@
  * lunch, which empties the floor for a whole interval, is modelled. Opening hours are written as
  * `mon-fri 08:00-20:00; sat 10:00-16:00` (weekday ranges, `closed` for none), per channel.
  */
-import { StaffingInputError } from './errors.ts';
-
 export const WEEKDAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /** Per ISO weekday (index 0 = Monday): [open, close) in minutes of the local day, or null when closed. */
@@ -52,6 +50,8 @@ export function formatHours(h: [number, number] | null): string | null {
 export interface ShiftRules {
   lengthsHours: number[];
   startStepMinutes: number;
+  /** When given, shifts start only at these minutes of the day (still inside the opening hours). */
+  startTimes: number[] | null;
   lunchMinutes: number;
   /** Shifts at least this long get a lunch. */
   lunchFromHours: number;
@@ -82,6 +82,7 @@ export function dayPatterns(hours: [number, number] | null, rules: ShiftRules, i
   for (const lengthHours of rules.lengthsHours) {
     const length = lengthHours * 60;
     for (let start = align(open); start + length <= close; start += rules.startStepMinutes) {
+      if (rules.startTimes && !rules.startTimes.includes(start)) continue;
       const end = start + length;
       const withLunch = rules.lunchMinutes > 0 && lengthHours >= rules.lunchFromHours;
       const lunchStarts: (number | null)[] = [];
@@ -107,14 +108,4 @@ export function dayPatterns(hours: [number, number] | null, rules: ShiftRules, i
     }
   }
   return out;
-}
-
-/** Rejects rules the interval grid cannot express. */
-export function checkRules(rules: ShiftRules, intervalMinutes: number): void {
-  if (rules.startStepMinutes % intervalMinutes !== 0) {
-    throw new StaffingInputError({ field: 'start_step_minutes', value: rules.startStepMinutes, expected: `a multiple of the interval (${intervalMinutes} minutes)` });
-  }
-  for (const h of rules.lengthsHours) {
-    if ((h * 60) % intervalMinutes !== 0) throw new StaffingInputError({ field: 'shift_lengths', value: h, expected: `lengths in whole intervals of ${intervalMinutes} minutes` });
-  }
 }

@@ -140,12 +140,32 @@ describe('GET /v1/staffing/shifts', () => {
     expect(short.body.error.message).toMatch(/phone 2026-11-02T08:00: \d+ agents required, but no shift template fits the opening hours/);
   });
 
+  it('starts shifts only at the allowed start times, and documents every endpoint', async () => {
+    const r = await get('/v1/staffing/shifts?weeks=1&intervals=false&start_times=08:00,10:00,12:00,16:00&channel=phone');
+    expect(r.status).toBe(200);
+    const plan = r.body as ShiftPlanResponse;
+    expect(plan.shifts.length).toBeGreaterThan(0);
+    for (const s of plan.shifts) expect(['08:00', '10:00', '12:00', '16:00']).toContain(s.start);
+    // Saturday is open 10:00–16:00: a shift starting at 12:00 at the latest, nobody before 10:00 opens.
+    const saturday = await get('/v1/staffing/shifts?weeks=1&intervals=false&start_times=08:00,12:00&channel=phone');
+    expect(saturday.status).toBe(422);
+    expect(saturday.body.error.message).toMatch(/phone 2026-11-07T10:00: \d+ agents required, but no shift template fits/);
+    const doc = (await get('/v1/openapi.json')).body;
+    for (const [p, m] of [['/v1/staffing/shifts', 'get'], ['/v1/staffing/shifts.csv', 'get'], ['/v1/staffing/agents', 'get'], ['/v1/staffing/agents', 'put'], ['/v1/staffing/roster', 'get'], ['/v1/staffing/roster.csv', 'get'], ['/v1/staffing/roster/{agent_id}.ics', 'get']]) {
+      expect(doc.paths[p]?.[m], `${m} ${p}`).toBeDefined();
+    }
+    const names = doc.paths['/v1/staffing/shifts'].get.parameters.map((x: { name: string }) => x.name);
+    for (const n of ['objective', 'under_weight', 'over_weight', 'min_agents', 'max_agents', 'hourly_rate', 'time_limit_seconds', 'shift_lengths', 'start_times', 'lunch_minutes', 'open_phone', 'compare_scenarios']) expect(names).toContain(n);
+  });
+
   it('validates the shift design parameters', async () => {
     for (const [q, param] of [
       ['open_phone=weekdays%209-5', 'open_phone'],
       ['open_chat=mon-fri%2020:00-08:00', 'open_chat'],
       ['shift_lengths=4.25', 'shift_lengths'],
       ['start_step_minutes=45', 'start_step_minutes'],
+      ['start_times=08:15', 'start_times'],
+      ['start_times=8am', 'start_times'],
       ['objective=cheapest', 'objective'],
       ['channel=sms', 'channel'],
       ['time_limit_seconds=0', 'time_limit_seconds'],

@@ -20,7 +20,7 @@ const base = (p: Partial<CoverProblem> & Pick<CoverProblem, 'requirement' | 'pat
   timeLimitSeconds: 10,
   ...p,
 });
-const rules = { lengthsHours: [8], startStepMinutes: 30, lunchMinutes: 0, lunchFromHours: 6, lunchMarginHours: 2, lunchPaid: false };
+const rules = { lengthsHours: [8], startStepMinutes: 30, startTimes: null, lunchMinutes: 0, lunchFromHours: 6, lunchMarginHours: 2, lunchPaid: false };
 
 describe('shift optimiser, known optima', () => {
   it('covers a flat 10 agents over 8 hours with exactly 10 eight-hour shifts', async () => {
