@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.ts';
 import { offerRoutes } from './routes/offers.ts';
 import { rejectedRoutes } from './routes/rejected.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { shiftRoutes } from './routes/shifts.ts';
 import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
@@ -34,6 +35,7 @@ export function createApp(ctx: AppContext) {
     .route('/offers', offerRoutes(ctx))
     .route('/customers', customerRoutes(ctx))
     .route('/staffing', staffingRoutes(ctx))
+    .route('/staffing', shiftRoutes(ctx))
     .route('/operations', operationsRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });

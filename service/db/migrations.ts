@@ -67,6 +67,22 @@ export const MIGRATIONS: Migration[] = [
 )`);
     },
   },
+  {
+    version: 3,
+    description: 'named agents of the staffing roster',
+    up: async (c) => {
+      await c.run(`CREATE TABLE staffing_agents (
+  agent_id VARCHAR PRIMARY KEY,
+  position INTEGER NOT NULL,
+  name VARCHAR NOT NULL,
+  contracted_hours_per_week DOUBLE NOT NULL,
+  skills JSON NOT NULL,
+  unavailable_weekdays JSON NOT NULL,
+  unavailable_dates JSON NOT NULL,
+  saved_at TIMESTAMPTZ NOT NULL
+)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

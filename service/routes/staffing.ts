@@ -39,7 +39,7 @@ import { timeThieves, TIME_THIEVES, type TimeThief } from '../staffing/time-thie
 import { parseQuery } from './churn.ts';
 
 /** Domain errors as API errors: bad staffing inputs are 400, too little history 422. */
-async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
+export async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
   try {
     return await fn();
   } catch (error) {
@@ -49,7 +49,7 @@ async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-const planParameters = (q: {
+export const planParameters = (q: {
   service_level: number;
   target_seconds: number;
   max_occupancy: number;
@@ -73,7 +73,7 @@ function checkOpening(from: number, to: number) {
   if (to <= from) throw new ApiError(400, 'invalid_request', 'invalid query parameters', [{ path: 'open_to', message: 'must be after open_from' }]);
 }
 
-function checkResponseTarget(hours: number, intervalMinutes: number) {
+export function checkResponseTarget(hours: number, intervalMinutes: number) {
   if (hours * 60 < intervalMinutes) {
     throw new ApiError(400, 'invalid_request', 'invalid query parameters', [
       { path: 'response_target_hours', message: `must be at least one interval (${intervalMinutes} minutes); shorter targets are a queueing problem for Erlang C` },
@@ -81,7 +81,7 @@ function checkResponseTarget(hours: number, intervalMinutes: number) {
   }
 }
 
-const sharesFrom = (q: Record<string, unknown>): ScenarioShares => Object.fromEntries(SCENARIOS.map((s) => [s, Number(q[s]) / 100]));
+export const sharesFrom = (q: Record<string, unknown>): ScenarioShares => Object.fromEntries(SCENARIOS.map((s) => [s, Number(q[s]) / 100]));
 const unitMinutesFrom = (q: Record<string, unknown>) => Object.fromEntries(TIME_THIEVES.map((t) => [t, Number(q[`minutes_${t}`])])) as Record<TimeThief, number>;
 
 async function scenarioReport(engine: StaffingEngine, q: ReturnType<typeof ScenariosQuery.parse>) {

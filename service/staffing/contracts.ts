@@ -12,22 +12,22 @@ import { DEFAULT_UNIT_MINUTES, TIME_THIEVES } from './time-thieves.ts';
 
 const isoDate = z.iso.date().describe('YYYY-MM-DD');
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+export const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const multi = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)), z.array(z.enum(values)).max(20)).optional();
 
-const TimeZone = z
+export const TimeZone = z
   .string()
   .refine(isTimeZone, { message: 'an IANA time zone such as Europe/Stockholm, or UTC' })
   .default('UTC')
   .describe('IANA time zone of the contact centre; intervals and days are its wall-clock time (default UTC)');
-const IntervalMinutes = z.coerce
+export const IntervalMinutes = z.coerce
   .number()
   .int()
   .refine((v) => v === 15 || v === 30 || v === 60, { message: '15, 30 or 60' })
   .default(30)
   .describe('interval length in minutes: 15, 30 or 60');
-const AsOf = isoDate.optional().describe('plan from the day after this date; nothing later is used (default: the latest event)');
+export const AsOf = isoDate.optional().describe('plan from the day after this date; nothing later is used (default: the latest event)');
 
 const HourMinute = z
   .string()

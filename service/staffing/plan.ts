@@ -57,12 +57,16 @@ export interface PlanParameters {
 /** Moves the volume of closed intervals to the next open one (the last closed stretch to the last open interval). */
 export function applyOpeningHours(series: ArrayLike<number>, intervalMinutes: number, openFrom: number, openTo: number): Float64Array {
   const slots = MINUTES_PER_DAY / intervalMinutes;
-  const out = Float64Array.from(series);
-  if (openFrom <= 0 && openTo >= MINUTES_PER_DAY) return out;
-  const open = (i: number) => {
+  if (openFrom <= 0 && openTo >= MINUTES_PER_DAY) return Float64Array.from(series);
+  return deferClosedDemand(series, (i) => {
     const m = (i % slots) * intervalMinutes;
     return m >= openFrom && m < openTo;
-  };
+  });
+}
+
+/** The same for any opening pattern (the shift planner's hours differ per weekday and channel). */
+export function deferClosedDemand(series: ArrayLike<number>, open: (interval: number) => boolean): Float64Array {
+  const out = Float64Array.from(series);
   let carry = 0;
   let lastOpen = -1;
   for (let i = 0; i < out.length; i++) {
@@ -77,6 +81,12 @@ export function applyOpeningHours(series: ArrayLike<number>, intervalMinutes: nu
   }
   if (carry > 0 && lastOpen >= 0) out[lastOpen] += carry;
   return out;
+}
+
+/** A scenario's factor on one channel's forecast: its monthly contact change spread over the horizon. */
+export function scenarioForecastFactor(effect: ScenarioEffect, channel: ContactChannel, total: number, days: number): number {
+  const delta = (effect.contacts_per_month.by_channel[channel] * days) / 30.44;
+  return total > 0 ? Math.max(0, 1 + delta / total) : 1;
 }
 
 /** Whole items per interval from expected arrivals: the cumulative forecast rounded half up, differenced. */
@@ -212,9 +222,7 @@ export function buildPlan(model: ForecastModel, o: PlanOptions) {
     scenarioForecast = {} as Record<ContactChannel, Float64Array>;
     scenarioStaff = {} as Record<ContactChannel, ChannelStaffing>;
     for (const ch of CONTACT_CHANNELS) {
-      const total = sum(forecast[ch]);
-      const delta = (o.scenario.contacts_per_month.by_channel[ch] * days) / 30.44;
-      factor[ch] = total > 0 ? Math.max(0, 1 + delta / total) : 1;
+      factor[ch] = scenarioForecastFactor(o.scenario, ch, sum(forecast[ch]), days);
       scenarioForecast[ch] = forecast[ch].map((v) => v * factor[ch]);
       scenarioStaff[ch] = staffChannel(STAFFING_MODE[ch], scenarioForecast[ch], aht(ch), o.parameters, intervalSeconds);
     }

@@ -13,3 +13,10 @@ export function ceilTolerant(x: number): number {
   if (Math.abs(x - nearest) <= RELATIVE_TOLERANCE * Math.max(1, Math.abs(x))) return nearest;
   return Math.ceil(x);
 }
+
+/** The floor with the same snapping: 30 rostered agents at 30 % shrinkage are 21 on the phones, not 20. */
+export function floorTolerant(x: number): number {
+  const nearest = Math.round(x);
+  if (Math.abs(x - nearest) <= RELATIVE_TOLERANCE * Math.max(1, Math.abs(x))) return nearest;
+  return Math.floor(x);
+}

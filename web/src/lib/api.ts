@@ -19,6 +19,7 @@ import type {
 import type { RejectionCode } from '$service/events/contract.ts';
 import type { AudiencePage, CatalogueResponse, Performance, Recommendations, RiskModel } from '$service/offers/contracts.ts';
 import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
+import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-contracts.ts';
 import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
 import { activity } from './activity.svelte.ts';
 
@@ -65,6 +66,9 @@ export type Endpoints = {
   '/v1/staffing/scenarios': Scenarios;
   '/v1/staffing/contact-calendar': ContactCalendar;
   '/v1/operations/time-thieves': TimeThieves;
+  '/v1/staffing/shifts': ShiftPlanResponse;
+  '/v1/staffing/roster': RosterResponse;
+  '/v1/staffing/agents': { agents: RosterResponse['agents'][number][]; saved_at: string | null };
 } & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor };
 export type EndpointPath = keyof Endpoints;
 
