@@ -89,6 +89,14 @@ export class Database {
     return connection;
   }
 
+  /** Close a connection from dedicatedConnection() before the database closes. */
+  closeDedicated(connection: DuckDBConnection): void {
+    const at = this.dedicated.indexOf(connection);
+    if (at < 0) return;
+    this.dedicated.splice(at, 1);
+    connection.closeSync();
+  }
+
   /**
    * Run `fn` as the only writer, in one transaction that commits or rolls back as a whole. Pass
    * `on` to use a connection the caller already holds (its temp tables stay visible).

@@ -287,7 +287,17 @@ export class GroupCommitter {
   private reset(): void {
     const old = this.stages;
     this.stages = null;
-    old?.then(({ a, b, typed }) => (typed.closeSync(), a.closeSync(), b.closeSync())).catch(() => undefined);
+    old
+      ?.then(({ a, b, typed }) => {
+        try {
+          typed.closeSync(); // may refuse after the failure; the connection goes regardless
+        } catch {
+          /* nothing to keep */
+        }
+        this.db.closeDedicated(a);
+        this.db.closeDedicated(b);
+      })
+      .catch(() => undefined);
   }
 
   /** The two connections, their tables and prepared statements, made once. */
