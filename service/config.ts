@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   INGEST_MAX_QUEUED_BYTES: bytes.default(64 * 1024 * 1024),
   INGEST_MAX_QUEUE_MS: z.coerce.number().int().positive().default(2000),
   INGEST_TEST_WRITER_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  INTEGRITY_ACCEPT_LOSS: z.enum(['true', 'false']).default('false'),
 });
 
 export interface Config {
@@ -51,6 +52,8 @@ export interface Config {
   sampleSeed: number;
   logRequests: boolean;
   ingestion: IngestionOptions;
+  /** Start even though the ledger lists batches the database lost, and record the loss. */
+  integrityAcceptLoss: boolean;
 }
 
 export function parseTokens(spec: string): Map<string, Role> {
@@ -87,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sampleData: e.SAMPLE_DATA,
     sampleSeed: e.SAMPLE_SEED,
     logRequests: e.LOG_REQUESTS === 'on',
+    integrityAcceptLoss: e.INTEGRITY_ACCEPT_LOSS === 'true',
     ingestion: {
       liveMaxBytes: e.INGEST_LIVE_MAX_BYTES,
       maxBulkRequests: e.INGEST_MAX_BULK_REQUESTS,

@@ -13,6 +13,10 @@ export async function loadSampleIfEmpty(ctx: AppContext, log: (line: string) => 
   if (size === 'off') return;
   const existing = await ctx.db.withConnection(async (c) => Number((await c.runAndReadAll(`SELECT count(*) AS n FROM events`)).getRowObjects()[0].n));
   if (existing > 0) return;
+  if (ctx.ingestion.ledger.everHeldData()) {
+    log(`not loading the ${size} sample: this database file held data before (its ledger lists acknowledged batches), and sample data never goes into it`);
+    return;
+  }
   // Loaded only when needed: a service started with SAMPLE_DATA=off never touches the generator.
   const { customersForSize } = await import('../sample-data/index.ts');
   log(`loading the ${size} sample data set (${customersForSize(size).toLocaleString('en')} customers, seed ${ctx.config.sampleSeed}); SAMPLE_DATA=off starts empty`);
@@ -29,6 +33,7 @@ export async function loadSampleIfEmpty(ctx: AppContext, log: (line: string) => 
     for (let body = await batches.next(); body !== null; body = await batches.next()) {
       // Derived facts catch up once at the end instead of after every batch of the bulk load.
       const r = await ingest(ctx.db, [body], 'application/x-ndjson', { source: `sample-data:${size}` });
+      await ctx.ingestion.ledger.append([r.batch_id]);
       worker.postMessage('ack');
       totals.accepted += r.accepted;
       totals.duplicates += r.duplicates;

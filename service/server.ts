@@ -16,6 +16,7 @@ import { BaseCache } from './analytics/base-cache.ts';
 import { defaultScopes } from './analytics/scope.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
 import { Ingestion } from './events/ingestion.ts';
+import { Ledger } from './events/ledger.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -35,7 +36,20 @@ export async function openContext(config: Config): Promise<AppContext> {
   upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
   engine.cache.prewarmSoon(() => defaultScopes(db), 0);
   const afterIngest = [() => upkeep.notify()];
-  const ingestion = new Ingestion(db, afterIngest, config.ingestion);
+  const ledger = Ledger.open(config.dbPath);
+  const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);
+  const check = await db.withConnection((c) => ledger.check(c));
+  if (check.missingCount > 0 && config.integrityAcceptLoss) {
+    await db.withConnection((c) => ledger.acceptLoss(c));
+    console.error(`INTEGRITY: ${check.missingCount} acknowledged batches were lost (first: ${check.missing.slice(0, 10).join(', ')}); INTEGRITY_ACCEPT_LOSS=true recorded the loss and writes resume`);
+  } else if (check.missingCount > 0) {
+    ingestion.integrity = check;
+    console.error(
+      `INTEGRITY: the ledger lists ${check.acknowledged} acknowledged batches and ${check.missingCount} of them are not in the database ` +
+        `(first: ${check.missing.slice(0, 10).join(', ')}): its write-ahead log was lost or cut. Writes are refused; ` +
+        `restore a backup, or restart with INTEGRITY_ACCEPT_LOSS=true to accept the loss.`,
+    );
+  }
   return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date() };
 }
 
@@ -54,6 +68,7 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
       new Promise<void>((resolve) => {
         server.close(() => {
           ctx.db.close();
+          ctx.ingestion.ledger.close();
           resolve();
         });
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

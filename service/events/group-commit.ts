@@ -37,6 +37,7 @@ import { listValue, type DuckDBAppender, type DuckDBConnection, type DuckDBPrepa
 import type { Database } from '../db/database.ts';
 import { appendTyped, fastCheck, type FastRow } from './fast-check.ts';
 import type { AfterIngest, IngestError, IngestResult } from './ingest.ts';
+import type { Ledger } from './ledger.ts';
 import type { LiveRow } from './live-rows.ts';
 import { validationSql } from './validation-sql.ts';
 import { EVENT_COLUMN_NAMES } from './ingest.ts';
@@ -157,6 +158,7 @@ export class GroupCommitter {
     private readonly db: Database,
     private readonly afterIngest: AfterIngest[] = [],
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
+    private readonly ledger: Ledger | null = null,
   ) {}
 
   /** Queue one request's rows; resolves with its own result once its group has committed. */
@@ -463,6 +465,7 @@ export class GroupCommitter {
       if (this.options.writerDelayMs > 0) await new Promise((r) => setTimeout(r, this.options.writerDelayMs));
       return id;
     }, b);
+    await this.ledger?.append([batchId]);
     const committed = performance.now();
     this.groups++;
     this.commitMs.add(committed - storeStarted);

@@ -15,7 +15,17 @@ import type { Database } from '../db/database.ts';
 import type { ByteSource } from './readers/body-errors.ts';
 import { GroupCommitter, IngestOverloaded, type GroupCommitOptions } from './group-commit.ts';
 import { ingest, MEDIA_TYPES, type AfterIngest, type IngestResult, type MediaType } from './ingest.ts';
+import { Ledger, type LedgerCheck } from './ledger.ts';
 import { LiveRows } from './live-rows.ts';
+
+/** Writes are refused because acknowledged batches are missing from the database (see ledger.ts). */
+export class IngestRefused extends Error {
+  constructor(readonly check: LedgerCheck) {
+    super(
+      `${check.missingCount} acknowledged batches are missing from the database (its write-ahead log was lost or cut); writes are refused until an operator restarts with INTEGRITY_ACCEPT_LOSS=true`,
+    );
+  }
+}
 
 export interface IngestionOptions {
   /** Bodies up to this many (decompressed) bytes take the live path. */
@@ -40,15 +50,20 @@ export class Ingestion {
   /** Bytes of small bodies being read right now: they count against the live queue's byte budget. */
   private reading = 0;
 
+  /** Set at start-up when the ledger lists acknowledged batches the database lacks: writes are refused. */
+  integrity: LedgerCheck | null = null;
+
   constructor(
     private readonly db: Database,
     private readonly afterIngest: AfterIngest[],
     private readonly options: IngestionOptions,
+    readonly ledger: Ledger = Ledger.open(':memory:'),
   ) {
-    this.live = new GroupCommitter(db, afterIngest, options.groupCommit);
+    this.live = new GroupCommitter(db, afterIngest, options.groupCommit, ledger);
   }
 
   async ingest(body: ByteSource, mediaType: MediaType, source: string | null = null): Promise<IngestResult> {
+    if (this.integrity) throw new IngestRefused(this.integrity);
     const started = performance.now();
     const chunks: Uint8Array[] = [];
     const it = iterate(body);
@@ -98,7 +113,9 @@ export class Ingestion {
     };
     this.bulkInFlight++;
     try {
-      return await ingest(this.db, rest, mediaType, { source: source ?? undefined, afterIngest: this.afterIngest });
+      const result = await ingest(this.db, rest, mediaType, { source: source ?? undefined, afterIngest: this.afterIngest });
+      await this.ledger.append([result.batch_id]);
+      return result;
     } finally {
       this.bulkInFlight--;
     }

@@ -6,6 +6,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { IngestOverloaded } from '../events/group-commit.ts';
+import { IngestRefused } from '../events/ingestion.ts';
 import { MEDIA_TYPES, type MediaType } from '../events/ingest.ts';
 import { EventSchema, IngestResponse } from '../events/schemas.ts';
 import { requireRole } from '../http/auth.ts';
@@ -36,7 +37,7 @@ export function eventRoutes(ctx: AppContext) {
     responses: {
       200: { description: 'committed', schema: IngestResponse },
       413: { description: 'body too large' },
-      503: { description: 'the writer is behind (queued rows, bytes or age over their limits) or too many bulk requests are in flight: nothing of the request was stored; retry after the Retry-After header (seconds)' },
+      503: { description: 'code `integrity_check_failed`: acknowledged batches are missing from the database and writes are refused (see /v1/health); code `overloaded`: the writer is behind (queued rows, bytes or age over their limits) or too many bulk requests are in flight: nothing of the request was stored; retry after the Retry-After header (seconds)' },
       415: { description: 'unsupported media type' },
     },
   });
@@ -50,6 +51,9 @@ export function eventRoutes(ctx: AppContext) {
     try {
       return c.json(await ctx.ingestion.ingest(body, mediaType as MediaType, c.req.header('user-agent') ?? null), 200);
     } catch (error) {
+      if (error instanceof IngestRefused) {
+        return c.json(errorBody('integrity_check_failed', error.message, { missing_batches: error.check.missingCount, first_missing: error.check.missing.slice(0, 10) }), 503);
+      }
       if (!(error instanceof IngestOverloaded)) throw error;
       c.header('Retry-After', String(error.retryAfterSeconds));
       return c.json(errorBody('overloaded', error.message, { reason: error.reason, retry_after_seconds: error.retryAfterSeconds }), 503);

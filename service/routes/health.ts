@@ -20,6 +20,8 @@ const Health = z.object({
     ack_ms_p99: z.number().nullable(),
     bulk_in_flight: z.number(),
   }).describe('the live writer: what waits to be committed and how long recent group commits took'),
+  integrity: z.object({ ok: z.boolean(), acknowledged_batches: z.number(), missing_batches: z.number(), first_missing: z.array(z.number()) })
+    .describe('the ledger of acknowledged batches against the database, checked at start-up; when batches are missing, writes are refused (503 integrity_check_failed)'),
   uptime_seconds: z.number(),
 });
 
@@ -36,7 +38,9 @@ export function healthRoutes(ctx: AppContext) {
       ack_ms_p99: s.live.ack_ms.p99,
       bulk_in_flight: s.bulk_in_flight,
     };
-    const base = { ingestion, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
+    const lost = ctx.ingestion.integrity;
+    const integrity = { ok: !lost, acknowledged_batches: lost?.acknowledged ?? 0, missing_batches: lost?.missingCount ?? 0, first_missing: lost?.missing.slice(0, 10) ?? [] };
+    const base = { ingestion, integrity, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
     try {
       const r = await ctx.db.withConnection(async (conn) =>
         (
@@ -47,7 +51,7 @@ export function healthRoutes(ctx: AppContext) {
       );
       return c.json(
         Health.parse({
-          status: 'ok',
+          status: lost ? 'degraded' : 'ok',
           database: { reachable: true, file: ctx.db.path, schema_version: Number(r.v) },
           counts: { events: Number(r.events), customers: Number(r.customers), rejected_rows: Number(r.rejected), batches: Number(r.batches) },
           ...base,

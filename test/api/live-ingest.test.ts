@@ -215,3 +215,38 @@ describe('live ingestion: back-pressure', () => {
     }
   });
 });
+
+describe('the ledger of acknowledged batches', () => {
+  it('a cut write-ahead log is noticed: missing batches reported, writes refused, no sample loaded, until the loss is accepted', async () => {
+    const dataDir = tempDir();
+    const file = path.join(dataDir, 'invoice-pulse.duckdb');
+    const first = await startChildService({ DATA_DIR: dataDir });
+    const batches = new Set<number>();
+    for (let i = 0; i < 8; i++) batches.add(((await (await post(first.url, toNdjson(makeEvents(5, i, 'wal')))).json()) as Answer).batch_id);
+    await first.kill('SIGKILL');
+    // Everything since the last checkpoint lives only in the write-ahead log: cut it.
+    expect(fs.statSync(`${file}.wal`).size).toBeGreaterThan(0);
+    fs.truncateSync(`${file}.wal`, 0);
+
+    const second = await startChildService({ DATA_DIR: dataDir, SAMPLE_DATA: 'small' });
+    const health = await (await fetch(`${second.url}/v1/health`)).json();
+    expect(health.status).toBe('degraded');
+    expect(health.integrity).toMatchObject({ ok: false, acknowledged_batches: batches.size, missing_batches: batches.size });
+    expect(health.integrity.first_missing).toEqual([...batches].sort((a, b) => a - b));
+    expect(health.counts.events).toBe(0); // the sample was not loaded into a file that held data
+    expect(second.output()).toMatch(/INTEGRITY: the ledger lists 8 acknowledged batches and 8 of them are not in the database/);
+    expect(second.output()).toMatch(/not loading the small sample/);
+    const refused = await post(second.url, toNdjson(makeEvents(2, 99, 'after')));
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).error.code).toBe('integrity_check_failed');
+    await second.kill('SIGTERM');
+
+    const third = await startChildService({ DATA_DIR: dataDir, INTEGRITY_ACCEPT_LOSS: 'true' });
+    expect((await (await fetch(`${third.url}/v1/health`)).json()).integrity.ok).toBe(true);
+    expect((await post(third.url, toNdjson(makeEvents(2, 99, 'after')))).status).toBe(200);
+    await third.kill('SIGTERM');
+    const fourth = await startChildService({ DATA_DIR: dataDir });
+    expect((await (await fetch(`${fourth.url}/v1/health`)).json()).integrity).toMatchObject({ ok: true, missing_batches: 0 });
+    await fourth.kill('SIGTERM');
+  });
+});
