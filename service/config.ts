@@ -26,6 +26,7 @@ const EnvSchema = z.object({
   AUTH_TOKENS: z.string().default(''),
   DUCKDB_MEMORY_LIMIT: z.string().optional(),
   DUCKDB_THREADS: z.coerce.number().int().positive().optional(),
+  DUCKDB_CHECKPOINT_THRESHOLD: z.string().regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)$/i, 'a size such as 16MiB').optional(),
   MAX_BODY_SIZE: bytes.default(268435456),
   SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large']).default('default'),
   SAMPLE_SEED: z.coerce.number().int().default(42),
@@ -47,6 +48,7 @@ export interface Config {
   tokens: Map<string, Role>;
   memoryLimit?: string;
   threads?: number;
+  checkpointThreshold?: string;
   maxBodyBytes: number;
   sampleData: 'default' | 'small' | 'off' | 'large';
   sampleSeed: number;
@@ -86,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokens: parseTokens(e.AUTH_TOKENS),
     memoryLimit: e.DUCKDB_MEMORY_LIMIT,
     threads: e.DUCKDB_THREADS,
+    checkpointThreshold: e.DUCKDB_CHECKPOINT_THRESHOLD,
     maxBodyBytes: e.MAX_BODY_SIZE,
     sampleData: e.SAMPLE_DATA,
     sampleSeed: e.SAMPLE_SEED,

@@ -24,6 +24,14 @@ if (config.tokens.size === 0) {
   console.log(`  auth:       on (${config.tokens.size} token(s); roles: ${roles})`);
 }
 
+// DuckDB refuses everything after a fatal error until the database is reopened: exit non-zero so
+// that a supervisor restarts the service (the restart replays the write-ahead log). The short wait
+// lets the requests that failed with it get their answers.
+ctx.db.onFatal.push((cause) => {
+  console.error(`FATAL: the database is unusable (${cause}); exiting with status 70 so that a supervisor restarts the service`);
+  setTimeout(() => process.exit(70), 500).unref();
+});
+
 const shutdown = () => {
   console.log('shutting down');
   service.close().then(() => process.exit(0));

@@ -27,7 +27,7 @@ export interface RunningService {
 
 export async function openContext(config: Config): Promise<AppContext> {
   if (config.dbPath !== ':memory:') fs.mkdirSync(config.dataDir, { recursive: true });
-  const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads });
+  const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads, checkpointThreshold: config.checkpointThreshold });
   await migrate(db);
   await db.transaction((c) => seedPaymentMethods(c));
   const upkeep = new FactsUpkeep(db);

@@ -5,12 +5,15 @@
  * lock, which also means concurrent ingests never conflict on the same primary key.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { storageFailure } from './failures.ts';
 import { Mutex } from './mutex.ts';
 
 export interface DatabaseOptions {
   path: string; // a file path, or ':memory:'
   memoryLimit?: string;
   threads?: number;
+  /** DuckDB's checkpoint_threshold (default 256MiB, see below). */
+  checkpointThreshold?: string;
 }
 
 export class Database {
@@ -33,6 +36,9 @@ export class Database {
    * between, it checks again inside its transaction.
    */
   bulkCommits = 0;
+  /** Set once DuckDB declared the database unusable (see failures.ts); told to `onFatal` listeners. */
+  fatal: string | null = null;
+  readonly onFatal: ((cause: string) => void)[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -50,7 +56,7 @@ export class Database {
       // ingest request of 100 000 events (≈ 20 MiB of log) triggered a checkpoint of its own, which
       // doubled its commit; 256 MiB checkpoints once per million or so, at the price of a longer
       // log replay (a few seconds) after a crash.
-      checkpoint_threshold: '256MiB',
+      checkpoint_threshold: options.checkpointThreshold ?? '256MiB',
     };
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.threads) config.threads = String(options.threads);
@@ -71,6 +77,7 @@ export class Database {
     } catch (error) {
       // A connection left inside a failed transaction must not go back to the pool.
       healthy = false;
+      this.noticeFailure(error);
       throw error;
     } finally {
       if (healthy && !this.closed && this.idle.length < 16) this.idle.push(connection);
@@ -87,6 +94,14 @@ export class Database {
     const connection = await this.instance.connect();
     this.dedicated.push(connection);
     return connection;
+  }
+
+  /** Records a fatal storage failure the first time one is seen (callers on their own connections report theirs here). */
+  noticeFailure(error: unknown): void {
+    const failure = storageFailure(error);
+    if (failure?.kind !== 'fatal' || this.fatal) return;
+    this.fatal = failure.cause;
+    for (const listener of this.onFatal) listener(failure.cause);
   }
 
   /** Close a connection from dedicatedConnection() before the database closes. */
@@ -111,6 +126,7 @@ export class Database {
         return result;
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);
+        this.noticeFailure(error);
         throw error;
       }
     };

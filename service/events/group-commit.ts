@@ -249,6 +249,7 @@ export class GroupCommitter {
             prepared = await this.stageA(group, ++this.gen, committing?.prepared.ids ?? new Set());
           } catch (error) {
             failure = error;
+            this.db.noticeFailure(error);
             this.settle(group, { error });
           }
         }

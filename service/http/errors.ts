@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
+import { storageFailure } from '../db/failures.ts';
 import { BodyParseError, BodyTooLargeError } from '../events/readers/body-errors.ts';
 
 export class ApiError extends Error {
@@ -32,6 +33,14 @@ export function handleError(error: unknown, c: Context): Response {
   if (error instanceof ZodError) return c.json(errorBody('invalid_request', 'the request is invalid', zodDetails(error)), 400);
   if (error instanceof BodyTooLargeError) return c.json(errorBody('payload_too_large', error.message, { limit_bytes: error.limitBytes }), 413);
   if (error instanceof BodyParseError) return c.json(errorBody('unparseable_body', error.message, error.position), 400);
+  const storage = storageFailure(error);
+  if (storage?.kind === 'disk_full') {
+    console.error(`${c.req.method}: disk full: ${storage.cause}`);
+    return c.json(errorBody('storage_full', 'the disk holding the database is full; nothing of this request was stored. Free space and retry.'), 507);
+  }
+  if (storage?.kind === 'fatal') {
+    return c.json(errorBody('database_failed', `the database failed and must be reopened (${storage.cause}); nothing of this request was stored`), 503);
+  }
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[${id}] ${c.req.method} ${c.req.path}:`, error);
   return c.json(errorBody('internal_error', `internal error (reference ${id}); the request was not applied`), 500);

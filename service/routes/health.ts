@@ -7,8 +7,13 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 
 const Health = z.object({
-  status: z.enum(['ok', 'degraded']),
-  database: z.object({ reachable: z.boolean(), file: z.string(), schema_version: z.number().nullable() }),
+  status: z.enum(['ok', 'degraded', 'failed']),
+  database: z.object({
+    reachable: z.boolean(),
+    file: z.string(),
+    schema_version: z.number().nullable(),
+    fatal: z.string().nullable().describe('set when DuckDB declared the database unusable (e.g. a checkpoint failed on a full disk); the service then exits with status 70 for its supervisor to restart it'),
+  }),
   counts: z.object({ events: z.number(), customers: z.number(), rejected_rows: z.number(), batches: z.number() }).nullable(),
   auth: z.enum(['on', 'open']),
   ingestion: z.object({
@@ -41,6 +46,9 @@ export function healthRoutes(ctx: AppContext) {
     const lost = ctx.ingestion.integrity;
     const integrity = { ok: !lost, acknowledged_batches: lost?.acknowledged ?? 0, missing_batches: lost?.missingCount ?? 0, first_missing: lost?.missing.slice(0, 10) ?? [] };
     const base = { ingestion, integrity, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
+    if (ctx.db.fatal) {
+      return c.json(Health.parse({ status: 'failed', database: { reachable: false, file: ctx.db.path, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
+    }
     try {
       const r = await ctx.db.withConnection(async (conn) =>
         (
@@ -52,13 +60,13 @@ export function healthRoutes(ctx: AppContext) {
       return c.json(
         Health.parse({
           status: lost ? 'degraded' : 'ok',
-          database: { reachable: true, file: ctx.db.path, schema_version: Number(r.v) },
+          database: { reachable: true, file: ctx.db.path, schema_version: Number(r.v), fatal: null },
           counts: { events: Number(r.events), customers: Number(r.customers), rejected_rows: Number(r.rejected), batches: Number(r.batches) },
           ...base,
         }),
       );
     } catch {
-      return c.json(Health.parse({ status: 'degraded', database: { reachable: false, file: ctx.db.path, schema_version: null }, counts: null, ...base }), 503);
+      return c.json(Health.parse({ status: 'degraded', database: { reachable: false, file: ctx.db.path, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
     }
   });
 }
