@@ -1,0 +1,126 @@
+/**
+ * Delayed entry against R's `Surv(entry, exit, event)` figures, and the properties that pin down
+ * the risk-set rule where the reference has no figure (log-rank): splitting a subject's follow-up
+ * into consecutive pieces must change nothing, and with no ties the log-rank statistic is the Cox
+ * score test.
+ */
+
+import { describe, expect, it } from 'vitest';
+import { concordance } from '../../../service/stats/concordance.ts';
+import { fitCox, type CoxCovariate } from '../../../service/stats/cox.ts';
+import { alignNearlyEqualTimes, prepareDelayedEntry } from '../../../service/stats/delayed-entry.ts';
+import { kaplanMeier, kaplanMeierByGroup } from '../../../service/stats/kaplan-meier.ts';
+import { logRank } from '../../../service/stats/log-rank.ts';
+import { expectMatchesReference, indicator, loadDelayedEntryReference, numeric, relativeError } from './reference-data.ts';
+
+const reference = loadDelayedEntryReference();
+
+function referenceCovariates(): CoxCovariate[] {
+  const c = reference.columns;
+  // R names factor(late) and factor(fee_exposed) dummies late_f1 and fee_f1.
+  const columnFor: Record<string, Float64Array> = {
+    method_classmanual: indicator(c.method_class, 'manual'),
+    late_f1: numeric(c.late),
+    fee_f1: numeric(c.fee_exposed),
+    'age_band18-29': indicator(c.age_band, '18-29'),
+    'age_band30-49': indicator(c.age_band, '30-49'),
+  };
+  return reference.expected.cox.terms.map((name) => {
+    if (!columnFor[name]) throw new Error(`no column for reference term ${name}`);
+    return { name, values: columnFor[name] };
+  });
+}
+
+describe('delayed entry against R survival 3.5 (Surv(entry, exit, event))', () => {
+  const { expected, entry, exit, event, columns } = reference;
+
+  it('applies the entry rule the file states', () => {
+    expect(exit.length).toBe(expected.n);
+    expect(entry.filter((e) => e > 0).length).toBe(expected.n_delayed);
+  });
+
+  it('Kaplan–Meier: survival, log(−log) 95 % limits and number at risk', () => {
+    const km = expected.km;
+    const times = [...new Set(km.times)].sort((a, b) => a - b);
+    const curves = new Map(kaplanMeierByGroup(exit, event, columns.method_class, { times, entry }).map(({ level, fit }) => [level, fit]));
+    expect([...curves.keys()]).toEqual([...new Set(km.strata)]);
+    km.strata.forEach((stratum, i) => {
+      const point = curves.get(stratum)!.at.find((p) => p.time === km.times[i])!;
+      const label = `${stratum} t=${km.times[i]}`;
+      expectMatchesReference(point.survival, km.survival[i], `${label} survival`);
+      expectMatchesReference(point.lower, km.lower[i], `${label} lower`);
+      expectMatchesReference(point.upper, km.upper[i], `${label} upper`);
+      expect(point.atRisk, `${label} n.risk`).toBe(km.n_risk[i]);
+    });
+  });
+
+  it('Cox (Efron): coefficients, SEs, log-likelihoods and concordance', () => {
+    const ref = expected.cox;
+    const ev = Uint8Array.from(event);
+    const fit = fitCox(exit, ev, referenceCovariates(), { entry });
+    expect(fit.terms.map((t) => t.name)).toEqual(ref.terms);
+    fit.terms.forEach((t, k) => {
+      expectMatchesReference(t.coef, ref.coef[k], `${t.name} coef`);
+      expectMatchesReference(t.se, ref.se[k], `${t.name} se`);
+    });
+    expectMatchesReference(fit.loglik[0], ref.loglik[0], 'loglik at 0');
+    expectMatchesReference(fit.loglik[1], ref.loglik[1], 'loglik at estimate');
+    // R's coxph compares each event only with those at risk at its time (entry before it).
+    const c = concordance(exit, ev, fit.linearPredictor, { entry });
+    expectMatchesReference(c.concordance, ref.concordance, 'concordance');
+  });
+
+  it('merges near-ties as R does: entries computed as exit − 24 sit a hair off other exits', () => {
+    const aligned = prepareDelayedEntry(entry, exit, 'test');
+    const moved = entry.filter((e, i) => e !== aligned.entry[i]);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const e of moved) expect(Math.abs(e - Math.round(e * 100) / 100)).toBeLessThan(1e-12);
+  });
+
+  it('entry 0 for everyone gives exactly the results without entry times', () => {
+    const zero = new Float64Array(exit.length);
+    const ev = Uint8Array.from(event);
+    expect(kaplanMeier(exit, event, { entry: zero, times: [6, 12, 24] })).toEqual(kaplanMeier(exit, event, { times: [6, 12, 24] }));
+    expect(logRank(exit, event, columns.method_class, { entry: zero })).toEqual(logRank(exit, event, columns.method_class));
+    const withZero = fitCox(exit, ev, referenceCovariates(), { entry: zero });
+    const without = fitCox(exit, ev, referenceCovariates());
+    expect(withZero).toEqual(without);
+    expect(concordance(exit, ev, without.linearPredictor, { entry: zero })).toEqual(concordance(exit, ev, without.linearPredictor));
+  });
+});
+
+describe('delayed entry by hand', () => {
+  it('a subject is at risk on (entry, exit] only', () => {
+    // Exits 1, 2, 3, 4 (events at 1 and 3); the last entered at 2, so it misses the event at 1
+    // and, entering exactly at 2, is at risk from just after 2.
+    const fit = kaplanMeier([1, 2, 3, 4], [1, 0, 1, 0], { entry: [0, 0, 0, 2], times: [1, 2, 2.5] });
+    expect(fit.steps.map((s) => [s.time, s.atRisk, s.events])).toEqual([
+      [1, 3, 1],
+      [3, 2, 1],
+    ]);
+    expect(fit.steps[1].survival).toBeCloseTo((2 / 3) * (1 / 2), 15);
+    // n.risk at t: exit ≥ t and entry < t (at 2 the one exiting at 2 counts, the one entering does not).
+    expect(fit.at.map((p) => p.atRisk)).toEqual([3, 2, 2]);
+  });
+
+  it('an entry that equals an event time only up to rounding is not in its risk set', () => {
+    const entryAt = 0.1 + 0.2; // 0.30000000000000004, meant as 0.3
+    const fit = kaplanMeier([0.3, 0.5, 1], [1, 1, 0], { entry: [0, 0, entryAt] });
+    expect(fit.steps[0]).toMatchObject({ time: 0.3, atRisk: 2 });
+    const below = 0.7 - 0.4; // 0.29999999999999993: merged with 0.3 as well
+    expect(kaplanMeier([0.3, 0.5, 1], [1, 1, 0], { entry: [0, 0, below] }).steps[0].atRisk).toBe(2);
+    // Without the merge the subject would have counted at 0.3.
+    expect(below < 0.3).toBe(true);
+  });
+
+  it('merges chains of near-equal times onto the first, and rejects intervals that vanish', () => {
+    const { entry, exit } = alignNearlyEqualTimes([0, 1 - 1e-12], [1, 2], 'test');
+    expect(Array.from(entry)).toEqual([0, 1 - 1e-12]);
+    expect(Array.from(exit)).toEqual([1 - 1e-12, 2]);
+    expect(() => prepareDelayedEntry([1 - 1e-12], [1], 'test')).toThrow(RangeError);
+    expect(() => prepareDelayedEntry([2], [1], 'test')).toThrow(RangeError);
+    expect(() => prepareDelayedEntry([1], [1], 'test')).toThrow(RangeError);
+    expect(() => prepareDelayedEntry([Number.NaN], [1], 'test')).toThrow(RangeError);
+    expect(() => prepareDelayedEntry([0, 0], [1], 'test')).toThrow(RangeError);
+  });
+});
