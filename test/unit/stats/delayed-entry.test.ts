@@ -124,3 +124,140 @@ describe('delayed entry by hand', () => {
     expect(() => prepareDelayedEntry([0, 0], [1], 'test')).toThrow(RangeError);
   });
 });
+
+/** Deterministic pseudo-random numbers, so the synthetic data are the same on every run. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Late-entering subjects in two groups, times on a coarse grid so ties are common. */
+function synthetic(n: number, seed: number) {
+  const rand = lcg(seed);
+  const entry: number[] = [];
+  const exit: number[] = [];
+  const event: number[] = [];
+  const group: string[] = [];
+  const x: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const g = rand() < 0.5 ? 'a' : 'b';
+    const start = rand() < 0.4 ? Math.floor(rand() * 10) : 0;
+    exit.push(start + 1 + Math.floor(rand() * (g === 'a' ? 20 : 12)));
+    entry.push(start);
+    event.push(rand() < 0.7 ? 1 : 0);
+    group.push(g);
+    x.push(g === 'b' ? 1 : 0);
+  }
+  return { entry, exit, event, group, x };
+}
+
+/**
+ * The same subjects with each follow-up cut at an interior grid point into (entry, cut], censored,
+ * and (cut, exit] with the original outcome: counting-process statistics must not notice.
+ */
+function split(d: ReturnType<typeof synthetic>) {
+  const out = { entry: [] as number[], exit: [] as number[], event: [] as number[], group: [] as string[], x: [] as number[] };
+  d.exit.forEach((t, i) => {
+    const cut = d.entry[i] + Math.floor((t - d.entry[i]) / 2);
+    const pieces: Array<[number, number, number]> =
+      cut > d.entry[i] ? [[d.entry[i], cut, 0], [cut, t, d.event[i]]] : [[d.entry[i], t, d.event[i]]];
+    for (const [a, b, e] of pieces) {
+      out.entry.push(a);
+      out.exit.push(b);
+      out.event.push(e);
+      out.group.push(d.group[i]);
+      out.x.push(d.x[i]);
+    }
+  });
+  return out;
+}
+
+describe('delayed entry: counting-process properties', () => {
+  const whole = synthetic(400, 7);
+  const pieces = split(whole);
+
+  it('the split data really are different rows', () => {
+    expect(pieces.exit.length).toBeGreaterThan(whole.exit.length + 100);
+  });
+
+  it('splitting follow-up changes no Kaplan–Meier figure', () => {
+    const a = kaplanMeier(whole.exit, whole.event, { entry: whole.entry, times: [3, 8, 15] });
+    const b = kaplanMeier(pieces.exit, pieces.event, { entry: pieces.entry, times: [3, 8, 15] });
+    expect(b.steps.map((s) => [s.time, s.atRisk, s.events])).toEqual(a.steps.map((s) => [s.time, s.atRisk, s.events]));
+    b.steps.forEach((s, k) => expect(s.survival).toBeCloseTo(a.steps[k].survival, 14));
+    expect(b.at.map((p) => p.atRisk)).toEqual(a.at.map((p) => p.atRisk));
+  });
+
+  it('splitting follow-up changes neither the log-rank test nor the Cox fit nor the concordance', () => {
+    const lrA = logRank(whole.exit, whole.event, whole.group, { entry: whole.entry });
+    const lrB = logRank(pieces.exit, pieces.event, pieces.group, { entry: pieces.entry });
+    expect(lrB.chiSquare).toBeCloseTo(lrA.chiSquare!, 10);
+    expect(lrB.groups.map((g) => g.expected)).toEqual(lrA.groups.map((g) => expect.closeTo(g.expected, 10)));
+
+    const coxA = fitCox(Float64Array.from(whole.exit), Uint8Array.from(whole.event), [{ name: 'b', values: Float64Array.from(whole.x) }], {
+      entry: whole.entry,
+    });
+    const coxB = fitCox(Float64Array.from(pieces.exit), Uint8Array.from(pieces.event), [{ name: 'b', values: Float64Array.from(pieces.x) }], {
+      entry: pieces.entry,
+    });
+    expect(coxB.terms[0].coef).toBeCloseTo(coxA.terms[0].coef, 9);
+    expect(coxB.terms[0].se).toBeCloseTo(coxA.terms[0].se, 9);
+    expect(coxB.loglik[1]).toBeCloseTo(coxA.loglik[1], 8);
+
+    const cA = concordance(whole.exit, whole.event, whole.x, { entry: whole.entry });
+    const cB = concordance(pieces.exit, pieces.event, pieces.x, { entry: pieces.entry });
+    expect([cB.concordant, cB.discordant, cB.tiedScore]).toEqual([cA.concordant, cA.discordant, cA.tiedScore]);
+  });
+
+  it('ignoring entry would change the answer (the data do truncate)', () => {
+    const withEntry = kaplanMeier(whole.exit, whole.event, { entry: whole.entry });
+    const without = kaplanMeier(whole.exit, whole.event);
+    expect(withEntry.steps[0].atRisk).toBeLessThan(without.steps[0].atRisk);
+  });
+
+  it('without tied times the log-rank statistic equals the Cox score test', () => {
+    const rand = lcg(11);
+    const n = 300;
+    const entry: number[] = [];
+    const exit: number[] = [];
+    const event: number[] = [];
+    const x: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = rand() < 0.5 ? rand() * 5 : 0;
+      const b = rand() < 0.5 ? 1 : 0;
+      entry.push(start);
+      exit.push(start + 0.01 + rand() * (b ? 6 : 10));
+      event.push(rand() < 0.8 ? 1 : 0);
+      x.push(b);
+    }
+    const lr = logRank(exit, event, x, { entry });
+    const cox = fitCox(Float64Array.from(exit), Uint8Array.from(event), [{ name: 'x', values: Float64Array.from(x) }], { entry, ties: 'breslow' });
+    expect(lr.chiSquare).toBeCloseTo(cox.tests.score.statistic, 9);
+    const ignoringEntry = logRank(exit, event, x);
+    expect(Math.abs(ignoringEntry.chiSquare! - lr.chiSquare!)).toBeGreaterThan(1e-3);
+  });
+
+  it('concordance agrees with the all-pairs count over risk sets (entry < t ≤ exit)', () => {
+    const d = synthetic(300, 23);
+    const score = d.exit.map((_, i) => Math.floor(lcg(i + 1)() * 5));
+    let concordant = 0;
+    let discordant = 0;
+    let tiedScore = 0;
+    for (let i = 0; i < d.exit.length; i++) {
+      if (d.event[i] !== 1) continue;
+      const t = d.exit[i];
+      for (let j = 0; j < d.exit.length; j++) {
+        if (j === i || !(d.entry[j] < t)) continue;
+        if (!(d.exit[j] > t || (d.exit[j] === t && d.event[j] === 0))) continue;
+        if (score[i] > score[j]) concordant++;
+        else if (score[i] < score[j]) discordant++;
+        else tiedScore++;
+      }
+    }
+    const fast = concordance(d.exit, d.event, score, { entry: d.entry });
+    expect([fast.concordant, fast.discordant, fast.tiedScore]).toEqual([concordant, discordant, tiedScore]);
+  });
+});
