@@ -161,3 +161,38 @@ export function loadDelayedEntryReference(): DelayedEntryData {
   });
   return { expected, columns: kept, entry, exit, event: numeric(kept.churned) };
 }
+
+/** R's `summary(survfit, times = )` rows in one shape, whichever reference file they come from. */
+export interface CurveReference {
+  strata: string[];
+  times: number[];
+  survival: number[];
+  lower: number[];
+  upper: number[];
+  n_risk: number[];
+}
+
+/** Assert each reference row against the point at its stratum and time: values to `tolerance` relative, n.risk exactly. */
+export function expectCurveMatches(
+  pointsByStratum: ReadonlyMap<string | number, ReadonlyArray<{ time: number; atRisk: number; survival: number; lower: number | null; upper: number | null }>>,
+  ref: CurveReference,
+  tolerance: number,
+  context: string,
+): void {
+  expect([...pointsByStratum.keys()].sort()).toEqual([...new Set(ref.strata)].sort());
+  ref.strata.forEach((stratum, i) => {
+    const point = pointsByStratum.get(stratum)?.find((p) => p.time === ref.times[i]);
+    const label = `${context} ${stratum} t=${ref.times[i]}`;
+    expect(point, `${label} point`).toBeDefined();
+    const figures: Array<[string, number | null, number]> = [
+      ['survival', point!.survival, ref.survival[i]],
+      ['lower', point!.lower, ref.lower[i]],
+      ['upper', point!.upper, ref.upper[i]],
+    ];
+    for (const [name, actual, expected] of figures) {
+      expect(actual, `${label} ${name}`).toBeTypeOf('number');
+      expect(relativeError(actual!, expected), `${label} ${name}: got ${actual}, R gives ${expected}`).toBeLessThanOrEqual(tolerance);
+    }
+    expect(point!.atRisk, `${label} n.risk`).toBe(ref.n_risk[i]);
+  });
+}
