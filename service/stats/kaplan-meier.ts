@@ -14,7 +14,10 @@ import { compareLevels, orderAscending } from './order.ts';
 export interface KaplanMeierStep {
   /** A distinct event time. */
   time: number;
-  /** Number with time ≥ this time (censored at this time count as at risk) and entry before it. */
+  /**
+   * Number with time ≥ this time (censored at this time count as at risk) and entry before it.
+   * With delayed entry it also grows between steps, by those entering in between.
+   */
   atRisk: number;
   events: number;
   /** Censored in [this event time, next event time): those leaving the risk set before the next step. */
@@ -103,7 +106,7 @@ function validate(time: ArrayLike<number>, event: ArrayLike<number>): void {
   }
 }
 
-/** Kaplan–Meier estimate from right-censored (time, event) data; event = 1 for churn. */
+/** Kaplan–Meier estimate from right-censored (time, event) data, optionally left-truncated by `options.entry`; event = 1 for churn. */
 export function kaplanMeier(time: ArrayLike<number>, event: ArrayLike<number>, options: KaplanMeierOptions = {}): KaplanMeierFit {
   validate(time, event);
   let sortedEntry: Float64Array | null = null;
