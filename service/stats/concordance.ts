@@ -6,9 +6,12 @@
  * earlier time is an event, and a censored time equal to an event time counts as later (the
  * customer was still at risk then); pairs of events at the same time (tied.y) are left out; ties in
  * the score count one half. Counting runs over a Fenwick tree of score ranks while sweeping time
- * backwards, O(n log n), because n is 200 000+ and all-pairs would be 10¹⁰ comparisons.
+ * backwards, O(n log n), because n is 200 000+ and all-pairs would be 10¹⁰ comparisons. With
+ * entry times (delayed entry) an event is compared only with those at risk at its time, as R's
+ * `concordance` does for `Surv(entry, exit, event)`: whoever entered at or after it is left out.
  */
 
+import { prepareDelayedEntry } from './delayed-entry.ts';
 import { orderAscending } from './order.ts';
 
 export interface ConcordanceResult {
@@ -30,6 +33,8 @@ export interface ConcordanceOptions {
    * predictor. False for scores that predict longer survival (R's `reverse = FALSE`).
    */
   scoreIsRisk?: boolean;
+  /** Entry time per subject: each is at risk only on (entry, time]. Near-equal times are merged as R does. */
+  entry?: ArrayLike<number>;
 }
 
 /** Harrell's C of `score` against (time, event). */
@@ -49,6 +54,12 @@ export function concordance(
     if (event[i] !== 0 && event[i] !== 1) throw new RangeError(`concordance: event[${i}] must be 0 or 1`);
   }
   const scoreIsRisk = options.scoreIsRisk ?? true;
+  let entry: Float64Array | null = null;
+  if (options.entry) {
+    const aligned = prepareDelayedEntry(options.entry, time, 'concordance');
+    time = aligned.exit;
+    entry = aligned.entry;
+  }
 
   // Dense 1-based ranks of the score; exact equality defines a tie, as R's match(x, unique(x)).
   const byScore = orderAscending(score);
@@ -85,11 +96,23 @@ export function concordance(
   let tiedTime = 0;
   let tiedTimeAndScore = 0;
 
+  // Latest entry first: the order in which the backward sweep takes subjects out again.
+  const byEntryDescending = entry ? orderAscending(entry).reverse() : new Uint32Array(0);
+  let leaving = 0;
+
   let end = n;
   while (end > 0) {
     const t = sortedTime[end - 1];
     let start = end - 1;
     while (start > 0 && sortedTime[start - 1] === t) start--;
+
+    // Entered at or after t: not at risk at t. Their exit is later, so they are in the tree.
+    while (leaving < byEntryDescending.length && entry![byEntryDescending[leaving]] >= t) {
+      const r = rank[byEntryDescending[leaving++]];
+      atRank[r]--;
+      for (let k = r; k <= ranks; k += k & -k) tree[k]--;
+      inTree--;
+    }
 
     // Censored at t are still at risk at t, so they are "later" than the events at t.
     for (let i = start; i < end; i++) {

@@ -9,10 +9,13 @@
  * backwards pass, O(n·p²) at worst and much less for the usual dummy covariates, with no per-row
  * allocation. Where R would return a silently wrong answer with a warning (a singular design, a
  * coefficient running off to infinity, no convergence), this throws a `CoxModelError` instead:
- * a hazard ratio of 1e-12 on a dashboard is worse than an explained refusal.
+ * a hazard ratio of 1e-12 on a dashboard is worse than an explained refusal. With entry times
+ * (delayed entry, R's `Surv(entry, exit, event)`, `agreg.fit`) a subject leaves the risk set again,
+ * going backwards, once the sweep passes below their entry.
  */
 
 import { chiSquareUpperTail, normalQuantile, normalTwoSidedP } from './distributions.ts';
+import { prepareDelayedEntry } from './delayed-entry.ts';
 import { ldlFactor, ldlInverse, ldlSolve, type LdlFactor } from './linear-algebra.ts';
 import { orderAscending } from './order.ts';
 
@@ -63,6 +66,11 @@ export interface CoxOptions {
   minEvents?: number;
   /** Confidence level of the hazard-ratio intervals (default 0.95). */
   confidence?: number;
+  /**
+   * Entry time per row (delayed entry): each row is at risk only on (entry, time]. Omitted, all
+   * are at risk from the start. Near-equal times are merged as R's `aeqSurv` does.
+   */
+  entry?: ArrayLike<number>;
 }
 
 export interface CoxTerm {
@@ -133,6 +141,11 @@ interface Design {
   /** Deaths at each distinct time (they occupy the first rows of the group). */
   groupDeaths: Int32Array;
   groups: number;
+  /** The time of each distinct-time group. */
+  groupTime: Float64Array;
+  /** Sorted rows with an entry time, latest entry first, and those entries: they leave the risk set in this order. */
+  leaveRow: Int32Array;
+  leaveEntry: Float64Array;
   means: Float64Array;
   scale: Float64Array;
   events: number;
@@ -208,7 +221,7 @@ function planColumn(c: CoxCovariate): ColumnPlan {
   return { mean, scale, shift: mean, sparse: false };
 }
 
-function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly CoxCovariate[]): Design {
+function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly CoxCovariate[], entry: Float64Array | null): Design {
   const n = time.length;
   const p = covariates.length;
   const order = orderAscending(time);
@@ -216,6 +229,7 @@ function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly
   // Group boundaries, and a permutation putting each group's deaths first so the hot loop runs
   // over two contiguous ranges without a branch per row.
   const starts: number[] = [];
+  const groupTimes: number[] = [];
   const deathsPerGroup: number[] = [];
   const perm = new Uint32Array(n);
   let events = 0;
@@ -229,6 +243,7 @@ function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly
       j++;
     }
     starts.push(w);
+    groupTimes.push(t);
     let dw = w;
     let cw = w + d;
     for (let k = i; k < j; k++) {
@@ -255,6 +270,19 @@ function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly
   // written through the inverse permutation, and sparse columns move only their non-zero entries.
   const rank = new Uint32Array(n);
   for (let r = 0; r < n; r++) rank[perm[r]] = r;
+
+  let leaveRow = new Int32Array(0);
+  let leaveEntry = new Float64Array(0);
+  if (entry) {
+    const byEntry = orderAscending(entry);
+    leaveRow = new Int32Array(n);
+    leaveEntry = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const row = byEntry[n - 1 - k];
+      leaveRow[k] = rank[row];
+      leaveEntry[k] = entry[row];
+    }
+  }
   const dense = new Float64Array(n * denseCount);
   for (let q = 0; q < denseCount; q++) {
     const k = columnOf[q];
@@ -297,6 +325,9 @@ function buildDesign(time: Float64Array, event: Uint8Array, covariates: readonly
     groupStart: Int32Array.from(starts),
     groupDeaths: Int32Array.from(deathsPerGroup),
     groups: deathsPerGroup.length,
+    groupTime: Float64Array.from(groupTimes),
+    leaveRow,
+    leaveEntry,
     means: Float64Array.from(plans, (c) => c.mean),
     scale: Float64Array.from(plans, (c) => c.scale),
     events,
@@ -318,6 +349,9 @@ class PartialLikelihood {
   private readonly a2: Float64Array;
   private readonly cmat: Float64Array;
   private readonly cmat2: Float64Array;
+  /** Sums over the rows leaving the risk set at one time (delayed entry only). */
+  private readonly a3: Float64Array;
+  private readonly cmat3: Float64Array;
   private readonly beta: Float64Array;
   /** Dense values of up to four rows being accumulated, and their risks. */
   private readonly rows: Float64Array;
@@ -340,6 +374,8 @@ class PartialLikelihood {
     this.a2 = new Float64Array(p);
     this.cmat = new Float64Array(packed);
     this.cmat2 = new Float64Array(packed);
+    this.a3 = new Float64Array(p);
+    this.cmat3 = new Float64Array(packed);
     this.beta = new Float64Array(p);
     this.rows = new Float64Array(4 * Math.max(1, d.denseCount));
     this.tri = new Int32Array(p);
@@ -426,8 +462,8 @@ class PartialLikelihood {
 
   /** Log partial likelihood at `beta` (scaled, covariate order), filling the score and information. */
   evaluate(betaByCovariate: Float64Array): number {
-    const { p, groupStart, groupDeaths, groups, columnOf } = this.d;
-    const { uInternal: u, imat, a, a2, cmat, cmat2, beta } = this;
+    const { p, groupStart, groupDeaths, groups, columnOf, groupTime, leaveRow, leaveEntry } = this.d;
+    const { uInternal: u, imat, a, a2, cmat, cmat2, a3, cmat3, beta } = this;
     for (let q = 0; q < p; q++) beta[q] = betaByCovariate[columnOf[q]];
     u.fill(0);
     imat.fill(0);
@@ -435,11 +471,28 @@ class PartialLikelihood {
     cmat.fill(0);
     let denom = 0;
     let loglik = 0;
+    let leaving = 0;
 
     for (let g = groups - 1; g >= 0; g--) {
       const start = groupStart[g];
       const end = groupStart[g + 1];
       const deaths = groupDeaths[g];
+
+      // Rows that entered at or after this time were not at risk at it. Their exit is later
+      // (entry < exit), so they are in the sums already, and come out again.
+      if (leaving < leaveRow.length && leaveEntry[leaving] >= groupTime[g]) {
+        a3.fill(0);
+        cmat3.fill(0);
+        let risk = 0;
+        while (leaving < leaveRow.length && leaveEntry[leaving] >= groupTime[g]) {
+          const r = leaveRow[leaving++];
+          this.accumulateRows(r, r + 1, a3, cmat3, null);
+          risk += this.rangeRisk;
+        }
+        denom -= risk;
+        for (let j = 0; j < p; j++) a[j] -= a3[j];
+        for (let q = 0; q < cmat.length; q++) cmat[q] -= cmat3[q];
+      }
 
       // Censored rows at this time join the risk set directly; deaths are summed apart, because
       // Efron enters them into the denominator fractionally.
@@ -547,7 +600,13 @@ export function fitCox(time: Float64Array, event: Uint8Array, covariates: readon
   if (!(confidence > 0 && confidence < 1)) throw new CoxModelError('invalid_input', 'confidence must be in (0, 1)');
 
   validate(time, event, covariates);
-  const design = buildDesign(time, event, covariates);
+  let entry: Float64Array | null = null;
+  if (options.entry) {
+    const aligned = prepareDelayedEntry(options.entry, time, 'fitCox');
+    time = aligned.exit;
+    entry = aligned.entry;
+  }
+  const design = buildDesign(time, event, covariates, entry);
   if (design.events < Math.max(1, minEvents)) {
     throw new CoxModelError('too_few_events', `${design.events} events for ${p} covariates; at least ${Math.max(1, minEvents)} are needed`);
   }

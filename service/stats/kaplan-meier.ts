@@ -2,17 +2,22 @@
  * Kaplan–Meier survival ("share of customers still subscribed after t months") with Greenwood
  * standard errors and confidence limits on the log(−log) scale, reproducing R's
  * `survfit(Surv(time, event) ~ 1, conf.type = "log-log")`, its `summary(fit, times = )` and the
- * median that `print(fit)` reports. The log(−log) scale is the DESIGN §5 choice because its
+ * median that `print(fit)` reports, and with entry times `Surv(entry, exit, event)` (see
+ * delayed-entry.ts). The log(−log) scale is the DESIGN §5 choice because its
  * limits always stay inside (0, 1), unlike the plain scale near the ends of the curve.
  */
 
 import { normalQuantile } from './distributions.ts';
+import { countBelow, prepareDelayedEntry } from './delayed-entry.ts';
 import { compareLevels, orderAscending } from './order.ts';
 
 export interface KaplanMeierStep {
   /** A distinct event time. */
   time: number;
-  /** Number with time ≥ this time (censored at this time count as at risk). */
+  /**
+   * Number with time ≥ this time (censored at this time count as at risk) and entry before it.
+   * With delayed entry it also grows between steps, by those entering in between.
+   */
   atRisk: number;
   events: number;
   /** Censored in [this event time, next event time): those leaving the risk set before the next step. */
@@ -27,7 +32,7 @@ export interface KaplanMeierStep {
 
 export interface KaplanMeierPoint {
   time: number;
-  /** Number with time ≥ `time`, as R's `summary(fit, times =)` reports `n.risk`. */
+  /** Number with time ≥ `time` and entry before it, as R's `summary(fit, times =)` reports `n.risk`. */
   atRisk: number;
   survival: number;
   stdErr: number | null;
@@ -57,6 +62,11 @@ export interface KaplanMeierOptions {
   confidence?: number;
   /** Times at which to read the curve, like `summary(fit, times = …)`. */
   times?: readonly number[];
+  /**
+   * Entry time per subject (delayed entry): each is at risk only on (entry, time]. Omitted, all
+   * are at risk from the start. Near-equal times are merged as R's `aeqSurv` does.
+   */
+  entry?: ArrayLike<number>;
 }
 
 /**
@@ -96,15 +106,23 @@ function validate(time: ArrayLike<number>, event: ArrayLike<number>): void {
   }
 }
 
-/** Kaplan–Meier estimate from right-censored (time, event) data; event = 1 for churn. */
+/** Kaplan–Meier estimate from right-censored (time, event) data, optionally left-truncated by `options.entry`; event = 1 for churn. */
 export function kaplanMeier(time: ArrayLike<number>, event: ArrayLike<number>, options: KaplanMeierOptions = {}): KaplanMeierFit {
   validate(time, event);
+  let sortedEntry: Float64Array | null = null;
+  if (options.entry) {
+    const aligned = prepareDelayedEntry(options.entry, time, 'kaplanMeier');
+    time = aligned.exit;
+    sortedEntry = aligned.entry.sort();
+  }
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`kaplanMeier: confidence must be in (0, 1), got ${confidence}`);
   const z = normalQuantile(1 - (1 - confidence) / 2);
 
   const n = time.length;
   const order = orderAscending(time);
+  // Subjects who have entered by t: with delayed entry, those with entry < t.
+  const entered = (t: number): number => (sortedEntry ? countBelow(sortedEntry, t) : n);
   const sortedTime = new Float64Array(n);
   for (let i = 0; i < n; i++) sortedTime[i] = time[order[i]];
 
@@ -116,7 +134,7 @@ export function kaplanMeier(time: ArrayLike<number>, event: ArrayLike<number>, o
   let i = 0;
   while (i < n) {
     const t = sortedTime[i];
-    const atRisk = n - i;
+    const atRisk = entered(t) - i;
     let events = 0;
     let censored = 0;
     while (i < n && sortedTime[i] === t) {
@@ -152,15 +170,8 @@ export function kaplanMeier(time: ArrayLike<number>, event: ArrayLike<number>, o
       if (steps[mid].time <= t) lo = mid + 1;
       else hi = mid;
     }
-    // Number with time ≥ t: n minus the count of times strictly below t.
-    let a = 0;
-    let b = n;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (sortedTime[mid] < t) a = mid + 1;
-      else b = mid;
-    }
-    const atRisk = n - a;
+    // Entered before t, less those who left before t (time < t implies entry < t).
+    const atRisk = entered(t) - countBelow(sortedTime, t);
     const beyondFollowUp = t > sortedTime[n - 1];
     if (lo === 0) return { time: t, atRisk, survival: 1, stdErr: 0, lower: 1, upper: 1, beyondFollowUp };
     const s = steps[lo - 1];
@@ -190,6 +201,14 @@ export function kaplanMeierByGroup(
   options: KaplanMeierOptions = {},
 ): Array<{ level: string | number; fit: KaplanMeierFit }> {
   if (group.length !== time.length) throw new RangeError(`kaplanMeierByGroup: group has ${group.length} rows, time ${time.length}`);
+  // Near-ties are merged over the whole data set, as R does before splitting into strata.
+  let entry: Float64Array | null = null;
+  if (options.entry) {
+    validate(time, event);
+    const aligned = prepareDelayedEntry(options.entry, time, 'kaplanMeierByGroup');
+    time = aligned.exit;
+    entry = aligned.entry;
+  }
   const rows = new Map<string | number, number[]>();
   for (let i = 0; i < group.length; i++) {
     const g = group[i];
@@ -202,10 +221,36 @@ export function kaplanMeierByGroup(
     const idx = rows.get(level)!;
     const t = new Float64Array(idx.length);
     const e = new Uint8Array(idx.length);
+    const en = entry ? new Float64Array(idx.length) : undefined;
     for (let k = 0; k < idx.length; k++) {
       t[k] = time[idx[k]];
       e[k] = event[idx[k]];
+      if (en) en[k] = entry![idx[k]];
     }
-    return { level, fit: kaplanMeier(t, e, options) };
+    return { level, fit: kaplanMeier(t, e, { ...options, entry: en }) };
   });
+}
+
+/**
+ * R's `summary(survfit, times = )`: S(t), its log(−log) limits and the number at risk at exactly
+ * the given times, for callers that need figures at fixed horizons rather than the whole curve.
+ */
+export function survivalAtTimes(
+  time: ArrayLike<number>,
+  event: ArrayLike<number>,
+  times: readonly number[],
+  options: Omit<KaplanMeierOptions, 'times'> = {},
+): KaplanMeierPoint[] {
+  return kaplanMeier(time, event, { ...options, times }).at;
+}
+
+/** `survivalAtTimes` per level of `group`, like `summary(survfit(Surv(…) ~ group), times = )`. */
+export function survivalAtTimesByGroup(
+  time: ArrayLike<number>,
+  event: ArrayLike<number>,
+  group: ArrayLike<string | number>,
+  times: readonly number[],
+  options: Omit<KaplanMeierOptions, 'times'> = {},
+): Array<{ level: string | number; points: KaplanMeierPoint[] }> {
+  return kaplanMeierByGroup(time, event, group, { ...options, times }).map(({ level, fit }) => ({ level, points: fit.at }));
 }

@@ -4,10 +4,12 @@
  * curve set. Observed and expected events and the full variance matrix are returned so the UI can
  * show which group drives the difference; the statistic uses all groups but one, as R does, and
  * degenerate inputs (one group, or no events) return a null statistic with a reason rather than
- * R's silent chi-square of 0.
+ * R's silent chi-square of 0. With entry times (delayed entry, `Surv(entry, exit, event)`) a
+ * subject joins their group's risk set only once the sweep passes their entry.
  */
 
 import { chiSquareUpperTail } from './distributions.ts';
+import { prepareDelayedEntry } from './delayed-entry.ts';
 import { ldlFactor, ldlSolve } from './linear-algebra.ts';
 import { compareLevels, orderAscending } from './order.ts';
 
@@ -35,8 +37,18 @@ export interface LogRankResult {
   reason: LogRankUndefinedReason | null;
 }
 
+export interface LogRankOptions {
+  /** Entry time per subject: each is at risk only on (entry, time]. Near-equal times are merged as R does. */
+  entry?: ArrayLike<number>;
+}
+
 /** Log-rank test of equal survival across the levels of `group`. */
-export function logRank(time: ArrayLike<number>, event: ArrayLike<number>, group: ArrayLike<string | number>): LogRankResult {
+export function logRank(
+  time: ArrayLike<number>,
+  event: ArrayLike<number>,
+  group: ArrayLike<string | number>,
+  options: LogRankOptions = {},
+): LogRankResult {
   const n = time.length;
   if (event.length !== n || group.length !== n) {
     throw new RangeError(`logRank: time, event and group must have equal length (${n}, ${event.length}, ${group.length})`);
@@ -47,6 +59,12 @@ export function logRank(time: ArrayLike<number>, event: ArrayLike<number>, group
     const e = event[i];
     if (e !== 0 && e !== 1) throw new RangeError(`logRank: event[${i}] must be 0 or 1, got ${e}`);
     if (!codeOf.has(group[i])) codeOf.set(group[i], 0);
+  }
+  let entry: Float64Array | null = null;
+  if (options.entry) {
+    const aligned = prepareDelayedEntry(options.entry, time, 'logRank');
+    time = aligned.exit;
+    entry = aligned.entry;
   }
   const levels = [...codeOf.keys()].sort(compareLevels);
   levels.forEach((level, k) => codeOf.set(level, k));
@@ -59,16 +77,23 @@ export function logRank(time: ArrayLike<number>, event: ArrayLike<number>, group
   }
 
   const order = orderAscending(time);
-  const atRisk = Float64Array.from(size);
+  // Without entry times everyone is at risk from the start; with them, nobody until they enter.
+  const atRisk = entry ? new Float64Array(k) : Float64Array.from(size);
+  const byEntry = entry ? orderAscending(entry) : new Uint32Array(0);
+  let entered = 0;
   const observed = new Float64Array(k);
   const expected = new Float64Array(k);
   const variance = new Float64Array(k * k);
   const deathsByGroup = new Float64Array(k);
   const leavingByGroup = new Float64Array(k);
-  let total = n;
+  let total = entry ? 0 : n;
   let i = 0;
   while (i < n) {
     const t = time[order[i]];
+    while (entered < byEntry.length && entry![byEntry[entered]] < t) {
+      atRisk[code[byEntry[entered++]]]++;
+      total++;
+    }
     deathsByGroup.fill(0);
     leavingByGroup.fill(0);
     let deaths = 0;

@@ -122,3 +122,77 @@ export function expectMatchesReference(actual: number | null | undefined, expect
   expect(actual, label).toBeTypeOf('number');
   expect(relativeError(actual as number, expected), `${label}: got ${actual}, R gives ${expected}`).toBeLessThanOrEqual(REFERENCE_TOLERANCE);
 }
+
+export interface DelayedEntryExpected {
+  rule: string;
+  n: number;
+  n_delayed: number;
+  km: { strata: string[]; times: number[]; survival: number[]; lower: number[]; upper: number[]; n_risk: number[] };
+  cox: { terms: string[]; coef: number[]; se: number[]; loglik: [number, number]; concordance: number };
+}
+
+export interface DelayedEntryData {
+  expected: DelayedEntryExpected;
+  /** The reference rows the rule keeps, with their entry times. */
+  columns: ChurnColumns;
+  entry: Float64Array;
+  exit: Float64Array;
+  event: Float64Array;
+}
+
+/**
+ * The delayed-entry reference and the data it was computed on. The file states its entry rule in
+ * words; it is applied here (every third customer enters 24 months before their exit, or at 0;
+ * tenure 0 is dropped because R refuses an interval of zero length), and the test checks the
+ * resulting counts against the file's, so a changed rule cannot pass unnoticed.
+ */
+export function loadDelayedEntryReference(): DelayedEntryData {
+  const { columns } = loadChurnReference();
+  const expected = JSON.parse(readFileSync(path.join(REFERENCE_DIR, 'churn-3000-delayed-entry.expected.json'), 'utf8')) as DelayedEntryExpected;
+  const tenure = numeric(columns.tenure_months);
+  const keep: number[] = [];
+  for (let i = 0; i < tenure.length; i++) if (tenure[i] !== 0) keep.push(i);
+  const kept: ChurnColumns = Object.fromEntries(Object.entries(columns).map(([h, v]) => [h, keep.map((i) => v[i])]));
+  const exit = numeric(kept.tenure_months);
+  const entry = Float64Array.from(kept.customer_id, (id, k) => {
+    const number = Number(id.replace(/^c/, ''));
+    if (!Number.isInteger(number)) throw new Error(`unexpected customer id ${id}`);
+    return number % 3 === 0 ? Math.max(0, exit[k] - 24) : 0;
+  });
+  return { expected, columns: kept, entry, exit, event: numeric(kept.churned) };
+}
+
+/** R's `summary(survfit, times = )` rows in one shape, whichever reference file they come from. */
+export interface CurveReference {
+  strata: string[];
+  times: number[];
+  survival: number[];
+  lower: number[];
+  upper: number[];
+  n_risk: number[];
+}
+
+/** Assert each reference row against the point at its stratum and time: values to `tolerance` relative, n.risk exactly. */
+export function expectCurveMatches(
+  pointsByStratum: ReadonlyMap<string | number, ReadonlyArray<{ time: number; atRisk: number; survival: number; lower: number | null; upper: number | null }>>,
+  ref: CurveReference,
+  tolerance: number,
+  context: string,
+): void {
+  expect([...pointsByStratum.keys()].sort()).toEqual([...new Set(ref.strata)].sort());
+  ref.strata.forEach((stratum, i) => {
+    const point = pointsByStratum.get(stratum)?.find((p) => p.time === ref.times[i]);
+    const label = `${context} ${stratum} t=${ref.times[i]}`;
+    expect(point, `${label} point`).toBeDefined();
+    const figures: Array<[string, number | null, number]> = [
+      ['survival', point!.survival, ref.survival[i]],
+      ['lower', point!.lower, ref.lower[i]],
+      ['upper', point!.upper, ref.upper[i]],
+    ];
+    for (const [name, actual, expected] of figures) {
+      expect(actual, `${label} ${name}`).toBeTypeOf('number');
+      expect(relativeError(actual!, expected), `${label} ${name}: got ${actual}, R gives ${expected}`).toBeLessThanOrEqual(tolerance);
+    }
+    expect(point!.atRisk, `${label} n.risk`).toBe(ref.n_risk[i]);
+  });
+}
