@@ -27,8 +27,22 @@ export interface Posted<T> {
   json: T;
 }
 
-/** POST one body with node:http, written in one piece, over a keep-alive connection. */
-export function post<T = Record<string, unknown>>(url: string, body: Uint8Array, contentType: string, agent = keepAlive): Promise<Posted<T>> {
+/**
+ * POST one body with node:http, written in one piece, over a keep-alive connection. A connection
+ * the server closed while idle (its keep-alive timeout) fails with EPIPE or ECONNRESET on reuse:
+ * sent once more, which is safe for ingestion (an event_id is stored once).
+ */
+export async function post<T = Record<string, unknown>>(url: string, body: Uint8Array, contentType: string, agent = keepAlive): Promise<Posted<T>> {
+  try {
+    return await postOnce<T>(url, body, contentType, agent);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EPIPE' && code !== 'ECONNRESET') throw error;
+    return postOnce<T>(url, body, contentType, agent);
+  }
+}
+
+function postOnce<T>(url: string, body: Uint8Array, contentType: string, agent: http.Agent): Promise<Posted<T>> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': body.length } }, (res) => {
       const parts: Buffer[] = [];

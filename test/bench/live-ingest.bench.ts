@@ -176,7 +176,10 @@ fs.writeFileSync(bulkFile, Array.from({ length: 2 * BULK }, event).join('\n') + 
 const lines = fs.readFileSync(bulkFile, 'utf8').split('\n').filter(Boolean);
 const tb = performance.now();
 for (let s = 0; s < lines.length; s += BULK) {
-  const r = await post<{ accepted: number }>(url, Buffer.from(lines.slice(s, s + BULK).join('\n') + '\n'), 'application/x-ndjson');
+  const r = await post<{ accepted: number }>(url, Buffer.from(lines.slice(s, s + BULK).join('\n') + '\n'), 'application/x-ndjson').catch((error) => {
+    console.error(`bulk request failed (${error}); the service said:\n${svc.output().split('\n').slice(-20).join('\n')}`);
+    throw error;
+  });
   if (r.status !== 200 || r.json.accepted !== BULK) throw new Error(`bulk request failed: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
 }
 const bulkSeconds = (performance.now() - tb) / 1000;
