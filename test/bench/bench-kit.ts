@@ -30,7 +30,8 @@ export interface Posted<T> {
 /**
  * POST one body with node:http, written in one piece, over a keep-alive connection. A connection
  * the server closed while idle (its keep-alive timeout) fails with EPIPE or ECONNRESET on reuse:
- * sent once more, which is safe for ingestion (an event_id is stored once).
+ * sent once more on a new connection (the pool may hold more dead ones), which is safe for
+ * ingestion (an event_id is stored once).
  */
 export async function post<T = Record<string, unknown>>(url: string, body: Uint8Array, contentType: string, agent = keepAlive): Promise<Posted<T>> {
   try {
@@ -38,7 +39,7 @@ export async function post<T = Record<string, unknown>>(url: string, body: Uint8
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EPIPE' && code !== 'ECONNRESET') throw error;
-    return postOnce<T>(url, body, contentType, agent);
+    return postOnce<T>(url, body, contentType, new http.Agent({ keepAlive: false }));
   }
 }
 
