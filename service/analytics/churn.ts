@@ -4,17 +4,12 @@
  * selects; the statistics (stats/) run in TypeScript. Every result names its window, its reference
  * group and its sample sizes.
  */
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../db/database.ts';
-import { sql } from '../db/sql-files.ts';
 import { CoxModelError, fitCox, type CoxCovariate } from '../stats/cox.ts';
 import { concordance } from '../stats/concordance.ts';
 import { kaplanMeier } from '../stats/kaplan-meier.ts';
 import { logRank } from '../stats/log-rank.ts';
 import { cochranArmitage } from '../stats/trend-test.ts';
 import { ApiError } from '../http/errors.ts';
-import type { BaseCache } from './base-cache.ts';
-import type { FactsUpkeep } from './facts.ts';
 import {
   ADJUSTMENTS,
   type Adjustment,
@@ -28,57 +23,11 @@ import {
   type SurvivalCurves,
 } from './contracts.ts';
 import { chooseReference, groupStats, type Count } from './group-stats.ts';
+import { overFiltered, overFilteredColumns, type Engine } from './runner.ts';
 import { resolveScope, type AnalysisScope, type View } from './scope.ts';
-
-export interface Engine {
-  db: Database;
-  cache: BaseCache;
-  upkeep: FactsUpkeep;
-}
 
 export const CORRELATION_NOTE =
   'Correlation, not causation: these groups differ in more than the factor shown. The landmark view measures exposure before the outcome window, so "already leaving" cannot pose as a driver; the Cox model adjusts for the other exposures.';
-
-export function filterParams(filters: Filters): Record<string, unknown> {
-  const list = (v?: string[]) => (v && v.length ? listValue(v) : null);
-  return {
-    vertical: list(filters.vertical),
-    market: list(filters.market),
-    age_band: list(filters.age_band),
-    tenure_band: list(filters.tenure_band),
-    plan: list(filters.plan),
-    invoice_channel: list(filters.invoice_channel),
-    payment_method_class: list(filters.payment_method_class),
-  };
-}
-
-/** Runs `query` (a .sql name) over the filtered base of a scope; returns rows as JSON objects. */
-export async function overFiltered<T = Record<string, unknown>>(
-  engine: Engine,
-  scope: AnalysisScope,
-  filters: Filters,
-  query: string,
-  identifiers: Record<string, string> = {},
-  extraParams: Record<string, unknown> = {},
-): Promise<T[]> {
-  const base = await engine.cache.table(scope);
-  // The query reads `filtered`; when it has CTEs of its own, they join the same WITH list.
-  const body = sql(query, identifiers).replace(/^(\s*--[^\n]*\n)*\s*/, '');
-  const text = /^WITH\s/i.test(body)
-    ? `WITH filtered AS (${sql('filtered_base', { base })}), ${body.replace(/^WITH\s/i, '')}`
-    : `WITH filtered AS (${sql('filtered_base', { base })}) ${body}`;
-  return engine.db.withConnection(async (c: DuckDBConnection) => {
-    const reader = await c.runAndReadAll(text, { ...filterParams(filters), ...extraParams } as never);
-    return reader.getRowObjectsJson() as unknown as T[];
-  });
-}
-
-/** Like overFiltered, but column by column: far cheaper than row objects for 100 000s of rows. */
-export async function overFilteredColumns(engine: Engine, scope: AnalysisScope, filters: Filters, query: string, identifiers: Record<string, string> = {}): Promise<Record<string, unknown[]>> {
-  const base = await engine.cache.table(scope);
-  const text = `WITH filtered AS (${sql('filtered_base', { base })}) ${sql(query, identifiers)}`;
-  return engine.db.withConnection(async (c: DuckDBConnection) => (await c.runAndReadAll(text, filterParams(filters) as never)).getColumnsObjectJS() as Record<string, unknown[]>);
-}
 
 const meta = (scope: AnalysisScope) => ({ as_of: scope.asOf, view: scope.view, window: scope.window });
 const toCounts = (rows: Record<string, unknown>[]): Count[] => rows.map((r) => ({ key: String(r.key), n: Number(r.n), churned: Number(r.churned) }));
@@ -89,7 +38,7 @@ async function automaticMethods(engine: Engine): Promise<Set<string>> {
 
 export async function churnByFactor(engine: Engine, filters: Filters, factor: Factor, reference?: string, defaultView: View = 'lifetime'): Promise<ChurnByFactor> {
   const scope = await resolveScope(engine.db, filters, defaultView);
-  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn_by_factor', { factor }));
+  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn_by_factor', { identifiers: { factor } }));
   const ref = chooseReference(factor, counts, reference, factor === 'payment_method' ? await automaticMethods(engine) : undefined);
   return {
     ...meta(scope),
@@ -104,7 +53,7 @@ export async function churnByFactor(engine: Engine, filters: Filters, factor: Fa
 
 export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDimension, factor: Factor, reference?: string): Promise<Heatmap> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const raw = await overFiltered(engine, scope, filters, 'churn_by_segment_and_factor', { rows, factor });
+  const raw = await overFiltered(engine, scope, filters, 'churn_by_segment_and_factor', { identifiers: { rows, factor } });
   const overall = new Map<string, Count>();
   for (const r of raw) {
     const c = overall.get(String(r.key)) ?? { key: String(r.key), n: 0, churned: 0 };
@@ -125,7 +74,7 @@ export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDim
 
 export async function doseResponse(engine: Engine, filters: Filters, measure: 'late_invoices' | 'fees'): Promise<DoseResponse> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const rows = await overFiltered(engine, scope, filters, 'churn_by_count', { count_column: measure });
+  const rows = await overFiltered(engine, scope, filters, 'churn_by_count', { identifiers: { count_column: measure } });
   const counts = rows.map((r) => ({ key: Number(r.k) >= 3 ? '3+' : String(r.k), n: Number(r.n), churned: Number(r.churned), k: Number(r.k) }));
   const ref = counts.some((c) => c.key === '0') ? '0' : chooseReference(measure, counts);
   const stats = groupStats(counts, ref);
@@ -151,7 +100,7 @@ function reportTimes(maxDays: number): number[] {
 
 export async function survival(engine: Engine, filters: Filters, by: Factor): Promise<SurvivalCurves> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const cols = await overFilteredColumns(engine, scope, filters, 'survival_input', { factor: by });
+  const cols = await overFilteredColumns(engine, scope, filters, 'survival_input', { identifiers: { factor: by } });
   const keys = cols.key as string[];
   const times = Float64Array.from(cols.time_days as number[]);
   const eventsCol = Uint8Array.from(cols.event as number[]);

@@ -9,7 +9,8 @@ import { sql } from '../db/sql-files.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
 import { normalQuantile } from '../stats/distributions.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
-import { CORRELATION_NOTE, overFiltered, type Engine } from './churn.ts';
+import { CORRELATION_NOTE } from './churn.ts';
+import { overFiltered, type Engine } from './runner.ts';
 import type { Cohorts, Dimensions, Engagement, FeeEconomics, Filters, IngestionStatus, Summary } from './contracts.ts';
 import { latestEventDate, resolveScope, scopeFor } from './scope.ts';
 
@@ -51,7 +52,7 @@ export async function summary(engine: Engine, filters: Filters): Promise<Summary
     kpi('fee_share', `Charged a reminder fee (look-back ${L} days)`, 'share', shareOf(now.with_fee, now.customers), shareOf(before.with_fee, before.customers)),
   ];
   const lifetime = scopeFor(scope.asOf, 'lifetime', L, H);
-  const trendRows = await overFiltered(engine, lifetime, filters, 'monthly_trend', {}, { as_of_end: lifetime.params.exp_end });
+  const trendRows = await overFiltered(engine, lifetime, filters, 'monthly_trend', { params: { as_of_end: lifetime.params.exp_end } });
   const trend = trendRows.map((r) => {
     const churn = share(num(r.churned), num(r.active_start));
     const auto = share(num(r.automatic_payers), num(r.payers));
@@ -81,7 +82,7 @@ export async function summary(engine: Engine, filters: Filters): Promise<Summary
 
 export async function cohorts(engine: Engine, filters: Filters): Promise<Cohorts> {
   const scope = await resolveScope(engine.db, { ...filters, view: 'lifetime' }, 'lifetime');
-  const rows = await overFiltered(engine, scope, filters, 'cohort_retention', {}, { as_of_end: scope.params.exp_end });
+  const rows = await overFiltered(engine, scope, filters, 'cohort_retention', { params: { as_of_end: scope.params.exp_end } });
   const byCohort = new Map<string, Cohorts['cohorts'][number]>();
   for (const r of rows) {
     const key = String(r.signup_month);
@@ -155,13 +156,13 @@ export async function feeEconomics(engine: Engine, filters: Filters, costs: FeeC
 export async function engagement(engine: Engine, filters: Filters): Promise<Engagement> {
   const scope = await resolveScope(engine.db, { ...filters, view: 'lifetime' }, 'lifetime');
   const asOfEnd = { as_of_end: scope.params.exp_end };
-  const mix = (await Promise.all((['vertical', 'age_band', 'market'] as const).map((d) => overFiltered(engine, scope, filters, 'engagement_method_mix', { dimension: d })))).flat();
+  const mix = (await Promise.all((['vertical', 'age_band', 'market'] as const).map((d) => overFiltered(engine, scope, filters, 'engagement_method_mix', { identifiers: { dimension: d } })))).flat();
   const totals = new Map<string, number>();
   for (const r of mix) totals.set(`${r.dimension}|${r.segment}`, (totals.get(`${r.dimension}|${r.segment}`) ?? 0) + num(r.customers));
   const [views, contacts, quiet] = await Promise.all([
-    overFiltered(engine, scope, filters, 'engagement_invoice_views', {}, asOfEnd),
-    overFiltered(engine, scope, filters, 'engagement_contacts', {}, asOfEnd),
-    overFiltered(engine, scope, filters, 'engagement_no_contact', {}, asOfEnd),
+    overFiltered(engine, scope, filters, 'engagement_invoice_views', { params: asOfEnd }),
+    overFiltered(engine, scope, filters, 'engagement_contacts', { params: asOfEnd }),
+    overFiltered(engine, scope, filters, 'engagement_no_contact', { params: asOfEnd }),
   ]);
   return {
     as_of: scope.asOf,

@@ -5,7 +5,7 @@
  * facts the offers target, and for every offer whether it is targeted, what blocks it and what it
  * is worth — so a marketer can see why a customer got the offer they got, or none.
  */
-import type { Engine } from '../analytics/churn.ts';
+import type { Engine } from '../analytics/runner.ts';
 import type { Filters } from '../analytics/contracts.ts';
 import { sql } from '../db/sql-files.ts';
 import { ApiError } from '../http/errors.ts';

@@ -8,13 +8,13 @@
  * the full horizon of follow-up before the as-of date count, timed from the showing for both
  * groups so accepting customers get no head start.
  */
-import type { Engine } from '../analytics/churn.ts';
+import { overFiltered, type Engine } from '../analytics/runner.ts';
 import type { Filters, SegmentDimension } from '../analytics/contracts.ts';
 import { resolveScope, scopeFor } from '../analytics/scope.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import type { Performance, PerformanceRow } from './contracts.ts';
-import { overTable, scoringScope, shiftDays } from './engine.ts';
+import { scoringScope, shiftDays } from './engine.ts';
 import { ACCEPTANCE_WINDOW_DAYS } from './evidence.ts';
 
 export const PERFORMANCE_NOTE =
@@ -47,10 +47,9 @@ async function compute(engine: Engine, filters: Filters, by: SegmentDimension | 
   // Segments come from the lifetime base (everyone who started by the as-of date, churned or not).
   const lifetime = scopeFor(scope.asOf, 'lifetime', filters.lookback_days, H);
   const table = await engine.cache.table(lifetime);
-  const raw = await overTable(engine, table, filters, 'offers/offer_performance', { by: by ?? 'vertical' }, {
-    exp_end: scoringScope(scope.asOf, filters.lookback_days).params.exp_end,
-    horizon_days: H,
-    window_days: ACCEPTANCE_WINDOW_DAYS,
+  const raw = await overFiltered(engine, table, filters, 'offers/offer_performance', {
+    identifiers: { by: by ?? 'vertical' },
+    params: { exp_end: scoringScope(scope.asOf, filters.lookback_days).params.exp_end, horizon_days: H, window_days: ACCEPTANCE_WINDOW_DAYS },
   });
   const rows: PerformanceRow[] = raw
     .filter((r) => by || r.segment === 'all')

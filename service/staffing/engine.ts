@@ -15,7 +15,7 @@
  * zone a plan was asked in — so after an ingest the next plan only projects and fits (well under a
  * second on the large data set) instead of rescanning everything on the support lead's click.
  */
-import type { Engine } from '../analytics/churn.ts';
+import type { Engine } from '../analytics/runner.ts';
 import type { Database } from '../db/database.ts';
 import { latestEventDate } from '../analytics/scope.ts';
 import { backtest } from './backtest.ts';
