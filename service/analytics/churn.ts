@@ -9,7 +9,6 @@ import { concordance } from '../stats/concordance.ts';
 import { kaplanMeier } from '../stats/kaplan-meier.ts';
 import { logRank } from '../stats/log-rank.ts';
 import { cochranArmitage } from '../stats/trend-test.ts';
-import { ApiError } from '../http/errors.ts';
 import {
   ADJUSTMENTS,
   type Adjustment,
@@ -22,6 +21,7 @@ import {
   type SegmentDimension,
   type SurvivalCurves,
 } from './contracts.ts';
+import { AnalysisInputError, AnalysisRefusedError } from './errors.ts';
 import { chooseReference, groupStats, type Count } from './group-stats.ts';
 import { overFiltered, overFilteredColumns, type Engine } from './runner.ts';
 import { resolveScope, type AnalysisScope, type View } from './scope.ts';
@@ -139,9 +139,9 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   const scope = await resolveScope(engine.db, filters, 'landmark');
   const chosen = (dimensions ?? (scope.view === 'landmark' ? ['age_band', 'tenure_band', 'vertical'] : ['age_band', 'vertical'])).filter((d) => d !== 'payment_method_class') as Adjustment[];
   if (scope.view === 'lifetime' && chosen.includes('tenure_band')) {
-    throw new ApiError(422, 'invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
+    throw new AnalysisRefusedError('invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
   }
-  for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new ApiError(400, 'invalid_request', `unknown dimension ${d}`);
+  for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new AnalysisInputError(`unknown dimension ${d}`);
   const cols = await overFilteredColumns(engine, scope, filters, 'cox_input');
   // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
   const keep: number[] = [];
@@ -157,7 +157,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   const event = Uint8Array.from(keep, (i) => Number((cols.event as number[])[i]));
   const events = event.reduce((s, e) => s + e, 0);
   if (keep.length === 0 || events === 0) {
-    throw new ApiError(422, 'model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
+    throw new AnalysisRefusedError('model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
   }
   const covariates: CoxCovariate[] = [];
   const termInfo: { factor: string; level: string; reference: string; n: number }[] = [];
@@ -183,8 +183,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     }
   }
   if (small.length) {
-    throw new ApiError(
-      422,
+    throw new AnalysisRefusedError(
       'group_too_small',
       `the model refuses: ${small.map((s) => `${s.factor}=${s.level} (${s.n} customers, ${s.events} churned)`).join('; ')} ${small.length === 1 ? 'is' : 'are'} below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events. Widen the filters or window, or adjust for fewer dimensions.`,
       { groups: small, min_customers: MIN_LEVEL_CUSTOMERS, min_events: MIN_LEVEL_EVENTS },
@@ -195,7 +194,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     fit = fitCox(time, event, covariates, { ties });
   } catch (error) {
     if (error instanceof CoxModelError) {
-      throw new ApiError(422, error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
+      throw new AnalysisRefusedError(error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
     }
     throw error;
   }

@@ -16,7 +16,7 @@
  * the same procedure one horizon earlier and scores the later window it never saw (temporal
  * hold-out): Harrell's C, the AUC of churn within h, the Brier score and calibration by decile.
  */
-import { ApiError } from '../http/errors.ts';
+import { RiskModelRefusedError } from './errors.ts';
 import { chooseReference } from '../analytics/group-stats.ts';
 import { concordance } from '../stats/concordance.ts';
 import { CoxModelError, fitCox, type CoxCovariate } from '../stats/cox.ts';
@@ -68,12 +68,12 @@ export interface RiskFit {
   dropped: string[];
 }
 
-/** Fit the model; throws ApiError 422 when the data cannot support one. */
+/** Fit the model; throws RiskModelRefusedError when the data cannot support one. */
 export function fitRiskModel(rows: ModelRows): RiskFit {
   const n = rows.time.length;
   const events = rows.event.reduce((s, e) => s + e, 0);
   if (n === 0 || events < MIN_EVENTS) {
-    throw new ApiError(422, 'model_refused', `the churn-risk model needs at least ${MIN_EVENTS} churn events in the landmark window; there are ${events} among ${n} customers`, { n, events });
+    throw new RiskModelRefusedError(`the churn-risk model needs at least ${MIN_EVENTS} churn events in the landmark window; there are ${events} among ${n} customers`, { n, events });
   }
   const references = {} as Record<ModelFactor, string>;
   const pooled: RiskFit['pooled'] = [];
@@ -135,7 +135,7 @@ export function fitRiskModel(rows: ModelRows): RiskFit {
         candidates = candidates.filter((c) => !error.terms.includes(`${c.factor}=${c.level}`));
         continue;
       }
-      if (error instanceof CoxModelError) throw new ApiError(422, 'model_refused', `the churn-risk model cannot be fitted here: ${error.message}`, { reason: error.code, terms: error.terms });
+      if (error instanceof CoxModelError) throw new RiskModelRefusedError(`the churn-risk model cannot be fitted here: ${error.message}`, { reason: error.code, terms: error.terms });
       throw error;
     }
   }

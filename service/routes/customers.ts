@@ -10,7 +10,7 @@ import { eraseCustomer } from '../customers/erasure.ts';
 import { CustomerParam, CustomerRisk, ErasureResult, OffersQuery } from '../offers/contracts.ts';
 import { customerRiskReport } from '../offers/customer-risk.ts';
 import { offerEngineFor } from '../offers/engine.ts';
-import { parseQuery } from './churn.ts';
+import { parseQuery } from '../http/query.ts';
 
 function customerId(raw: string): string {
   const parsed = CustomerParam.safeParse({ id: raw });

@@ -29,7 +29,7 @@ import { modelReport } from '../offers/customer-risk.ts';
 import { offerEngineFor, type OfferState } from '../offers/engine.ts';
 import { performance } from '../offers/performance.ts';
 import { recommendations } from '../offers/recommend.ts';
-import { parseQuery } from './churn.ts';
+import { parseQuery } from '../http/query.ts';
 
 function knownOffer(state: OfferState, offerId: string | undefined): OfferState {
   if (offerId && !state.evaluations.some((e) => e.offer.id === offerId)) {

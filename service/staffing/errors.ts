@@ -24,6 +24,15 @@ export class StaffingInputError extends Error {
   }
 }
 
+/** A combination of query parameters that cannot be planned (opening hours, response target). */
+export class StaffingQueryError extends Error {
+  override readonly name = 'StaffingQueryError';
+  readonly code = 'invalid_request';
+  constructor(readonly details: { path: string; message: string }[]) {
+    super('invalid query parameters');
+  }
+}
+
 export interface NumericRange {
   min?: number;
   max?: number;
