@@ -38,11 +38,9 @@ export function handleError(error: unknown, c: Context): Response {
   if (error instanceof BodyParseError) return c.json(errorBody('unparseable_body', error.message, error.position), 400);
   // Domain errors: each domain says why it refuses; only here does that become a status.
   if (error instanceof AnalysisInputError) return c.json(errorBody(error.code, error.message), 400);
-  if (error instanceof AnalysisRefusedError) return c.json(errorBody(error.code, error.message, error.details), 422);
-  if (error instanceof RiskModelRefusedError) return c.json(errorBody(error.code, error.message, error.details), 422);
+  if (error instanceof AnalysisRefusedError || error instanceof RiskModelRefusedError) return c.json(errorBody(error.code, error.message, error.details), 422);
   if (error instanceof UnknownCustomerError) return c.json(errorBody(error.code, error.message), 404);
-  if (error instanceof StaffingInputError) return c.json(errorBody(error.code, error.message, error.details), 400);
-  if (error instanceof StaffingQueryError) return c.json(errorBody(error.code, error.message, error.details), 400);
+  if (error instanceof StaffingInputError || error instanceof StaffingQueryError) return c.json(errorBody(error.code, error.message, error.details), 400);
   if (error instanceof NotEnoughHistoryError) return c.json(errorBody('not_enough_history', error.message), 422);
   const id = Math.random().toString(36).slice(2, 10);
   console.error(`[${id}] ${c.req.method} ${c.req.path}:`, error);

@@ -1,20 +1,18 @@
 /**
  * The refusals of the offer engine, raised where it decides and mapped to HTTP once
  * (http/errors.ts): the churn-risk model cannot be fitted on this window (too few churn events, a
- * diverging fit), or the customer asked about has no events by the as-of date.
+ * diverging fit: 422), or the customer asked about has no events by the as-of date (404).
  */
-export class RiskModelRefusedError extends Error {
-  override readonly name = 'RiskModelRefusedError';
-  readonly code = 'model_refused';
-  constructor(
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
+import { DomainError } from '../domain-error.ts';
+
+export class RiskModelRefusedError extends DomainError {
+  constructor(message: string, details?: unknown) {
+    super('model_refused', message, details);
   }
 }
 
-export class UnknownCustomerError extends Error {
-  override readonly name = 'UnknownCustomerError';
-  readonly code = 'not_found';
+export class UnknownCustomerError extends DomainError {
+  constructor(message: string) {
+    super('not_found', message);
+  }
 }

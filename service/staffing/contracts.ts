@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { CONTACT_CHANNELS, CONTACT_TOPICS } from './contact-history.ts';
 import { isTimeZone } from './local-time.ts';
 import { EFFECT_ITEMS, SCENARIOS } from './scenarios.ts';
-import { DEFAULT_UNIT_MINUTES, TIME_THIEVES } from './time-thieves.ts';
+import { TIME_THIEVES } from './time-thief-items.ts';
+import { DEFAULT_UNIT_MINUTES } from './time-thieves.ts';
 
 const isoDate = z.iso.date().describe('YYYY-MM-DD');
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);

@@ -9,7 +9,8 @@ import type { StaffingEngine } from './engine.ts';
 import { StaffingQueryError } from './errors.ts';
 import { buildPlan, type PlanParameters } from './plan.ts';
 import { derivedRates, evidence, scenarioEffects, SCENARIOS, type ScenarioShares } from './scenarios.ts';
-import { timeThieves, TIME_THIEVES, type TimeThief } from './time-thieves.ts';
+import { TIME_THIEVES, type TimeThief } from './time-thief-items.ts';
+import { timeThieves } from './time-thieves.ts';
 
 export const planParameters = (q: {
   service_level: number;
