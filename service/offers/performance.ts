@@ -26,19 +26,9 @@ const rate = (k: number, n: number) => {
 };
 
 /** Answers per data version and query: the history joins scan every offer and cancellation event. */
-const memo = new Map<string, Promise<Performance>>();
-
-export async function performance(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
+export async function offerPerformance(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
   await engine.upkeep.settle();
-  const key = `${engine.db.version}|${by ?? ''}|${JSON.stringify(filters)}`;
-  let hit = memo.get(key);
-  if (!hit) {
-    for (const k of memo.keys()) if (!k.startsWith(`${engine.db.version}|`) || memo.size >= 32) memo.delete(k);
-    hit = compute(engine, filters, by);
-    memo.set(key, hit);
-    hit.catch(() => memo.delete(key));
-  }
-  return hit;
+  return engine.db.cache.memo('offer-performance', `${by ?? ''}|${JSON.stringify(filters)}`, () => compute(engine, filters, by), 32);
 }
 
 async function compute(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {

@@ -48,7 +48,7 @@ const HeatmapQuery = FilterQuery.extend({ rows: z.enum(SEGMENT_DIMENSIONS).defau
 export function churnRoutes(ctx: AppContext) {
   const engine = ctx.engine;
   const read = requireRole(ctx.config.tokens, 'read');
-  const cached = resultCache(() => ctx.db.version);
+  const cached = resultCache(ctx.db);
   const doc = (d: Omit<RouteDoc, 'role' | 'method' | 'tag'> & { tag?: string }) =>
     ctx.openapi.add({ method: 'get', role: 'read', tag: 'churn', ...d, responses: { ...d.responses, 422: { description: 'the analysis refuses (e.g. a group too small for the model)' } } });
 

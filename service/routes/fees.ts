@@ -15,7 +15,7 @@ export function feeRoutes(ctx: AppContext) {
   const engine = ctx.engine;
   const Query = FilterQuery.extend(FeeEconomicsQuery.shape);
   ctx.openapi.add({ method: 'get', path: '/v1/fees/economics', tag: 'churn', role: 'read', summary: 'Fee revenue against the value of churn attributable to fees and the handling cost of reminders and fee contacts, per vertical', query: Query, responses: { 200: { description: 'economics', schema: FeeEconomics } } });
-  return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), resultCache(() => ctx.db.version), async (c) => {
+  return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), resultCache(ctx.db), async (c) => {
     const q = parseQuery(Query, c);
     const body = FeeEconomics.parse(await feeEconomics(engine, q, q));
     return respond(c, body, (b) => ({

@@ -27,7 +27,7 @@ import {
 } from '../offers/contracts.ts';
 import { modelReport } from '../offers/customer-risk.ts';
 import { offerEngineFor, type OfferState } from '../offers/engine.ts';
-import { performance } from '../offers/performance.ts';
+import { offerPerformance } from '../offers/performance.ts';
 import { recommendations } from '../offers/recommend.ts';
 import { parseQuery } from '../http/query.ts';
 
@@ -133,6 +133,6 @@ export function offerRoutes(ctx: AppContext) {
     })
     .get('/performance', read, async (c) => {
       const q = parseQuery(PerformanceQuery, c);
-      return c.json(Performance.parse(await performance(ctx.engine, q, q.by)));
+      return c.json(Performance.parse(await offerPerformance(ctx.engine, q, q.by)));
     });
 }
