@@ -1,5 +1,5 @@
 /**
- * Request and response schemas of the analytical API (DESIGN §5, §7). The routes validate their
+ * Request and response schemas of the analytical API (docs/definitions.md, docs/api.md). The routes validate their
  * query with these schemas, the OpenAPI document is generated from them, and the dashboard imports
  * the inferred types (type-only), so server, document and client cannot drift apart.
  */
@@ -7,7 +7,7 @@ import { z } from 'zod';
 
 export const SEGMENT_DIMENSIONS = ['vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'payment_method_class'] as const;
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
-/** Behaviours beyond payment that the surveys name as churn drivers (DESIGN §2); usable as factors and Cox adjustments. */
+/** Behaviours beyond payment that the surveys name as churn drivers (docs/domain.md); usable as factors and Cox adjustments. */
 export const BEHAVIOUR_FACTORS = ['plan_fit', 'satisfaction_level'] as const;
 export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', 'fee_exposure', ...BEHAVIOUR_FACTORS] as const;
 export const ADJUSTMENTS = [...SEGMENT_DIMENSIONS, ...BEHAVIOUR_FACTORS] as const;

@@ -1,5 +1,5 @@
 /**
- * Turns the shared filter parameters into the analysed window (DESIGN §5): the as-of date
+ * Turns the shared filter parameters into the analysed window (docs/definitions.md): the as-of date
  * (default: the date of the latest event), the view, and for the landmark view the landmark
  * T = as_of − horizon, the look-back [T − L, T) and the outcome window [T, as_of]. Everything is
  * at day granularity in UTC: "as of 2026-10-31" sees events up to 2026-10-31T23:59:59Z.

@@ -1,5 +1,5 @@
 /**
- * The event contract of DESIGN §4 as data: the envelope, every event type and the rule of each
+ * The event contract of docs/event-contract.md as data: the envelope, every event type and the rule of each
  * field. This is the single source from which the DuckDB columns (schema), the row validation
  * (generated SQL, see validation-sql.ts) and the OpenAPI schemas (zod, see schemas.ts) are derived,
  * so the three cannot drift apart. Change the contract here and all of them follow.

@@ -1,5 +1,5 @@
 /**
- * The API's error shape, `{"error": {"code", "message", "details"}}` (DESIGN §7), and the one
+ * The API's error shape, `{"error": {"code", "message", "details"}}` (docs/api.md), and the one
  * place that turns exceptions into responses, domain errors included: known errors keep their status and message, anything
  * else becomes a 500 whose body says nothing about internals (the cause goes to the log only).
  */

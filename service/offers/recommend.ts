@@ -1,5 +1,5 @@
 /**
- * The recommendation maths (DESIGN §6) over the cached one-offer-per-customer table. For a customer
+ * The recommendation maths (docs/recommendations.md) over the cached one-offer-per-customer table. For a customer
  * with churn risk r (probability of churning within the horizon) and an offer with effect e (the
  * relative risk reduction of the measured gap, evidence.ts) and acceptance a:
  *

@@ -1,6 +1,6 @@
 /**
  * /v1/customers/{id}: one customer's churn risk with the facts behind it and the recommended offer
- * (read), and the GDPR erasure of everything stored about them (admin, DESIGN §7).
+ * (read), and the GDPR erasure of everything stored about them (admin, docs/api.md).
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../app-context.ts';

@@ -1,5 +1,5 @@
 /**
- * /v1/offers: invoice offer recommendations for marketers (DESIGN §6, issue #6) — the catalogue
+ * /v1/offers: invoice offer recommendations for marketers (docs/recommendations.md, issue #6) — the catalogue
  * (read; replace: admin), the risk model report, ranked recommendations, the audience as JSON pages
  * or a streamed CSV, and past offer performance. Every GET takes the shared filter parameters
  * (as_of, lookback_days, horizon_days and the segment dimensions; `view` is accepted and ignored:

@@ -1,5 +1,5 @@
 /**
- * /v1/staffing and /v1/operations: the support lead's API (DESIGN §6, issue #7). The Erlang C
+ * /v1/staffing and /v1/operations: the support lead's API (docs/recommendations.md, issue #7). The Erlang C
  * calculator, the contact history and contact calendar, the forecast-driven staffing plan (JSON or
  * CSV), its back-test against the seasonal-naive baseline, the what-if scenarios, and the admin
  * time thieves. Queries are validated with the zod schemas of staffing/contracts.ts, which also

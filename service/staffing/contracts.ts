@@ -1,5 +1,5 @@
 /**
- * Request and response schemas of the staffing and operations API (DESIGN §6 Staffing, issue #7).
+ * Request and response schemas of the staffing and operations API (docs/recommendations.md, staffing, issue #7).
  * The routes validate their query with these, the OpenAPI document is generated from them, and the
  * dashboard imports the inferred types (type-only). Every staffing parameter is a query parameter
  * with a documented default, so a plan is reproducible from its URL alone.

@@ -1,5 +1,5 @@
 /**
- * The admin "time thieves" of DESIGN §2 in hours a month: paper invoices, payments that cannot be
+ * The admin "time thieves" of docs/domain.md in hours a month: paper invoices, payments that cannot be
  * matched, hard and soft reminders, late payments, direct-debit activations, failed transactions,
  * disputed fees (and fee waivers, which only scenarios create). Counts per complete calendar month
  * come from the events (queries/staffing/time_thieves_monthly.sql); each is multiplied by a unit

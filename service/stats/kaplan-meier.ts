@@ -2,7 +2,7 @@
  * Kaplan–Meier survival ("share of customers still subscribed after t months") with Greenwood
  * standard errors and confidence limits on the log(−log) scale, reproducing R's
  * `survfit(Surv(time, event) ~ 1, conf.type = "log-log")`, its `summary(fit, times = )` and the
- * median that `print(fit)` reports. The log(−log) scale is the DESIGN §5 choice because its
+ * median that `print(fit)` reports. The log(−log) scale is the docs/definitions.md choice because its
  * limits always stay inside (0, 1), unlike the plain scale near the ends of the curve.
  */
 
