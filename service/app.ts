@@ -1,6 +1,7 @@
 /**
  * The Hono application: the API under /v1 (one sub-app per domain, mounted with `route`), the
- * OpenAPI document, and the built dashboard at /. Exported `AppType` types the UI's client.
+ * OpenAPI document, and the built dashboard at /. The dashboard's client (web/src/lib/api.ts) is
+ * typed by the zod contracts the routes validate with, not by the route tree.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
@@ -53,5 +54,3 @@ export function createApp(ctx: AppContext) {
   }
   return app;
 }
-
-export type AppType = ReturnType<typeof createApp>;
