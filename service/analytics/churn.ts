@@ -21,6 +21,7 @@ import {
   type SegmentDimension,
   type SurvivalCurves,
 } from './contracts.ts';
+import { codeFactor, MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
 import { AnalysisInputError, AnalysisRefusedError } from './errors.ts';
 import { chooseReference, groupStats, type Count } from './group-stats.ts';
 import { overFiltered, overFilteredColumns, type Engine } from './runner.ts';
@@ -132,8 +133,6 @@ export async function survival(engine: Engine, filters: Filters, by: Factor): Pr
 }
 
 const EXPOSURES = ['payment_method_class', 'timeliness', 'fee_exposure'] as const;
-const MIN_LEVEL_CUSTOMERS = 30;
-const MIN_LEVEL_EVENTS = 5;
 
 export async function drivers(engine: Engine, filters: Filters, dimensions: Adjustment[] | undefined, ties: 'efron' | 'breslow'): Promise<Drivers> {
   const scope = await resolveScope(engine.db, filters, 'landmark');
@@ -163,23 +162,11 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   const termInfo: { factor: string; level: string; reference: string; n: number }[] = [];
   const small: { factor: string; level: string; n: number; events: number }[] = [];
   for (const f of factors) {
-    const values = column(f);
-    const levels = new Map<string, { n: number; events: number }>();
-    for (let i = 0; i < values.length; i++) {
-      const l = levels.get(values[i]) ?? { n: 0, events: 0 };
-      l.n++;
-      l.events += event[i];
-      levels.set(values[i], l);
-    }
-    const counts = [...levels].map(([key, v]) => ({ key, n: v.n, churned: v.events }));
-    const reference = chooseReference(f, counts)!;
-    for (const [level, v] of levels) {
-      if (v.n < MIN_LEVEL_CUSTOMERS || v.events < MIN_LEVEL_EVENTS) small.push({ factor: f, level, n: v.n, events: v.events });
-    }
-    for (const [level, v] of [...levels].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (level === reference) continue;
-      covariates.push({ name: `${f}=${level}`, values: Float64Array.from(values, (x) => (x === level ? 1 : 0)) });
-      termInfo.push({ factor: f, level, reference, n: v.n });
+    const coded = codeFactor(f, column(f), event);
+    for (const l of coded.levels) if (l.small) small.push({ factor: f, level: l.level, n: l.n, events: l.events });
+    for (const d of coded.dummies) {
+      covariates.push({ name: `${f}=${d.level}`, values: d.column() });
+      termInfo.push({ factor: f, level: d.level, reference: coded.reference, n: d.n });
     }
   }
   if (small.length) {

@@ -24,14 +24,13 @@ import { normalQuantile } from '../stats/distributions.ts';
 import { orderAscending } from '../stats/order.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import type { Fragment } from './rules.ts';
+import { codeFactor } from '../analytics/dummy-coding.ts';
 
 /** The factors the model adjusts for: columns of model_input.sql (and of the offer facts). */
 export const MODEL_FACTORS = ['payment_method_class', 'timeliness', 'fee_exposure', 'age_band', 'tenure_band', 'vertical', 'dissatisfied', 'overpriced'] as const;
 export type ModelFactor = (typeof MODEL_FACTORS)[number];
 const BOOLEAN_FACTORS = new Set<ModelFactor>(['dissatisfied', 'overpriced']);
 
-const MIN_LEVEL_CUSTOMERS = 30;
-const MIN_LEVEL_EVENTS = 5;
 const MIN_EVENTS = 20;
 
 export interface ModelRows {
@@ -80,22 +79,11 @@ export function fitRiskModel(rows: ModelRows): RiskFit {
   let candidates: { factor: ModelFactor; level: string; reference: string; n: number; values: Float64Array }[] = [];
   for (const factor of MODEL_FACTORS) {
     const col = rows.factors[factor];
-    const levels = new Map<string, { n: number; events: number }>();
-    for (let i = 0; i < n; i++) {
-      const l = levels.get(col[i]) ?? { n: 0, events: 0 };
-      l.n++;
-      l.events += rows.event[i];
-      levels.set(col[i], l);
-    }
-    const reference = BOOLEAN_FACTORS.has(factor) && levels.has('false') ? 'false' : chooseReference(factor, [...levels].map(([key, v]) => ({ key, n: v.n, churned: v.events })))!;
-    references[factor] = reference;
-    for (const [level, v] of [...levels].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (level === reference) continue;
-      if (v.n < MIN_LEVEL_CUSTOMERS || v.events < MIN_LEVEL_EVENTS) {
-        pooled.push({ factor, level, n: v.n, events: v.events });
-        continue;
-      }
-      candidates.push({ factor, level, reference, n: v.n, values: Float64Array.from(col, (x) => (x === level ? 1 : 0)) });
+    const coded = codeFactor(factor, col, rows.event, (counts) => (BOOLEAN_FACTORS.has(factor) && counts.some((c) => c.key === 'false') ? 'false' : chooseReference(factor, counts)!));
+    references[factor] = coded.reference;
+    for (const d of coded.dummies) {
+      if (d.small) pooled.push({ factor, level: d.level, n: d.n, events: d.events });
+      else candidates.push({ factor, level: d.level, reference: coded.reference, n: d.n, values: d.column() });
     }
   }
   const dropped: string[] = [];
