@@ -10,13 +10,8 @@ import { chooseReference, type Count } from './group-stats.ts';
 export const MIN_LEVEL_CUSTOMERS = 30;
 export const MIN_LEVEL_EVENTS = 5;
 
-export interface LevelCount {
-  level: string;
-  n: number;
-  events: number;
-  /** Below the customer or churn-event threshold. */
-  small: boolean;
-}
+/** A level's customers and churn events; `small` = below either threshold. */
+export type LevelCount = { level: string; n: number; events: number; small: boolean };
 
 export interface CodedFactor {
   reference: string;
