@@ -39,7 +39,7 @@ async function automaticMethods(engine: Engine): Promise<Set<string>> {
 
 export async function churnByFactor(engine: Engine, filters: Filters, factor: Factor, reference?: string, defaultView: View = 'lifetime'): Promise<ChurnByFactor> {
   const scope = await resolveScope(engine.db, filters, defaultView);
-  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn_by_factor', { identifiers: { factor } }));
+  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn/churn_by_factor', { identifiers: { factor } }));
   const ref = chooseReference(factor, counts, reference, factor === 'payment_method' ? await automaticMethods(engine) : undefined);
   return {
     ...meta(scope),
@@ -54,7 +54,7 @@ export async function churnByFactor(engine: Engine, filters: Filters, factor: Fa
 
 export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDimension, factor: Factor, reference?: string): Promise<Heatmap> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const raw = await overFiltered(engine, scope, filters, 'churn_by_segment_and_factor', { identifiers: { rows, factor } });
+  const raw = await overFiltered(engine, scope, filters, 'churn/churn_by_segment_and_factor', { identifiers: { rows, factor } });
   const overall = new Map<string, Count>();
   for (const r of raw) {
     const c = overall.get(String(r.key)) ?? { key: String(r.key), n: 0, churned: 0 };
@@ -75,7 +75,7 @@ export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDim
 
 export async function doseResponse(engine: Engine, filters: Filters, measure: 'late_invoices' | 'fees'): Promise<DoseResponse> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const rows = await overFiltered(engine, scope, filters, 'churn_by_count', { identifiers: { count_column: measure } });
+  const rows = await overFiltered(engine, scope, filters, 'churn/churn_by_count', { identifiers: { count_column: measure } });
   const counts = rows.map((r) => ({ key: Number(r.k) >= 3 ? '3+' : String(r.k), n: Number(r.n), churned: Number(r.churned), k: Number(r.k) }));
   const ref = counts.some((c) => c.key === '0') ? '0' : chooseReference(measure, counts);
   const stats = groupStats(counts, ref);
@@ -101,7 +101,7 @@ function reportTimes(maxDays: number): number[] {
 
 export async function survival(engine: Engine, filters: Filters, by: Factor): Promise<SurvivalCurves> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const cols = await overFilteredColumns(engine, scope, filters, 'survival_input', { identifiers: { factor: by } });
+  const cols = await overFilteredColumns(engine, scope, filters, 'churn/survival_input', { identifiers: { factor: by } });
   const keys = cols.key as string[];
   const times = Float64Array.from(cols.time_days as number[]);
   const eventsCol = Uint8Array.from(cols.event as number[]);
@@ -141,7 +141,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     throw new AnalysisRefusedError('invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
   }
   for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new AnalysisInputError(`unknown dimension ${d}`);
-  const cols = await overFilteredColumns(engine, scope, filters, 'cox_input');
+  const cols = await overFilteredColumns(engine, scope, filters, 'churn/cox_input');
   // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
   const keep: number[] = [];
   const pmc = cols.payment_method_class as string[];

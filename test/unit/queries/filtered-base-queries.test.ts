@@ -41,18 +41,18 @@ afterAll(() => db.close());
 
 describe('queries over the filtered base', () => {
   it('filtered_base keeps everyone without filters and narrows by every list given', async () => {
-    expect(await run('summary_counts')).toMatchObject([{ customers: '6' }]);
-    expect(await run('summary_counts', { vertical: 'telecom' })).toMatchObject([{ customers: '3' }]);
-    expect(await run('summary_counts', { vertical: 'telecom,energy', market: 'NO' })).toMatchObject([{ customers: '2' }]);
-    expect(await run('summary_counts', { payment_method_class: 'manual', age_band: '30-49' })).toMatchObject([{ customers: '1' }]);
+    expect(await run('churn/summary_counts')).toMatchObject([{ customers: '6' }]);
+    expect(await run('churn/summary_counts', { vertical: 'telecom' })).toMatchObject([{ customers: '3' }]);
+    expect(await run('churn/summary_counts', { vertical: 'telecom,energy', market: 'NO' })).toMatchObject([{ customers: '2' }]);
+    expect(await run('churn/summary_counts', { payment_method_class: 'manual', age_band: '30-49' })).toMatchObject([{ customers: '1' }]);
   });
 
   it('summary_counts counts each share over its own denominator', async () => {
-    expect(await run('summary_counts')).toEqual([{ customers: '6', churned: '3', automatic: '2', classified: '5', on_time: '2', with_invoices: '5', with_fee: '3' }]);
+    expect(await run('churn/summary_counts')).toEqual([{ customers: '6', churned: '3', automatic: '2', classified: '5', on_time: '2', with_invoices: '5', with_fee: '3' }]);
   });
 
   it('churn_by_factor gives customers and churners per level, in level order', async () => {
-    expect(await run('churn_by_factor', {}, { factor: 'payment_method_class' })).toEqual([
+    expect(await run('churn/churn_by_factor', {}, { factor: 'payment_method_class' })).toEqual([
       { key: 'automatic', n: '2', churned: '0' },
       { key: 'manual', n: '3', churned: '2' },
       { key: 'unknown', n: '1', churned: '1' },
@@ -60,7 +60,7 @@ describe('queries over the filtered base', () => {
   });
 
   it('churn_by_count caps the count at 3', async () => {
-    expect(await run('churn_by_count', {}, { count_column: 'fees' })).toEqual([
+    expect(await run('churn/churn_by_count', {}, { count_column: 'fees' })).toEqual([
       { k: 0, n: '3', churned: '0' },
       { k: 1, n: '1', churned: '1' },
       { k: 2, n: '1', churned: '1' },
@@ -69,7 +69,7 @@ describe('queries over the filtered base', () => {
   });
 
   it('churn_by_segment_and_factor crosses a segment with a factor', async () => {
-    expect(await run('churn_by_segment_and_factor', { market: 'SE' }, { rows: 'vertical', factor: 'timeliness' })).toEqual([
+    expect(await run('churn/churn_by_segment_and_factor', { market: 'SE' }, { rows: 'vertical', factor: 'timeliness' })).toEqual([
       { row_key: 'energy', key: 'on_time', n: '2', churned: '1' },
       { row_key: 'telecom', key: 'late_repeatedly', n: '1', churned: '1' },
       { row_key: 'telecom', key: 'on_time', n: '1', churned: '0' },
@@ -77,7 +77,7 @@ describe('queries over the filtered base', () => {
   });
 
   it('survival_input and cox_input leave out negative times', async () => {
-    const surv = await run('survival_input', {}, { factor: 'vertical' });
+    const surv = await run('churn/survival_input', {}, { factor: 'vertical' });
     expect(surv.map((r) => [r.key, r.time_days, r.event]).sort()).toEqual([
       ['energy', 20, 1],
       ['energy', 800, 0],
@@ -85,13 +85,13 @@ describe('queries over the filtered base', () => {
       ['telecom', 400, 0],
       ['telecom', 50, 1],
     ]);
-    const cox = await run('cox_input');
+    const cox = await run('churn/cox_input');
     expect(cox).toHaveLength(5);
     expect(cox.find((r) => r.time_days === 50)).toMatchObject({ event: 1, payment_method_class: 'manual', timeliness: 'late_once', fee_exposure: 'one', plan_fit: 'priced_above_use', satisfaction_level: 'dissatisfied' });
   });
 
   it('fee_economics sums fees, reminders and churn with and without fees per vertical', async () => {
-    expect(await run('fee_economics')).toEqual([
+    expect(await run('churn/fee_economics')).toEqual([
       { vertical: 'energy', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', mean_monthly_price: 149 },
       { vertical: 'telecom', customers: '3', fee_customers: '2', fees: '3', fee_revenue: 180, reminders: '4', fee_contacts: '1', churned_with_fee: '2', no_fee_customers: '1', churned_without_fee: '0', mean_monthly_price: 249 },
     ]);
