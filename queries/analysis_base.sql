@@ -1,4 +1,4 @@
--- One row per customer in the analysed population, with the exposures and the outcome of DESIGN §5.
+-- One row per customer in the analysed population, with the exposures and the outcome of docs/definitions.md.
 --   lifetime: every customer who started before $exp_end::TIMESTAMPTZ; exposure over the whole history before
 --             $exp_end::TIMESTAMPTZ; churned = the latest lifecycle event before $exp_end::TIMESTAMPTZ is a cancellation;
 --             time = tenure (to the churn, else to $exp_end::TIMESTAMPTZ).

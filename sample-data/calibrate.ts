@@ -3,7 +3,7 @@
  * truths an analysis should recover rather than hoping the betas translate. The hazard acts on the
  * landmark covariates, but the surveys (and the brief) speak in lifetime terms, where exposure time,
  * confounding (manual payers are late more often) and reverse causation all blur the betas; the
- * only honest truth is a big Monte Carlo run of the same generator, read back through the DESIGN §5
+ * only honest truth is a big Monte Carlo run of the same generator, read back through the docs/definitions.md
  * lifetime definitions. `--fit` first tunes the baseline hazard, the manual and late betas and the
  * contact multipliers towards the brief's targets; the default run measures the truths and writes
  * both into parameters.json.

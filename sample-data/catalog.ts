@@ -1,8 +1,8 @@
 /**
  * The fixed world the simulation lives in: markets with their currency, statutory reminder-fee cap
  * and payment methods, verticals with their plans, invoice channels and the offer catalogue. Kept
- * apart from the behaviour so that a reader can check the domain facts of DESIGN §2 in one place,
- * and so that the contract test can take its enums from DESIGN rather than from here.
+ * apart from the behaviour so that a reader can check the domain facts of docs/domain.md in one place,
+ * and so that the contract test can take its enums from docs/event-contract.md rather than from here.
  */
 
 export const VERTICALS = ['telecom', 'broadband', 'energy', 'alarm'] as const;
@@ -68,7 +68,7 @@ export const MARKETS: readonly Market[] = [
 ];
 export const MARKET_WEIGHTS = [0.45, 0.2, 0.15, 0.2];
 
-/** Methods DESIGN §4's default map classifies automatic; everything else generated is manual. */
+/** Methods the default map of docs/event-contract.md classifies automatic; everything else generated is manual. */
 export const AUTOMATIC_METHODS = new Set(['autogiro', 'avtalegiro', 'betalingsservice', 'sepa_direct_debit', 'direct_debit', 'card_recurring']);
 
 export interface Plan {

@@ -1,5 +1,5 @@
 /**
- * When customers contact customer service. Staffing forecasts (DESIGN §6) are only as good as the
+ * When customers contact customer service. Staffing forecasts (docs/recommendations.md) are only as good as the
  * intraday shape they learn from, so contacts follow local office hours with a morning peak, a lunch
  * dip and a smaller afternoon peak, a thin evening tail (chat and e-mail), few at night, and far fewer
  * at weekends, where most would-be callers wait for Monday. Local time is converted to UTC with

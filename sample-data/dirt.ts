@@ -15,7 +15,7 @@ export const REJECTION_CODES = [
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 
-/** Required type-specific fields of DESIGN §4 (the envelope fields are required for every type). */
+/** Required type-specific fields of docs/event-contract.md (the envelope fields are required for every type). */
 export const REQUIRED_FIELDS: Record<string, readonly string[]> = {
   customer_updated: [],
   subscription_started: ['plan', 'monthly_price'],

@@ -1,5 +1,5 @@
 /**
- * Renders events as NDJSON lines of the DESIGN §4 contract. Lines are built by string
+ * Renders events as NDJSON lines of the docs/event-contract.md contract. Lines are built by string
  * concatenation in a fixed field order rather than JSON.stringify on objects: it is several times
  * faster, allocates one string per event, and fixes the byte layout that the determinism test
  * hashes. Every value written here is either a number or a string from a known-safe alphabet (ids,

@@ -1,5 +1,5 @@
 /**
- * The lifetime view of DESIGN §5, computed from NDJSON lines exactly as an analyst would: each
+ * The lifetime view of docs/definitions.md, computed from NDJSON lines exactly as an analyst would: each
  * customer once; predominant payment-method class over their payments (else their latest method
  * change); timeliness per invoice (paid in full by the due date, or late, or unpaid and overdue at
  * the as-of date = latest event); fee exposure from fee_charged; churned = a cancellation that no
@@ -11,7 +11,7 @@ import type { GroupRate, PopulationTruths, RelativeRisk } from './model.ts';
 const AUTOMATIC = new Set(['autogiro', 'avtalegiro', 'betalingsservice', 'sepa_direct_debit', 'direct_debit', 'card_recurring']);
 const MANUAL = new Set(['bank_transfer', 'ocr_transfer', 'paper_giro', 'card', 'swish', 'vipps', 'mobilepay', 'cash', 'einvoice']);
 
-/** DESIGN §4 default classification: 0 automatic, 1 manual, 2 unknown. */
+/** docs/event-contract.md default classification: 0 automatic, 1 manual, 2 unknown. */
 export function methodClass(method: string): 0 | 1 | 2 {
   if (AUTOMATIC.has(method) || method.includes('automatic')) return 0;
   if (MANUAL.has(method)) return 1;
@@ -268,7 +268,7 @@ export const LIFETIME_DEFINITIONS: Record<string, string> = {
   population: 'every customer with at least one event, once',
   as_of: 'latest occurred_at in the data',
   churned: 'has a subscription_cancelled that no later subscription_started follows',
-  payment_class: 'class (DESIGN §4 default map) held by most of the customer\'s payment_received events; a tie goes to the latest payment; no payments: class of the latest payment_method_changed',
+  payment_class: 'class (docs/event-contract.md default map) held by most of the customer\'s payment_received events; a tie goes to the latest payment; no payments: class of the latest payment_method_changed',
   timeliness: 'per invoice late = not paid in full (sum of payment_received amounts >= invoice amount) by the due_date (UTC date of payment > due_date), or unpaid with due_date before the as-of date; per customer on_time / late_once / late_repeatedly (2+)',
   fees: 'number of fee_charged events: none / one / two_or_more',
   age_band: 'year(as-of) - birth_year (latest customer_updated)',

@@ -2,7 +2,7 @@
  * Time as integer epoch seconds (UTC) and fast text rendering of it. The generator formats tens of
  * millions of timestamps, and Date#toISOString per event would dominate the run time, so the
  * "YYYY-MM-DD" part is cached per day and the clock part is assembled from a two-digit table. All
- * timestamps are whole seconds with a `Z` suffix, as DESIGN §4 accepts and as keeps output stable.
+ * timestamps are whole seconds with a `Z` suffix, as docs/event-contract.md accepts and as keeps output stable.
  */
 
 export const DAY = 86_400;

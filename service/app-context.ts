@@ -2,7 +2,7 @@
  * What every route module needs: the database, the configuration, the OpenAPI registry routes
  * describe themselves in, and the hooks that keep derived facts current inside each ingest.
  */
-import type { Engine } from './analytics/churn.ts';
+import type { Engine } from './analytics/runner.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { AfterIngest } from './events/ingest.ts';

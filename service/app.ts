@@ -1,6 +1,7 @@
 /**
  * The Hono application: the API under /v1 (one sub-app per domain, mounted with `route`), the
- * OpenAPI document, and the built dashboard at /. Exported `AppType` types the UI's client.
+ * OpenAPI document, and the built dashboard at /. The dashboard's client (web/src/lib/api.ts) is
+ * typed by the zod contracts the routes validate with, not by the route tree.
  */
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
@@ -8,11 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
-import { churnRoutes, engagementRoutes, feeRoutes, ingestionStatusRoutes } from './routes/churn.ts';
+import { churnRoutes } from './routes/churn.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { engagementRoutes } from './routes/engagement.ts';
 import { eventRoutes } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
+import { feeRoutes } from './routes/fees.ts';
 import { healthRoutes } from './routes/health.ts';
+import { ingestionStatusRoutes } from './routes/ingestion.ts';
 import { offerRoutes } from './routes/offers.ts';
 import { rejectedRoutes } from './routes/rejected.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -52,5 +56,3 @@ export function createApp(ctx: AppContext) {
   }
   return app;
 }
-
-export type AppType = ReturnType<typeof createApp>;

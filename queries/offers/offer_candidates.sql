@@ -1,5 +1,5 @@
 -- The customers one offer targets ({{@target}}), with the eligibility limits that block it and its
--- expected value for each of them (DESIGN §6):
+-- expected value for each of them (docs/recommendations.md):
 --   expected_reduction = risk × effect × acceptance   (drop in churn probability within the horizon)
 --   cost_per_acceptor  = monthly cost + discount share × monthly price   (reporting currency)
 --   expected_value     = expected_reduction × monthly price − acceptance × cost_per_acceptor

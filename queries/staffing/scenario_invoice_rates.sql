@@ -3,7 +3,7 @@
 -- [$from_day, $to_day), how many were paid late, drew a soft or a hard reminder, a reminder fee (and
 -- a dispute of it), a failed debit or a collection, and how many payment contacts followed a hard
 -- reminder or a failed debit, against the same customers' background rate in a comparable window
--- without one. "Late" = not paid in full by the end of the due date (DESIGN §5). "Unpaid at the
+-- without one. "Late" = not paid in full by the end of the due date (docs/definitions.md). "Unpaid at the
 -- reminder" = not paid by 07:00 UTC on the due date, when soft reminders go out: the contrast of
 -- invoices with and without a soft reminder among those measures what a soft reminder rescues.
 -- Unmatched payments carry no invoice, so they are counted per class over the same period.

@@ -1,4 +1,4 @@
--- The admin "time thieves" of DESIGN §2, counted per calendar month (local time, $tz) in
+-- The admin "time thieves" of docs/domain.md, counted per calendar month (local time, $tz) in
 -- [$from_day, $to_day): paper invoices sent, payments that could not be matched to an invoice,
 -- hard and soft reminders, invoices paid late (by the month they fell due; late = not paid in full by
 -- the end of the due date in UTC, as in the churn analyses; unpaid at $to_day counts as late),

@@ -4,17 +4,11 @@
  * selects; the statistics (stats/) run in TypeScript. Every result names its window, its reference
  * group and its sample sizes.
  */
-import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { Database } from '../db/database.ts';
-import { sql } from '../db/sql-files.ts';
 import { CoxModelError, fitCox, type CoxCovariate } from '../stats/cox.ts';
 import { concordance } from '../stats/concordance.ts';
 import { kaplanMeier } from '../stats/kaplan-meier.ts';
 import { logRank } from '../stats/log-rank.ts';
 import { cochranArmitage } from '../stats/trend-test.ts';
-import { ApiError } from '../http/errors.ts';
-import type { BaseCache } from './base-cache.ts';
-import type { FactsUpkeep } from './facts.ts';
 import {
   ADJUSTMENTS,
   type Adjustment,
@@ -27,58 +21,14 @@ import {
   type SegmentDimension,
   type SurvivalCurves,
 } from './contracts.ts';
+import { codeFactor, MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
+import { AnalysisInputError, AnalysisRefusedError } from './errors.ts';
 import { chooseReference, groupStats, type Count } from './group-stats.ts';
+import { overFiltered, overFilteredColumns, type Engine } from './runner.ts';
 import { resolveScope, type AnalysisScope, type View } from './scope.ts';
-
-export interface Engine {
-  db: Database;
-  cache: BaseCache;
-  upkeep: FactsUpkeep;
-}
 
 export const CORRELATION_NOTE =
   'Correlation, not causation: these groups differ in more than the factor shown. The landmark view measures exposure before the outcome window, so "already leaving" cannot pose as a driver; the Cox model adjusts for the other exposures.';
-
-export function filterParams(filters: Filters): Record<string, unknown> {
-  const list = (v?: string[]) => (v && v.length ? listValue(v) : null);
-  return {
-    vertical: list(filters.vertical),
-    market: list(filters.market),
-    age_band: list(filters.age_band),
-    tenure_band: list(filters.tenure_band),
-    plan: list(filters.plan),
-    invoice_channel: list(filters.invoice_channel),
-    payment_method_class: list(filters.payment_method_class),
-  };
-}
-
-/** Runs `query` (a .sql name) over the filtered base of a scope; returns rows as JSON objects. */
-export async function overFiltered<T = Record<string, unknown>>(
-  engine: Engine,
-  scope: AnalysisScope,
-  filters: Filters,
-  query: string,
-  identifiers: Record<string, string> = {},
-  extraParams: Record<string, unknown> = {},
-): Promise<T[]> {
-  const base = await engine.cache.table(scope);
-  // The query reads `filtered`; when it has CTEs of its own, they join the same WITH list.
-  const body = sql(query, identifiers).replace(/^(\s*--[^\n]*\n)*\s*/, '');
-  const text = /^WITH\s/i.test(body)
-    ? `WITH filtered AS (${sql('filtered_base', { base })}), ${body.replace(/^WITH\s/i, '')}`
-    : `WITH filtered AS (${sql('filtered_base', { base })}) ${body}`;
-  return engine.db.withConnection(async (c: DuckDBConnection) => {
-    const reader = await c.runAndReadAll(text, { ...filterParams(filters), ...extraParams } as never);
-    return reader.getRowObjectsJson() as unknown as T[];
-  });
-}
-
-/** Like overFiltered, but column by column: far cheaper than row objects for 100 000s of rows. */
-export async function overFilteredColumns(engine: Engine, scope: AnalysisScope, filters: Filters, query: string, identifiers: Record<string, string> = {}): Promise<Record<string, unknown[]>> {
-  const base = await engine.cache.table(scope);
-  const text = `WITH filtered AS (${sql('filtered_base', { base })}) ${sql(query, identifiers)}`;
-  return engine.db.withConnection(async (c: DuckDBConnection) => (await c.runAndReadAll(text, filterParams(filters) as never)).getColumnsObjectJS() as Record<string, unknown[]>);
-}
 
 const meta = (scope: AnalysisScope) => ({ as_of: scope.asOf, view: scope.view, window: scope.window });
 const toCounts = (rows: Record<string, unknown>[]): Count[] => rows.map((r) => ({ key: String(r.key), n: Number(r.n), churned: Number(r.churned) }));
@@ -89,7 +39,7 @@ async function automaticMethods(engine: Engine): Promise<Set<string>> {
 
 export async function churnByFactor(engine: Engine, filters: Filters, factor: Factor, reference?: string, defaultView: View = 'lifetime'): Promise<ChurnByFactor> {
   const scope = await resolveScope(engine.db, filters, defaultView);
-  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn_by_factor', { factor }));
+  const counts = toCounts(await overFiltered(engine, scope, filters, 'churn/churn_by_factor', { identifiers: { factor } }));
   const ref = chooseReference(factor, counts, reference, factor === 'payment_method' ? await automaticMethods(engine) : undefined);
   return {
     ...meta(scope),
@@ -104,7 +54,7 @@ export async function churnByFactor(engine: Engine, filters: Filters, factor: Fa
 
 export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDimension, factor: Factor, reference?: string): Promise<Heatmap> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const raw = await overFiltered(engine, scope, filters, 'churn_by_segment_and_factor', { rows, factor });
+  const raw = await overFiltered(engine, scope, filters, 'churn/churn_by_segment_and_factor', { identifiers: { rows, factor } });
   const overall = new Map<string, Count>();
   for (const r of raw) {
     const c = overall.get(String(r.key)) ?? { key: String(r.key), n: 0, churned: 0 };
@@ -125,7 +75,7 @@ export async function heatmap(engine: Engine, filters: Filters, rows: SegmentDim
 
 export async function doseResponse(engine: Engine, filters: Filters, measure: 'late_invoices' | 'fees'): Promise<DoseResponse> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const rows = await overFiltered(engine, scope, filters, 'churn_by_count', { count_column: measure });
+  const rows = await overFiltered(engine, scope, filters, 'churn/churn_by_count', { identifiers: { count_column: measure } });
   const counts = rows.map((r) => ({ key: Number(r.k) >= 3 ? '3+' : String(r.k), n: Number(r.n), churned: Number(r.churned), k: Number(r.k) }));
   const ref = counts.some((c) => c.key === '0') ? '0' : chooseReference(measure, counts);
   const stats = groupStats(counts, ref);
@@ -151,7 +101,7 @@ function reportTimes(maxDays: number): number[] {
 
 export async function survival(engine: Engine, filters: Filters, by: Factor): Promise<SurvivalCurves> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const cols = await overFilteredColumns(engine, scope, filters, 'survival_input', { factor: by });
+  const cols = await overFilteredColumns(engine, scope, filters, 'churn/survival_input', { identifiers: { factor: by } });
   const keys = cols.key as string[];
   const times = Float64Array.from(cols.time_days as number[]);
   const eventsCol = Uint8Array.from(cols.event as number[]);
@@ -183,17 +133,15 @@ export async function survival(engine: Engine, filters: Filters, by: Factor): Pr
 }
 
 const EXPOSURES = ['payment_method_class', 'timeliness', 'fee_exposure'] as const;
-const MIN_LEVEL_CUSTOMERS = 30;
-const MIN_LEVEL_EVENTS = 5;
 
 export async function drivers(engine: Engine, filters: Filters, dimensions: Adjustment[] | undefined, ties: 'efron' | 'breslow'): Promise<Drivers> {
   const scope = await resolveScope(engine.db, filters, 'landmark');
   const chosen = (dimensions ?? (scope.view === 'landmark' ? ['age_band', 'tenure_band', 'vertical'] : ['age_band', 'vertical'])).filter((d) => d !== 'payment_method_class') as Adjustment[];
   if (scope.view === 'lifetime' && chosen.includes('tenure_band')) {
-    throw new ApiError(422, 'invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
+    throw new AnalysisRefusedError('invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
   }
-  for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new ApiError(400, 'invalid_request', `unknown dimension ${d}`);
-  const cols = await overFilteredColumns(engine, scope, filters, 'cox_input');
+  for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new AnalysisInputError(`unknown dimension ${d}`);
+  const cols = await overFilteredColumns(engine, scope, filters, 'churn/cox_input');
   // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
   const keep: number[] = [];
   const pmc = cols.payment_method_class as string[];
@@ -208,34 +156,21 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   const event = Uint8Array.from(keep, (i) => Number((cols.event as number[])[i]));
   const events = event.reduce((s, e) => s + e, 0);
   if (keep.length === 0 || events === 0) {
-    throw new ApiError(422, 'model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
+    throw new AnalysisRefusedError('model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
   }
   const covariates: CoxCovariate[] = [];
   const termInfo: { factor: string; level: string; reference: string; n: number }[] = [];
   const small: { factor: string; level: string; n: number; events: number }[] = [];
   for (const f of factors) {
-    const values = column(f);
-    const levels = new Map<string, { n: number; events: number }>();
-    for (let i = 0; i < values.length; i++) {
-      const l = levels.get(values[i]) ?? { n: 0, events: 0 };
-      l.n++;
-      l.events += event[i];
-      levels.set(values[i], l);
-    }
-    const counts = [...levels].map(([key, v]) => ({ key, n: v.n, churned: v.events }));
-    const reference = chooseReference(f, counts)!;
-    for (const [level, v] of levels) {
-      if (v.n < MIN_LEVEL_CUSTOMERS || v.events < MIN_LEVEL_EVENTS) small.push({ factor: f, level, n: v.n, events: v.events });
-    }
-    for (const [level, v] of [...levels].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (level === reference) continue;
-      covariates.push({ name: `${f}=${level}`, values: Float64Array.from(values, (x) => (x === level ? 1 : 0)) });
-      termInfo.push({ factor: f, level, reference, n: v.n });
+    const coded = codeFactor(f, column(f), event);
+    for (const l of coded.levels) if (l.small) small.push({ factor: f, level: l.level, n: l.n, events: l.events });
+    for (const d of coded.dummies) {
+      covariates.push({ name: `${f}=${d.level}`, values: d.column() });
+      termInfo.push({ factor: f, level: d.level, reference: coded.reference, n: d.n });
     }
   }
   if (small.length) {
-    throw new ApiError(
-      422,
+    throw new AnalysisRefusedError(
       'group_too_small',
       `the model refuses: ${small.map((s) => `${s.factor}=${s.level} (${s.n} customers, ${s.events} churned)`).join('; ')} ${small.length === 1 ? 'is' : 'are'} below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events. Widen the filters or window, or adjust for fewer dimensions.`,
       { groups: small, min_customers: MIN_LEVEL_CUSTOMERS, min_events: MIN_LEVEL_EVENTS },
@@ -246,7 +181,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     fit = fitCox(time, event, covariates, { ties });
   } catch (error) {
     if (error instanceof CoxModelError) {
-      throw new ApiError(422, error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
+      throw new AnalysisRefusedError(error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
     }
     throw error;
   }

@@ -1,13 +1,14 @@
 /**
- * Request and response schemas of the analytical API (DESIGN §5, §7). The routes validate their
+ * Request and response schemas of the analytical API (docs/definitions.md, docs/api.md). The routes validate their
  * query with these schemas, the OpenAPI document is generated from them, and the dashboard imports
  * the inferred types (type-only), so server, document and client cannot drift apart.
  */
 import { z } from 'zod';
+import { INVOICE_CHANNELS, VERTICALS } from '../events/contract.ts';
 
 export const SEGMENT_DIMENSIONS = ['vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'payment_method_class'] as const;
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
-/** Behaviours beyond payment that the surveys name as churn drivers (DESIGN §2); usable as factors and Cox adjustments. */
+/** Behaviours beyond payment that the surveys name as churn drivers (docs/domain.md); usable as factors and Cox adjustments. */
 export const BEHAVIOUR_FACTORS = ['plan_fit', 'satisfaction_level'] as const;
 export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', 'fee_exposure', ...BEHAVIOUR_FACTORS] as const;
 export const ADJUSTMENTS = [...SEGMENT_DIMENSIONS, ...BEHAVIOUR_FACTORS] as const;
@@ -19,11 +20,11 @@ export const TENURE_BANDS = ['<1y', '1-2y', '2+y'] as const;
 export const METHOD_CLASSES = ['automatic', 'manual', 'unknown'] as const;
 export const TIMELINESS = ['on_time', 'late_once', 'late_repeatedly'] as const;
 export const FEE_EXPOSURE = ['none', 'one', 'two_or_more'] as const;
-export const INVOICE_CHANNELS = ['paper', 'email', 'sms', 'einvoice', 'digital_mailbox', 'app'] as const;
+export { INVOICE_CHANNELS };
 
 /** Values a segment filter may take where the set is closed; open sets (plan, market) are free text. */
 export const DIMENSION_VALUES: Partial<Record<Factor, readonly string[]>> = {
-  vertical: ['telecom', 'broadband', 'energy', 'alarm', 'other'],
+  vertical: VERTICALS,
   age_band: AGE_BANDS,
   tenure_band: TENURE_BANDS,
   payment_method_class: METHOD_CLASSES,
@@ -42,6 +43,15 @@ const multi = (values?: readonly string[]) => {
     .optional();
 };
 
+/** One repeatable filter per segment dimension, derived from SEGMENT_DIMENSIONS so none can be left out. */
+const FILTER_DESCRIPTIONS: Partial<Record<SegmentDimension, string>> = { market: 'ISO 3166-1 alpha-2 market(s)' };
+const segmentFilters = Object.fromEntries(
+  SEGMENT_DIMENSIONS.map((d) => {
+    const schema = multi(DIMENSION_VALUES[d]);
+    return [d, FILTER_DESCRIPTIONS[d] ? schema.describe(FILTER_DESCRIPTIONS[d]) : schema];
+  }),
+) as { [D in SegmentDimension]: ReturnType<typeof multi> };
+
 const isoDate = z.iso.date().describe('YYYY-MM-DD');
 
 export const FilterQuery = z.object({
@@ -49,13 +59,7 @@ export const FilterQuery = z.object({
   view: z.enum(['lifetime', 'landmark']).optional().describe('lifetime (each customer once, whole history) or landmark (active at as_of, exposure in the look-back, churn within the horizon)'),
   lookback_days: z.coerce.number().int().min(30).max(1095).default(180).describe('landmark look-back window L in days'),
   horizon_days: z.coerce.number().int().min(7).max(730).default(90).describe('landmark outcome horizon H in days'),
-  vertical: multi(DIMENSION_VALUES.vertical),
-  market: multi().describe('ISO 3166-1 alpha-2 market(s)'),
-  age_band: multi(AGE_BANDS),
-  tenure_band: multi(TENURE_BANDS),
-  plan: multi(),
-  invoice_channel: multi(INVOICE_CHANNELS),
-  payment_method_class: multi(METHOD_CLASSES),
+  ...segmentFilters,
 });
 export type Filters = z.infer<typeof FilterQuery>;
 

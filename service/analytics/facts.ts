@@ -18,6 +18,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { Mutex } from '../db/mutex.ts';
+import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 
 /** A batch range (after, upto]; after = null means every event. */
@@ -36,8 +37,7 @@ interface Derived {
 const run = async (c: DuckDBConnection, text: string, params: Record<string, unknown>) => {
   // A .sql file may hold several statements; bind each with the parameters it names.
   for (const statement of text.split(/;\s*\n/).map((s) => s.trim()).filter((s) => s && !/^(--[^\n]*\n?)*$/.test(s))) {
-    const names = new Set([...statement.matchAll(/\$([a-z_]+)/g)].map((m) => m[1]));
-    await c.run(statement, Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k))) as never);
+    await c.run(statement, namedParams(statement, params));
   }
 };
 

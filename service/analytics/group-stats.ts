@@ -1,5 +1,5 @@
 /**
- * Churn per group with its uncertainty (DESIGN §5): Wilson interval per rate, and against a named
+ * Churn per group with its uncertainty (docs/definitions.md): Wilson interval per rate, and against a named
  * reference group the relative risk (log-method CI), risk difference and Pearson chi-square
  * p-value. The reference is the automatic / on-time / no-fee group by default, else the largest.
  */

@@ -1,5 +1,5 @@
 /**
- * Turns the shared filter parameters into the analysed window (DESIGN §5): the as-of date
+ * Turns the shared filter parameters into the analysed window (docs/definitions.md): the as-of date
  * (default: the date of the latest event), the view, and for the landmark view the landmark
  * T = as_of − horizon, the look-back [T − L, T) and the outcome window [T, as_of]. Everything is
  * at day granularity in UTC: "as of 2026-10-31" sees events up to 2026-10-31T23:59:59Z.
@@ -28,17 +28,14 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-let latestCache: { version: number; value: string | null } | null = null;
-
 /** The date of the latest event (the default as-of), or null on an empty database. */
-export async function latestEventDate(db: Database): Promise<string | null> {
-  if (latestCache && latestCache.version === db.version) return latestCache.value;
-  const value = await db.withConnection(async (c) => {
-    const r = (await c.runAndReadAll(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY`)).getRowObjects()[0];
-    return (r.d as string | null) ?? null;
-  });
-  latestCache = { version: db.version, value };
-  return value;
+export function latestEventDate(db: Database): Promise<string | null> {
+  return db.cache.memo('latest-event-date', '', () =>
+    db.withConnection(async (c) => {
+      const r = (await c.runAndReadAll(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY`)).getRowObjects()[0];
+      return (r.d as string | null) ?? null;
+    }),
+  );
 }
 
 export function scopeFor(asOf: string, view: View, lookbackDays: number, horizonDays: number): AnalysisScope {

@@ -8,7 +8,7 @@
  * first, since it writes the same derived tables in a transaction of its own. A checkpoint then folds the deletion into the
  * database file instead of leaving it only in the write-ahead log.
  */
-import type { Engine } from '../analytics/churn.ts';
+import type { Engine } from '../analytics/runner.ts';
 import { sql } from '../db/sql-files.ts';
 import type { ErasureResult } from '../offers/contracts.ts';
 

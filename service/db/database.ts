@@ -7,6 +7,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { storageFailure } from './failures.ts';
 import { Mutex } from './mutex.ts';
+import { VersionedCache } from './versioned-cache.ts';
 
 export interface DatabaseOptions {
   path: string; // a file path, or ':memory:'
@@ -24,6 +25,8 @@ export class Database {
   private closed = false;
   /** Bumped after every committed write; caches of derived results key on it. */
   version = 0;
+  /** The cache of derived answers of this database, retired by every version bump. */
+  readonly cache = new VersionedCache(() => this.version);
   /**
    * Ingest requests being read, validated or stored right now. Background work (derived-facts
    * upkeep, cache pre-warming) waits while it is non-zero, within its own bound on lag: during a

@@ -1,10 +1,11 @@
 /**
  * Schema versions of the DuckDB file. Each migration runs once, in order, in its own transaction,
  * and records itself in `schema_version`; a newer release opens an older file and brings it up to
- * date without losing data. Never edit a released migration: add the next one.
+ * date without losing data. Never edit a released migration: add the next one. The event store's
+ * tables are laid out from the event contract, so their migration lives with it in events/.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { PAYLOAD_COLUMNS } from '../events/contract.ts';
+import { EVENT_STORE_MIGRATION } from '../events/store-schema.ts';
 import type { Database } from './database.ts';
 
 export interface Migration {
@@ -13,49 +14,8 @@ export interface Migration {
   up: (connection: DuckDBConnection) => Promise<void>;
 }
 
-const payloadColumns = PAYLOAD_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(',\n  ');
-
 export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    description: 'events, rejected rows, ingest batches, payment-method map',
-    up: async (c) => {
-      await c.run(`CREATE SEQUENCE IF NOT EXISTS batch_seq START 1`);
-      await c.run(`CREATE TABLE events (
-  event_id VARCHAR PRIMARY KEY,
-  type VARCHAR NOT NULL,
-  occurred_at TIMESTAMPTZ NOT NULL,
-  customer_id VARCHAR NOT NULL,
-  ${payloadColumns},
-  extra JSON,
-  batch_id BIGINT NOT NULL
-)`);
-      await c.run(`CREATE TABLE ingest_batches (
-  batch_id BIGINT PRIMARY KEY,
-  received_at TIMESTAMPTZ NOT NULL,
-  media_type VARCHAR NOT NULL,
-  rows_total BIGINT NOT NULL,
-  accepted BIGINT NOT NULL,
-  duplicates BIGINT NOT NULL,
-  rejected BIGINT NOT NULL,
-  source VARCHAR
-)`);
-      await c.run(`CREATE TABLE rejected_rows (
-  batch_id BIGINT NOT NULL,
-  row_number BIGINT NOT NULL,
-  received_at TIMESTAMPTZ NOT NULL,
-  event_id VARCHAR,
-  type VARCHAR,
-  code VARCHAR NOT NULL,
-  message VARCHAR NOT NULL,
-  raw VARCHAR
-)`);
-      await c.run(`CREATE TABLE payment_method_classes (
-  label VARCHAR PRIMARY KEY,
-  class VARCHAR NOT NULL CHECK (class IN ('automatic', 'manual'))
-)`);
-    },
-  },
+  EVENT_STORE_MIGRATION,
   {
     version: 2,
     description: 'offer catalogue (every saved version kept; the latest is current)',

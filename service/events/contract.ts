@@ -1,5 +1,5 @@
 /**
- * The event contract of DESIGN §4 as data: the envelope, every event type and the rule of each
+ * The event contract of docs/event-contract.md as data: the envelope, every event type and the rule of each
  * field. This is the single source from which the DuckDB columns (schema), the row validation
  * (generated SQL, see validation-sql.ts) and the OpenAPI schemas (zod, see schemas.ts) are derived,
  * so the three cannot drift apart. Change the contract here and all of them follow.
@@ -21,8 +21,8 @@ export interface FieldSpec {
 
 /** Money amounts: finite, and below what any household invoice could carry. */
 const MONEY = { kind: 'number', min: 0, max: 1e9 } as const;
-const INVOICE_CHANNELS = ['paper', 'email', 'sms', 'einvoice', 'digital_mailbox', 'app'] as const;
-const CONTACT_CHANNELS = ['phone', 'chat', 'email', 'sms', 'invoice_message', 'social'] as const;
+export const INVOICE_CHANNELS = ['paper', 'email', 'sms', 'einvoice', 'digital_mailbox', 'app'] as const;
+export const CONTACT_CHANNELS = ['phone', 'chat', 'email', 'sms', 'invoice_message', 'social'] as const;
 export const VERTICALS = ['telecom', 'broadband', 'energy', 'alarm', 'other'] as const;
 export const CANCEL_REASONS = ['price', 'service', 'competitor', 'billing', 'moved', 'other'] as const;
 export const FEE_TYPES = ['reminder', 'late_interest', 'paper_invoice', 'collection'] as const;

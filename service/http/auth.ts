@@ -1,5 +1,5 @@
 /**
- * Bearer-token authorisation with three roles (DESIGN §7): `ingest` may send events, `read` may
+ * Bearer-token authorisation with three roles (docs/api.md): `ingest` may send events, `read` may
  * read analyses, `admin` may do everything, including settings and erasure. With no token
  * configured the service runs open (start-up says so loudly) and every check passes.
  */

@@ -1,13 +1,17 @@
 /**
- * The API's error shape, `{"error": {"code", "message", "details"}}` (DESIGN §7), and the one
- * place that turns exceptions into responses: known errors keep their status and message, anything
+ * The API's error shape, `{"error": {"code", "message", "details"}}` (docs/api.md), and the one
+ * place that turns exceptions into responses, domain errors included: known errors keep their status and message, anything
  * else becomes a 500 whose body says nothing about internals (the cause goes to the log only).
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { storageFailure } from '../db/failures.ts';
-import { BodyParseError, BodyTooLargeError } from '../events/readers/body-errors.ts';
+import { AnalysisInputError, AnalysisRefusedError } from '../analytics/errors.ts';
+import { BodyParseError, BodyTooLargeError } from '../events/body-errors.ts';
+import { RiskModelRefusedError, UnknownCustomerError } from '../offers/errors.ts';
+import { StaffingInputError, StaffingQueryError } from '../staffing/errors.ts';
+import { NotEnoughHistoryError } from '../staffing/forecast.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -33,6 +37,12 @@ export function handleError(error: unknown, c: Context): Response {
   if (error instanceof ZodError) return c.json(errorBody('invalid_request', 'the request is invalid', zodDetails(error)), 400);
   if (error instanceof BodyTooLargeError) return c.json(errorBody('payload_too_large', error.message, { limit_bytes: error.limitBytes }), 413);
   if (error instanceof BodyParseError) return c.json(errorBody('unparseable_body', error.message, error.position), 400);
+  // Domain errors: each domain says why it refuses; only here does that become a status.
+  if (error instanceof AnalysisInputError) return c.json(errorBody(error.code, error.message), 400);
+  if (error instanceof AnalysisRefusedError || error instanceof RiskModelRefusedError) return c.json(errorBody(error.code, error.message, error.details), 422);
+  if (error instanceof UnknownCustomerError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof StaffingInputError || error instanceof StaffingQueryError) return c.json(errorBody(error.code, error.message, error.details), 400);
+  if (error instanceof NotEnoughHistoryError) return c.json(errorBody('not_enough_history', error.message), 422);
   const storage = storageFailure(error);
   if (storage?.kind === 'disk_full') {
     console.error(`${c.req.method}: disk full: ${storage.cause}`);

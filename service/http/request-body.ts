@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { BodyParseError, BodyTooLargeError } from '../events/readers/body-errors.ts';
+import { BodyParseError, BodyTooLargeError } from '../events/body-errors.ts';
 import { ApiError } from './errors.ts';
 
 async function* limited(source: AsyncIterable<Uint8Array>, limit: number): AsyncGenerator<Uint8Array> {

@@ -6,13 +6,10 @@
  * streamed one result chunk (~2 048 rows) at a time as the client reads, so a 100 000-customer
  * audience never sits in memory as one string and a client that goes away stops the query.
  */
-import type { Engine } from '../analytics/churn.ts';
-import { filterParams } from '../analytics/churn.ts';
+import { filteredStatement, overFiltered, type Engine } from '../analytics/runner.ts';
 import type { Filters } from '../analytics/contracts.ts';
-import { sql } from '../db/sql-files.ts';
 import type { AudiencePage, AudienceRow } from './contracts.ts';
-import { overTable, withFiltered, type OfferState } from './engine.ts';
-import { bound } from './rules.ts';
+import type { OfferState } from './engine.ts';
 
 export interface AudienceOptions {
   offer_id?: string;
@@ -26,8 +23,8 @@ export const CSV_HEADER = 'customer_id,offer_id,channel,risk,expected_reduction,
 const extra = (o: AudienceOptions) => ({ offer_id: o.offer_id ?? null, min_value: o.min_expected_value ?? null });
 
 export async function audiencePage(engine: Engine, state: OfferState, filters: Filters, o: AudienceOptions & { limit: number; offset: number }): Promise<AudiencePage> {
-  const [count] = await overTable(engine, state.tables.best, filters, 'offers/audience_count', {}, extra(o));
-  const rows = await overTable<AudienceRow>(engine, state.tables.best, filters, 'offers/audience_page', { sort: o.sort, order: o.order }, { ...extra(o), limit: o.limit, offset: o.offset });
+  const [count] = await overFiltered(engine, state.tables.best, filters, 'offers/audience_count', { params: extra(o) });
+  const rows = await overFiltered<AudienceRow>(engine, state.tables.best, filters, 'offers/audience_page', { identifiers: { sort: o.sort, order: o.order }, params: { ...extra(o), limit: o.limit, offset: o.offset } });
   return {
     as_of: state.asOf,
     offer_id: o.offer_id ?? null,
@@ -45,8 +42,10 @@ class ClientGone extends Error {}
 
 /** The audience as a CSV byte stream (header first); the database connection is held only while streaming. */
 export function audienceCsv(engine: Engine, state: OfferState, filters: Filters, o: AudienceOptions): ReadableStream<Uint8Array> {
-  const text = withFiltered(state.tables.best, sql('offers/audience_csv', { sort: o.sort, order: o.order }));
-  const params = bound(text, { ...filterParams(filters), ...extra(o), value_currency: state.catalogue.document.reporting_currency });
+  const { text, params } = filteredStatement(state.tables.best, filters, 'offers/audience_csv', {
+    identifiers: { sort: o.sort, order: o.order },
+    params: { ...extra(o), value_currency: state.catalogue.document.reporting_currency },
+  });
   const encoder = new TextEncoder();
   let wake: (() => void) | null = null;
   let cancelled = false;

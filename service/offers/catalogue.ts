@@ -1,5 +1,5 @@
 /**
- * The offer catalogue (DESIGN §6): six default invoice offers that each target one measured churn
+ * The offer catalogue (docs/recommendations.md): six default invoice offers that each target one measured churn
  * driver, and the business's own edits. Every saved catalogue is kept as a new row of
  * `offer_catalogue` (migration 2) so a change can be traced and undone; the latest row is the
  * current one and with no rows the defaults apply. Money in the catalogue is in one reporting

@@ -1,5 +1,5 @@
 /**
- * Request and response schemas of the offers API (DESIGN §6, issue #6): the offer catalogue with
+ * Request and response schemas of the offers API (docs/recommendations.md, issue #6): the offer catalogue with
  * its targeting rules, the churn-risk model report, the ranked recommendations, the audience (JSON
  * pages and CSV), past offer performance and the per-customer risk. Routes validate with these,
  * the OpenAPI document is generated from them and the dashboard imports the inferred types

@@ -5,10 +5,10 @@
  * facts the offers target, and for every offer whether it is targeted, what blocks it and what it
  * is worth — so a marketer can see why a customer got the offer they got, or none.
  */
-import type { Engine } from '../analytics/churn.ts';
+import type { Engine } from '../analytics/runner.ts';
 import type { Filters } from '../analytics/contracts.ts';
 import { sql } from '../db/sql-files.ts';
-import { ApiError } from '../http/errors.ts';
+import { RiskModelRefusedError, UnknownCustomerError } from './errors.ts';
 import { RULE_COLUMNS, type CustomerRisk, type RiskModel } from './contracts.ts';
 import type { OfferEngine, OfferState } from './engine.ts';
 import { customerRisk, MODEL_FACTORS, MODEL_FORMULA, type ModelFactor, type RiskFit } from './risk-model.ts';
@@ -23,7 +23,7 @@ export async function customerRiskReport(engine: Engine, state: OfferState, cust
   const base = { customer_id: customerId, as_of: state.asOf, horizon_days: state.horizonDays, model: modelSummary(state) };
   if (!row) {
     const status = await engine.db.withConnection(async (c) => (await c.runAndReadAll(sql('offers/customer_status'), { customer_id: customerId, exp_end: state.asOfEnd })).getRowObjectsJson()[0]);
-    if (!status || Number(status.events) === 0) throw new ApiError(404, 'not_found', `no customer ${customerId} with events up to ${state.asOf}`);
+    if (!status || Number(status.events) === 0) throw new UnknownCustomerError(`no customer ${customerId} with events up to ${state.asOf}`);
     const churned = status.last_cancel !== null && (status.last_start === null || String(status.last_cancel) > String(status.last_start));
     return {
       ...base,
@@ -114,7 +114,7 @@ export async function modelReport(offers: OfferEngine, filters: Filters): Promis
     };
     note = `Temporal hold-out: the same procedure fitted at ${v.fitScope.window!.landmark} (churn up to ${v.fitScope.window!.horizon_end}) scores the later window at ${w.landmark}, whose churn (to ${w.horizon_end}) it never saw.`;
   } catch (error) {
-    if (!(error instanceof ApiError)) throw error;
+    if (!(error instanceof RiskModelRefusedError)) throw error;
     note = `No hold-out validation: ${error.message}`;
   }
   return {

@@ -10,16 +10,16 @@
  * risk do not depend on how the audience is sliced.
  */
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { Engine } from '../analytics/churn.ts';
-import { filterParams } from '../analytics/churn.ts';
+import type { Engine } from '../analytics/runner.ts';
 import type { Filters } from '../analytics/contracts.ts';
 import { resolveScope, scopeFor, type AnalysisScope } from '../analytics/scope.ts';
+import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 import { loadCatalogue, type StoredCatalogue } from './catalogue.ts';
 import type { Evidence, Offer } from './contracts.ts';
 import { ACCEPTANCE_WINDOW_DAYS, acceptanceEvidence, effectOf, gapEvidence, type GapCounts } from './evidence.ts';
 import { fitRiskModel, linearPredictorSql, MODEL_FACTORS, validate, type ModelFactor, type ModelRows, type RiskFit, type Validation } from './risk-model.ts';
-import { bound, compileRule, compileTemplate, fill } from './rules.ts';
+import { compileRule, compileTemplate, fill } from './rules.ts';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -62,26 +62,6 @@ export function scoringScope(asOf: string, lookbackDays: number): AnalysisScope 
     window: { landmark: day(end), lookback_start: day(start), horizon_end: day(end) },
     params: { exp_start: iso(start), exp_end: iso(end), overdue_before: day(end), outcome_end: iso(end), landmark: true },
   };
-}
-
-/** `query` (a .sql name that reads `filtered`) over `table` narrowed by the shared segment filters. */
-export async function overTable<T = Record<string, unknown>>(
-  engine: Engine,
-  table: string,
-  filters: Filters,
-  query: string,
-  identifiers: Record<string, string> = {},
-  extra: Record<string, unknown> = {},
-): Promise<T[]> {
-  const text = withFiltered(table, sql(query, identifiers));
-  return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, bound(text, { ...filterParams(filters), ...extra }))).getRowObjectsJson() as unknown as T[]);
-}
-
-/** Prefix a query that reads `filtered` with the filtered-base CTE over `table`. */
-export function withFiltered(table: string, body: string): string {
-  const text = body.replace(/^(\s*--[^\n]*\n)*\s*/, '');
-  const filtered = sql('filtered_base', { base: table });
-  return /^WITH\s/i.test(text) ? `WITH filtered AS (${filtered}), ${text.replace(/^WITH\s/i, '')}` : `WITH filtered AS (${filtered}) ${text}`;
 }
 
 const CANDIDATES_DDL = `(customer_id VARCHAR, offer_id VARCHAR, position INTEGER, channel VARCHAR,
@@ -139,7 +119,7 @@ export class OfferEngine {
       const earlierBase = await this.engine.cache.table(earlierScope);
       const earlierFacts = this.name('offer_facts', tables);
       return this.db.withConnection(async (c) => {
-        await c.run(`CREATE TABLE ${earlierFacts} AS ${sql('offers/offer_facts', { base: earlierBase })}`, bound(sql('offers/offer_facts', { base: earlierBase }), earlierScope.params as never));
+        await c.run(`CREATE TABLE ${earlierFacts} AS ${sql('offers/offer_facts', { base: earlierBase })}`, namedParams(sql('offers/offer_facts', { base: earlierBase }), earlierScope.params as never));
         const fit = fitRiskModel(await readModelRows(c, earlierFacts));
         const test = await readModelRows(c, state.tables.fitFacts);
         return { validation: validate(fit, test), fit, fitScope: earlierScope };
@@ -213,7 +193,7 @@ export class OfferEngine {
     };
     const asOfEnd = scoreScope.params.exp_end;
     return this.db.withConnection(async (c) => {
-      const create = async (table: string, text: string, params: Record<string, unknown>) => c.run(`CREATE TABLE ${table} AS ${text}`, bound(text, params) as never);
+      const create = async (table: string, text: string, params: Record<string, unknown>) => c.run(`CREATE TABLE ${table} AS ${text}`, namedParams(text, params) as never);
       await create(t.fitFacts, sql('offers/offer_facts', { base: fitBase }), fitScope.params as never);
       await create(t.scoreFacts, sql('offers/offer_facts', { base: scoreBase }), scoreScope.params as never);
       step('offer_facts');

@@ -8,13 +8,13 @@
  * the full horizon of follow-up before the as-of date count, timed from the showing for both
  * groups so accepting customers get no head start.
  */
-import type { Engine } from '../analytics/churn.ts';
+import { overFiltered, type Engine } from '../analytics/runner.ts';
 import type { Filters, SegmentDimension } from '../analytics/contracts.ts';
 import { resolveScope, scopeFor } from '../analytics/scope.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import type { Performance, PerformanceRow } from './contracts.ts';
-import { overTable, scoringScope, shiftDays } from './engine.ts';
+import { scoringScope, shiftDays } from './engine.ts';
 import { ACCEPTANCE_WINDOW_DAYS } from './evidence.ts';
 
 export const PERFORMANCE_NOTE =
@@ -26,19 +26,9 @@ const rate = (k: number, n: number) => {
 };
 
 /** Answers per data version and query: the history joins scan every offer and cancellation event. */
-const memo = new Map<string, Promise<Performance>>();
-
-export async function performance(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
+export async function offerPerformance(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
   await engine.upkeep.settle();
-  const key = `${engine.db.version}|${by ?? ''}|${JSON.stringify(filters)}`;
-  let hit = memo.get(key);
-  if (!hit) {
-    for (const k of memo.keys()) if (!k.startsWith(`${engine.db.version}|`) || memo.size >= 32) memo.delete(k);
-    hit = compute(engine, filters, by);
-    memo.set(key, hit);
-    hit.catch(() => memo.delete(key));
-  }
-  return hit;
+  return engine.db.cache.memo('offer-performance', `${by ?? ''}|${JSON.stringify(filters)}`, () => compute(engine, filters, by), 32);
 }
 
 async function compute(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
@@ -47,10 +37,9 @@ async function compute(engine: Engine, filters: Filters, by: SegmentDimension | 
   // Segments come from the lifetime base (everyone who started by the as-of date, churned or not).
   const lifetime = scopeFor(scope.asOf, 'lifetime', filters.lookback_days, H);
   const table = await engine.cache.table(lifetime);
-  const raw = await overTable(engine, table, filters, 'offers/offer_performance', { by: by ?? 'vertical' }, {
-    exp_end: scoringScope(scope.asOf, filters.lookback_days).params.exp_end,
-    horizon_days: H,
-    window_days: ACCEPTANCE_WINDOW_DAYS,
+  const raw = await overFiltered(engine, table, filters, 'offers/offer_performance', {
+    identifiers: { by: by ?? 'vertical' },
+    params: { exp_end: scoringScope(scope.asOf, filters.lookback_days).params.exp_end, horizon_days: H, window_days: ACCEPTANCE_WINDOW_DAYS },
   });
   const rows: PerformanceRow[] = raw
     .filter((r) => by || r.segment === 'all')

@@ -1,5 +1,5 @@
 /**
- * The recommendation maths (DESIGN §6) over the cached one-offer-per-customer table. For a customer
+ * The recommendation maths (docs/recommendations.md) over the cached one-offer-per-customer table. For a customer
  * with churn risk r (probability of churning within the horizon) and an offer with effect e (the
  * relative risk reduction of the measured gap, evidence.ts) and acceptance a:
  *
@@ -16,9 +16,9 @@
  * and it leaves out the risk model's own error (its calibration is reported at /v1/offers/model).
  */
 import { SEGMENT_DIMENSIONS, type Filters, type SegmentDimension } from '../analytics/contracts.ts';
-import type { Engine } from '../analytics/churn.ts';
+import { overFiltered, type Engine } from '../analytics/runner.ts';
 import type { OfferRecommendation, Recommendations } from './contracts.ts';
-import { overTable, type OfferEvaluation, type OfferState } from './engine.ts';
+import type { OfferEvaluation, OfferState } from './engine.ts';
 import { evidenceStatement } from './evidence.ts';
 
 interface Sums {
@@ -57,9 +57,9 @@ const num = (v: unknown) => Number(v ?? 0);
 
 export async function recommendations(engine: Engine, state: OfferState, filters: Filters, by: SegmentDimension | undefined): Promise<Recommendations> {
   const { tables } = state;
-  const [summary] = await overTable(engine, tables.scored, filters, 'offers/scored_summary');
-  const sums = new Map((await overTable(engine, tables.best, filters, 'offers/recommendations_by_offer')).map((r) => [String(r.offer_id), r as unknown as Sums]));
-  const counts = new Map((await overTable(engine, tables.scored, filters, 'offers/eligibility_by_offer', { candidates: tables.candidates })).map((r) => [String(r.offer_id), r]));
+  const [summary] = await overFiltered(engine, tables.scored, filters, 'offers/scored_summary');
+  const sums = new Map((await overFiltered(engine, tables.best, filters, 'offers/recommendations_by_offer')).map((r) => [String(r.offer_id), r as unknown as Sums]));
+  const counts = new Map((await overFiltered(engine, tables.scored, filters, 'offers/eligibility_by_offer', { identifiers: { candidates: tables.candidates } })).map((r) => [String(r.offer_id), r]));
   const currency = state.catalogue.document.reporting_currency;
 
   const offers: OfferRecommendation[] = state.evaluations.map((ev) => {
@@ -117,7 +117,7 @@ export async function recommendations(engine: Engine, state: OfferState, filters
   };
 
   const segments = by
-    ? (await overTable(engine, tables.best, filters, 'offers/recommendations_by_segment', { by: SEGMENT_DIMENSIONS.includes(by) ? by : 'vertical' })).map((r) => ({
+    ? (await overFiltered(engine, tables.best, filters, 'offers/recommendations_by_segment', { identifiers: { by: SEGMENT_DIMENSIONS.includes(by) ? by : 'vertical' } })).map((r) => ({
         segment: String(r.segment),
         offer_id: String(r.offer_id),
         audience_size: num(r.audience),

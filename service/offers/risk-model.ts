@@ -16,7 +16,7 @@
  * the same procedure one horizon earlier and scores the later window it never saw (temporal
  * hold-out): Harrell's C, the AUC of churn within h, the Brier score and calibration by decile.
  */
-import { ApiError } from '../http/errors.ts';
+import { RiskModelRefusedError } from './errors.ts';
 import { chooseReference } from '../analytics/group-stats.ts';
 import { concordance } from '../stats/concordance.ts';
 import { CoxModelError, fitCox, type CoxCovariate } from '../stats/cox.ts';
@@ -24,14 +24,13 @@ import { normalQuantile } from '../stats/distributions.ts';
 import { orderAscending } from '../stats/order.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import type { Fragment } from './rules.ts';
+import { codeFactor } from '../analytics/dummy-coding.ts';
 
 /** The factors the model adjusts for: columns of model_input.sql (and of the offer facts). */
 export const MODEL_FACTORS = ['payment_method_class', 'timeliness', 'fee_exposure', 'age_band', 'tenure_band', 'vertical', 'dissatisfied', 'overpriced'] as const;
 export type ModelFactor = (typeof MODEL_FACTORS)[number];
 const BOOLEAN_FACTORS = new Set<ModelFactor>(['dissatisfied', 'overpriced']);
 
-const MIN_LEVEL_CUSTOMERS = 30;
-const MIN_LEVEL_EVENTS = 5;
 const MIN_EVENTS = 20;
 
 export interface ModelRows {
@@ -68,34 +67,23 @@ export interface RiskFit {
   dropped: string[];
 }
 
-/** Fit the model; throws ApiError 422 when the data cannot support one. */
+/** Fit the model; throws RiskModelRefusedError when the data cannot support one. */
 export function fitRiskModel(rows: ModelRows): RiskFit {
   const n = rows.time.length;
   const events = rows.event.reduce((s, e) => s + e, 0);
   if (n === 0 || events < MIN_EVENTS) {
-    throw new ApiError(422, 'model_refused', `the churn-risk model needs at least ${MIN_EVENTS} churn events in the landmark window; there are ${events} among ${n} customers`, { n, events });
+    throw new RiskModelRefusedError(`the churn-risk model needs at least ${MIN_EVENTS} churn events in the landmark window; there are ${events} among ${n} customers`, { n, events });
   }
   const references = {} as Record<ModelFactor, string>;
   const pooled: RiskFit['pooled'] = [];
   let candidates: { factor: ModelFactor; level: string; reference: string; n: number; values: Float64Array }[] = [];
   for (const factor of MODEL_FACTORS) {
     const col = rows.factors[factor];
-    const levels = new Map<string, { n: number; events: number }>();
-    for (let i = 0; i < n; i++) {
-      const l = levels.get(col[i]) ?? { n: 0, events: 0 };
-      l.n++;
-      l.events += rows.event[i];
-      levels.set(col[i], l);
-    }
-    const reference = BOOLEAN_FACTORS.has(factor) && levels.has('false') ? 'false' : chooseReference(factor, [...levels].map(([key, v]) => ({ key, n: v.n, churned: v.events })))!;
-    references[factor] = reference;
-    for (const [level, v] of [...levels].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (level === reference) continue;
-      if (v.n < MIN_LEVEL_CUSTOMERS || v.events < MIN_LEVEL_EVENTS) {
-        pooled.push({ factor, level, n: v.n, events: v.events });
-        continue;
-      }
-      candidates.push({ factor, level, reference, n: v.n, values: Float64Array.from(col, (x) => (x === level ? 1 : 0)) });
+    const coded = codeFactor(factor, col, rows.event, (counts) => (BOOLEAN_FACTORS.has(factor) && counts.some((c) => c.key === 'false') ? 'false' : chooseReference(factor, counts)!));
+    references[factor] = coded.reference;
+    for (const d of coded.dummies) {
+      if (d.small) pooled.push({ factor, level: d.level, n: d.n, events: d.events });
+      else candidates.push({ factor, level: d.level, reference: coded.reference, n: d.n, values: d.column() });
     }
   }
   const dropped: string[] = [];
@@ -135,7 +123,7 @@ export function fitRiskModel(rows: ModelRows): RiskFit {
         candidates = candidates.filter((c) => !error.terms.includes(`${c.factor}=${c.level}`));
         continue;
       }
-      if (error instanceof CoxModelError) throw new ApiError(422, 'model_refused', `the churn-risk model cannot be fitted here: ${error.message}`, { reason: error.code, terms: error.terms });
+      if (error instanceof CoxModelError) throw new RiskModelRefusedError(`the churn-risk model cannot be fitted here: ${error.message}`, { reason: error.code, terms: error.terms });
       throw error;
     }
   }

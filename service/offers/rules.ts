@@ -8,6 +8,7 @@
  * means what a marketer expects ("not on paper" includes customers with no invoice yet).
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { namedParams } from '../db/sql-compose.ts';
 import { RULE_COLUMNS, type Condition, type RuleColumn, type RuleNode } from './contracts.ts';
 
 export interface Fragment {
@@ -104,11 +105,5 @@ export function fill(text: string, fragments: Record<string, Fragment>, params: 
     Object.assign(all, f.params);
     return f.text;
   });
-  return { text: out, params: bound(out, all) };
-}
-
-/** The parameters a statement names, and only those. */
-export function bound(text: string, params: Record<string, unknown>): Record<string, DuckDBValue> {
-  const names = new Set([...text.matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
-  return Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k))) as Record<string, DuckDBValue>;
+  return { text: out, params: namedParams(out, all) };
 }

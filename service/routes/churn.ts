@@ -1,9 +1,9 @@
 /**
- * /v1/churn, /v1/engagement, /v1/fees, /v1/ingestion: the analytical API of DESIGN §5. Every
- * endpoint takes the one validated filter set (contracts.ts FilterQuery) and answers JSON, or Arrow
- * IPC for its main table when asked with `Accept: application/vnd.apache.arrow.stream`.
+ * /v1/churn: the churn analyses (docs/definitions.md). Every endpoint takes the one validated
+ * filter set (contracts.ts FilterQuery) and answers JSON, or Arrow IPC for its main table when
+ * asked with `Accept: application/vnd.apache.arrow.stream`.
  */
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import { churnByFactor, doseResponse, drivers, heatmap, survival } from '../analytics/churn.ts';
@@ -14,36 +14,20 @@ import {
   Dimensions,
   DoseResponse,
   Drivers,
-  Engagement,
   FACTORS,
-  FeeEconomics,
-  FeeEconomicsQuery,
   FilterQuery,
   Heatmap,
-  IngestionStatus,
   SEGMENT_DIMENSIONS,
   Summary,
   SurvivalCurves,
 } from '../analytics/contracts.ts';
-import { cohorts, dimensions, engagement, feeEconomics, ingestionStatus, summary } from '../analytics/overview.ts';
+import { cohorts, dimensions, summary } from '../analytics/overview.ts';
 import { respond } from '../http/arrow-response.ts';
 import { resultCache } from '../http/result-cache.ts';
 import { requireRole } from '../http/auth.ts';
-import { ApiError, zodDetails } from '../http/errors.ts';
+import { ApiError } from '../http/errors.ts';
+import { parseQuery } from '../http/query.ts';
 import type { RouteDoc } from '../http/openapi.ts';
-
-/** Query parameters as zod expects them: repeated keys become arrays. */
-export function queryObject(c: Context): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, values] of Object.entries(c.req.queries())) out[key] = values.length === 1 ? values[0] : values;
-  return out;
-}
-
-export function parseQuery<S extends z.ZodType>(schema: S, c: Context): z.infer<S> {
-  const parsed = schema.safeParse(queryObject(c));
-  if (!parsed.success) throw new ApiError(400, 'invalid_request', 'invalid query parameters', zodDetails(parsed.error));
-  return parsed.data;
-}
 
 const groupColumns = { key: 'string', n: 'int', churned: 'int', rate: 'float', relative_risk: 'float', risk_difference: 'float', p_value: 'float', is_reference: 'bool' } as const;
 const flatGroup = (g: { rate_ci: [number, number] | null; rr_ci: [number, number] | null }) => ({ ...g, rate_lower: g.rate_ci?.[0] ?? null, rate_upper: g.rate_ci?.[1] ?? null, rr_lower: g.rr_ci?.[0] ?? null, rr_upper: g.rr_ci?.[1] ?? null });
@@ -64,7 +48,7 @@ const HeatmapQuery = FilterQuery.extend({ rows: z.enum(SEGMENT_DIMENSIONS).defau
 export function churnRoutes(ctx: AppContext) {
   const engine = ctx.engine;
   const read = requireRole(ctx.config.tokens, 'read');
-  const cached = resultCache(() => ctx.db.version);
+  const cached = resultCache(ctx.db);
   const doc = (d: Omit<RouteDoc, 'role' | 'method' | 'tag'> & { tag?: string }) =>
     ctx.openapi.add({ method: 'get', role: 'read', tag: 'churn', ...d, responses: { ...d.responses, 422: { description: 'the analysis refuses (e.g. a group too small for the model)' } } });
 
@@ -126,41 +110,4 @@ export function churnRoutes(ctx: AppContext) {
       return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...intervalColumns }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
     })
     .get('/dimensions', read, cached, async (c) => c.json(Dimensions.parse(await dimensions(engine))));
-}
-
-export function engagementRoutes(ctx: AppContext) {
-  const engine = ctx.engine;
-  ctx.openapi.add({ method: 'get', path: '/v1/engagement', tag: 'churn', role: 'read', summary: 'How customers pay and respond: payment-method mix by segment, invoice views by channel, contact mix, customers whose only contact is the invoice', query: FilterQuery, responses: { 200: { description: 'engagement', schema: Engagement } } });
-  return new Hono().get('/', requireRole(ctx.config.tokens, 'read'), resultCache(() => ctx.db.version), async (c) => {
-    const body = Engagement.parse(await engagement(engine, parseQuery(FilterQuery, c)));
-    return respond(c, body, (b) => ({ rows: b.payment_method_mix, columns: { dimension: 'string', segment: 'string', method_class: 'string', customers: 'int', share: 'float' } }));
-  });
-}
-
-export function feeRoutes(ctx: AppContext) {
-  const engine = ctx.engine;
-  const Query = FilterQuery.extend(FeeEconomicsQuery.shape);
-  ctx.openapi.add({ method: 'get', path: '/v1/fees/economics', tag: 'churn', role: 'read', summary: 'Fee revenue against the value of churn attributable to fees and the handling cost of reminders and fee contacts, per vertical', query: Query, responses: { 200: { description: 'economics', schema: FeeEconomics } } });
-  return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), resultCache(() => ctx.db.version), async (c) => {
-    const q = parseQuery(Query, c);
-    const body = FeeEconomics.parse(await feeEconomics(engine, q, q));
-    return respond(c, body, (b) => ({
-      rows: b.verticals,
-      columns: { vertical: 'string', customers: 'int', fee_customers: 'int', fees: 'int', fee_revenue: 'money', reminders: 'int', fee_contacts: 'int', handling_cost: 'money', attributable_churned: 'float', attributable_churn_value: 'money', net: 'money' },
-      metadata: { parameters: b.parameters },
-    }));
-  });
-}
-
-export function ingestionStatusRoutes(ctx: AppContext) {
-  ctx.openapi.add({ method: 'get', path: '/v1/ingestion/status', tag: 'ingestion', role: 'read', summary: 'Event store totals, recent batches, events by type and by day, and the live writer',
-    description: '`writer` is the live ingestion writer: requests and rows waiting, the age of the oldest, and recent latencies (ms) of preparing and committing a group and of acknowledging a request (p50, p99, max over the last 2 048), rows per group, requests refused, and the back-pressure limits.',
-    responses: { 200: { description: 'status', schema: IngestionStatus.extend({ writer: z.record(z.string(), z.unknown()) }) } } });
-  // The stored totals change with every commit, the writer's figures all the time: the totals are
-  // kept per data version, the writer's read fresh on every call.
-  let stored: { version: number; value: Promise<IngestionStatus> } | null = null;
-  return new Hono().get('/status', requireRole(ctx.config.tokens, 'read', 'ingest'), async (c) => {
-    if (stored?.version !== ctx.db.version) stored = { version: ctx.db.version, value: ingestionStatus(ctx.db).then((s) => IngestionStatus.parse(s)) };
-    return c.json({ ...(await stored.value), writer: ctx.ingestion.status() });
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * /v1/customers/{id}: one customer's churn risk with the facts behind it and the recommended offer
- * (read), and the GDPR erasure of everything stored about them (admin, DESIGN §7).
+ * (read), and the GDPR erasure of everything stored about them (admin, docs/api.md).
  */
 import { Hono } from 'hono';
 import type { AppContext } from '../app-context.ts';
@@ -10,7 +10,7 @@ import { eraseCustomer } from '../customers/erasure.ts';
 import { CustomerParam, CustomerRisk, ErasureResult, OffersQuery } from '../offers/contracts.ts';
 import { customerRiskReport } from '../offers/customer-risk.ts';
 import { offerEngineFor } from '../offers/engine.ts';
-import { parseQuery } from './churn.ts';
+import { parseQuery } from '../http/query.ts';
 
 function customerId(raw: string): string {
   const parsed = CustomerParam.safeParse({ id: raw });

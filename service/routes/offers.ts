@@ -1,5 +1,5 @@
 /**
- * /v1/offers: invoice offer recommendations for marketers (DESIGN §6, issue #6) — the catalogue
+ * /v1/offers: invoice offer recommendations for marketers (docs/recommendations.md, issue #6) — the catalogue
  * (read; replace: admin), the risk model report, ranked recommendations, the audience as JSON pages
  * or a streamed CSV, and past offer performance. Every GET takes the shared filter parameters
  * (as_of, lookback_days, horizon_days and the segment dimensions; `view` is accepted and ignored:
@@ -27,9 +27,9 @@ import {
 } from '../offers/contracts.ts';
 import { modelReport } from '../offers/customer-risk.ts';
 import { offerEngineFor, type OfferState } from '../offers/engine.ts';
-import { performance } from '../offers/performance.ts';
+import { offerPerformance } from '../offers/performance.ts';
 import { recommendations } from '../offers/recommend.ts';
-import { parseQuery } from './churn.ts';
+import { parseQuery } from '../http/query.ts';
 
 function knownOffer(state: OfferState, offerId: string | undefined): OfferState {
   if (offerId && !state.evaluations.some((e) => e.offer.id === offerId)) {
@@ -133,6 +133,6 @@ export function offerRoutes(ctx: AppContext) {
     })
     .get('/performance', read, async (c) => {
       const q = parseQuery(PerformanceQuery, c);
-      return c.json(Performance.parse(await performance(ctx.engine, q, q.by)));
+      return c.json(Performance.parse(await offerPerformance(ctx.engine, q, q.by)));
     });
 }

@@ -22,7 +22,7 @@ export function settingsRoutes(ctx: AppContext) {
   ctx.openapi.add({ method: 'get', path: '/v1/settings/payment-methods', tag: 'settings', role: 'read', summary: 'Payment-method classification, observed labels and unknown labels with counts', responses: { 200: { description: 'the map', schema: Report } } });
   ctx.openapi.add({ method: 'put', path: '/v1/settings/payment-methods', tag: 'settings', role: 'admin', summary: 'Replace the payment-method classification map', body: { description: 'the new map', content: { 'application/json': MapBody } }, responses: { 200: { description: 'the map after the change', schema: Report } } });
   return new Hono()
-    .get('/payment-methods', requireRole(ctx.config.tokens, 'read'), resultCache(() => ctx.db.version), async (c) => c.json(Report.parse(await paymentMethodReport(ctx.db))))
+    .get('/payment-methods', requireRole(ctx.config.tokens, 'read'), resultCache(ctx.db), async (c) => c.json(Report.parse(await paymentMethodReport(ctx.db))))
     .put('/payment-methods', requireRole(ctx.config.tokens, 'admin'), async (c) => {
       const body = MapBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) throw new ApiError(400, 'invalid_request', 'expected {"methods": {"label": "automatic" | "manual", ...}}', zodDetails(body.error));

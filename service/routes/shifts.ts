@@ -23,16 +23,17 @@ import { parseScenarioList, scenarioEffects, type ScenarioEffect } from '../staf
 import { AgentsBody, AgentsResponse, RosterQuery, RosterSchema, ShiftPlanSchema, ShiftsQuery } from '../staffing/shift-contracts.ts';
 import { describeBottleneck, ShiftInfeasibleError } from '../staffing/shift-errors.ts';
 import { buildShiftPlan, csv, SHIFT_CSV_COLUMNS, shiftsCsv, type ShiftPlan } from '../staffing/shift-plan.ts';
-import { parseQuery } from './churn.ts';
-import { checkResponseTarget, guarded, planParameters, sharesFrom } from './staffing.ts';
+import { parseQuery } from '../http/query.ts';
+import { checkResponseTarget, planParameters, sharesFrom } from '../staffing/scenario-report.ts';
 
 /** The agents list is small (1 000 agents are ~200 kB); anything far larger is a mistake or an attack. */
 const AGENTS_BODY_LIMIT = 1024 * 1024;
 const KEEP = 32;
 const RosterPath = z.object({ agent_id: z.string().describe('the agent’s agent_id') });
 
+// Other staffing errors are mapped once in http/errors.ts; the infeasible plan's message is built here.
 async function shiftGuarded<T>(fn: () => Promise<T>): Promise<T> {
-  return guarded(async () => {
+  {
     try {
       return await fn();
     } catch (error) {
@@ -43,7 +44,7 @@ async function shiftGuarded<T>(fn: () => Promise<T>): Promise<T> {
       }
       throw error;
     }
-  });
+  }
 }
 
 type Query = ReturnType<typeof ShiftsQuery.parse>;

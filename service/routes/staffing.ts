@@ -1,5 +1,5 @@
 /**
- * /v1/staffing and /v1/operations: the support lead's API (DESIGN §6, issue #7). The Erlang C
+ * /v1/staffing and /v1/operations: the support lead's API (docs/recommendations.md, issue #7). The Erlang C
  * calculator, the contact history and contact calendar, the forecast-driven staffing plan (JSON or
  * CSV), its back-test against the seasonal-naive baseline, the what-if scenarios, and the admin
  * time thieves. Queries are validated with the zod schemas of staffing/contracts.ts, which also
@@ -28,108 +28,14 @@ import {
   TimeThieves,
   TimeThievesQuery,
 } from '../staffing/contracts.ts';
-import { staffingEngine, type StaffingEngine } from '../staffing/engine.ts';
+import { staffingEngine } from '../staffing/engine.ts';
 import { requiredAgents } from '../staffing/erlang-c.ts';
-import { StaffingInputError } from '../staffing/errors.ts';
-import { NotEnoughHistoryError } from '../staffing/forecast.ts';
 import { dateToDay } from '../staffing/local-time.ts';
-import { buildPlan, planCsv, type PlanParameters } from '../staffing/plan.ts';
-import { derivedRates, evidence, parseScenarioList, scenarioEffects, SCENARIOS, type ScenarioShares } from '../staffing/scenarios.ts';
-import { timeThieves, TIME_THIEVES, type TimeThief } from '../staffing/time-thieves.ts';
-import { parseQuery } from './churn.ts';
-
-/** Domain errors as API errors: bad staffing inputs are 400, too little history 422. */
-export async function guarded<T>(fn: () => Promise<T> | T): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof StaffingInputError) throw new ApiError(400, error.code, error.message, error.details);
-    if (error instanceof NotEnoughHistoryError) throw new ApiError(422, 'not_enough_history', error.message);
-    throw error;
-  }
-}
-
-export const planParameters = (q: {
-  service_level: number;
-  target_seconds: number;
-  max_occupancy: number;
-  shrinkage: number;
-  response_target_hours: number;
-  chat_concurrency: number;
-  open_from: number;
-  open_to: number;
-}): PlanParameters => ({
-  serviceLevel: q.service_level,
-  targetSeconds: q.target_seconds,
-  maxOccupancy: q.max_occupancy,
-  shrinkage: q.shrinkage,
-  responseTargetHours: q.response_target_hours,
-  chatConcurrency: q.chat_concurrency,
-  openFrom: q.open_from,
-  openTo: q.open_to,
-});
-
-function checkOpening(from: number, to: number) {
-  if (to <= from) throw new ApiError(400, 'invalid_request', 'invalid query parameters', [{ path: 'open_to', message: 'must be after open_from' }]);
-}
-
-export function checkResponseTarget(hours: number, intervalMinutes: number) {
-  if (hours * 60 < intervalMinutes) {
-    throw new ApiError(400, 'invalid_request', 'invalid query parameters', [
-      { path: 'response_target_hours', message: `must be at least one interval (${intervalMinutes} minutes); shorter targets are a queueing problem for Erlang C` },
-    ]);
-  }
-}
-
-export const sharesFrom = (q: Record<string, unknown>): ScenarioShares => Object.fromEntries(SCENARIOS.map((s) => [s, Number(q[s]) / 100]));
-const unitMinutesFrom = (q: Record<string, unknown>) => Object.fromEntries(TIME_THIEVES.map((t) => [t, Number(q[`minutes_${t}`])])) as Record<TimeThief, number>;
-
-async function scenarioReport(engine: StaffingEngine, q: ReturnType<typeof ScenariosQuery.parse>) {
-  const { asOf, cutoffDay } = await engine.resolve(q.as_of);
-  checkResponseTarget(q.response_target_hours, q.interval_minutes);
-  checkOpening(q.open_from, q.open_to);
-  const [model, rel] = await Promise.all([engine.model(q.time_zone, cutoffDay, q.interval_minutes), engine.relationships(cutoffDay, q.evidence_days)]);
-  const shares = sharesFrom(q);
-  const { each, combined } = scenarioEffects(rel, shares);
-  const unitMinutes = unitMinutesFrom(q);
-  const params = planParameters(q);
-  const base = buildPlan(model, { weeks: q.weeks, asOf, parameters: params, includeIntervals: false, scenario: null });
-  const thieves = await timeThieves(engine.db, { tz: q.time_zone, cutoffDay, months: 3, unitMinutes }, [...each, ...(combined ? [combined] : [])], await engine.timeThiefCounts(q.time_zone, cutoffDay, 3));
-  const scenarios = [...each, ...(combined ? [combined] : [])].map((effect, i) => {
-    const p = buildPlan(model, { weeks: q.weeks, asOf, parameters: params, includeIntervals: false, scenario: effect });
-    const t = p.totals.scenario!;
-    const tt = thieves.scenarios[i];
-    return {
-      scenario: effect.scenario,
-      label: effect.label,
-      share: effect.share,
-      effect,
-      contacts_per_week: t.forecast_contacts_per_week - base.totals.forecast_contacts_per_week,
-      workload_hours_per_week: t.workload_hours_per_week - base.totals.workload_hours_per_week,
-      agent_hours_per_week: t.agent_hours_per_week - base.totals.agent_hours_per_week,
-      rostered_hours_per_week: t.rostered_hours_per_week - base.totals.rostered_hours_per_week,
-      peak_agents_with_shrinkage: t.peak_rostered_agents - base.totals.peak_rostered_agents,
-      time_thief_hours_per_month: tt.hours_per_month,
-      one_off_hours: tt.one_off_hours,
-    };
-  });
-  return {
-    as_of: asOf,
-    window: rel.window,
-    baseline: {
-      contacts_per_week: base.totals.forecast_contacts_per_week,
-      workload_hours_per_week: base.totals.workload_hours_per_week,
-      agent_hours_per_week: base.totals.agent_hours_per_week,
-      rostered_hours_per_week: base.totals.rostered_hours_per_week,
-      peak_rostered_agents: base.totals.peak_rostered_agents,
-      time_thief_hours_per_month: thieves.run_rate_hours_per_month,
-    },
-    scenarios,
-    evidence: evidence(rel),
-    rates: Object.fromEntries(Object.entries(derivedRates(rel)).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
-    note: 'Changes are steady-state: per week of the plan (contacts, agent hours) and per month (admin time thieves), negative = saved. Each scenario propagates through the relationships measured on this data (see evidence); "combined" applies them together.',
-  };
-}
+import { buildPlan, planCsv } from '../staffing/plan.ts';
+import { checkOpening, checkResponseTarget, planParameters, scenarioReport, sharesFrom, unitMinutesFrom } from '../staffing/scenario-report.ts';
+import { evidence, parseScenarioList, scenarioEffects } from '../staffing/scenarios.ts';
+import { timeThieves } from '../staffing/time-thieves.ts';
+import { parseQuery } from '../http/query.ts';
 
 export function staffingRoutes(ctx: AppContext) {
   const engine = staffingEngine(ctx.engine);
@@ -206,9 +112,7 @@ export function staffingRoutes(ctx: AppContext) {
   return new Hono()
     .get('/erlang-c', read, async (c) => {
       const q = parseQuery(ErlangCQuery, c);
-      const r = await guarded(() =>
-        requiredAgents({ calls: q.calls, ahtSeconds: q.aht_seconds, intervalSeconds: q.interval_seconds, targetSeconds: q.target_seconds, serviceLevel: q.service_level, maxOccupancy: q.max_occupancy, shrinkage: q.shrinkage }),
-      );
+      const r = requiredAgents({ calls: q.calls, ahtSeconds: q.aht_seconds, intervalSeconds: q.interval_seconds, targetSeconds: q.target_seconds, serviceLevel: q.service_level, maxOccupancy: q.max_occupancy, shrinkage: q.shrinkage });
       return c.json(ErlangCResult.parse({ inputs: q, ...r }));
     })
     .get('/history', read, async (c) => {
@@ -237,11 +141,11 @@ export function staffingRoutes(ctx: AppContext) {
     })
     .get('/plan.csv', read, async (c) => {
       const q = parseQuery(PlanQuery, c);
-      return csvResponse(await guarded(() => plan({ ...q, format: 'csv' })));
+      return csvResponse(await plan({ ...q, format: 'csv' }));
     })
     .get('/plan', read, async (c) => {
       const q = parseQuery(PlanQuery, c);
-      const body = await guarded(() => plan(q));
+      const body = await plan(q);
       if (q.format === 'csv') return csvResponse(body);
       return respond(c, Plan.parse(body), (b) => ({
         rows: b.intervals ?? [],
@@ -265,7 +169,7 @@ export function staffingRoutes(ctx: AppContext) {
     .get('/backtest', read, async (c) => {
       const q = parseQuery(BacktestQuery, c);
       const { cutoffDay } = await engine.resolve(q.as_of);
-      const body = Backtest.parse(await guarded(() => engine.backtest(q.time_zone, cutoffDay, q.weeks, q.interval_minutes)));
+      const body = Backtest.parse(await engine.backtest(q.time_zone, cutoffDay, q.weeks, q.interval_minutes));
       return respond(c, body, (b) => ({
         rows: b.daily,
         columns: { date: 'string', channel: 'string', actual: 'float', forecast: 'float', seasonal_naive: 'float' },
@@ -274,7 +178,7 @@ export function staffingRoutes(ctx: AppContext) {
     })
     .get('/scenarios', read, async (c) => {
       const q = parseQuery(ScenariosQuery, c);
-      return c.json(Scenarios.parse(await guarded(() => scenarioReport(engine, q))));
+      return c.json(Scenarios.parse(await scenarioReport(engine, q)));
     });
 }
 
@@ -292,13 +196,11 @@ export function operationsRoutes(ctx: AppContext) {
   });
   return new Hono().get('/time-thieves', requireRole(ctx.config.tokens, 'read'), async (c) => {
     const q = parseQuery(TimeThievesQuery, c);
-    const body = await guarded(async () => {
-      const { asOf, cutoffDay } = await engine.resolve(q.as_of);
-      const rel = await engine.relationships(cutoffDay, q.evidence_days);
-      const { each, combined } = scenarioEffects(rel, sharesFrom(q));
-      const t = await timeThieves(ctx.db, { tz: q.time_zone, cutoffDay, months: q.months, unitMinutes: unitMinutesFrom(q) }, [...each, ...(combined ? [combined] : [])], await engine.timeThiefCounts(q.time_zone, cutoffDay, q.months));
-      return { as_of: asOf, ...t };
-    });
+    const { asOf, cutoffDay } = await engine.resolve(q.as_of);
+    const rel = await engine.relationships(cutoffDay, q.evidence_days);
+    const { each, combined } = scenarioEffects(rel, sharesFrom(q));
+    const t = await timeThieves(ctx.db, { tz: q.time_zone, cutoffDay, months: q.months, unitMinutes: unitMinutesFrom(q) }, [...each, ...(combined ? [combined] : [])], await engine.timeThiefCounts(q.time_zone, cutoffDay, q.months));
+    const body = { as_of: asOf, ...t };
     return respond(c, TimeThieves.parse(body), (b) => ({
       rows: b.items.flatMap((i) => i.monthly.map((m) => ({ item: i.item, month: m.month, count: m.count, unit_minutes: i.unit_minutes, hours: m.hours }))),
       columns: { item: 'string', month: 'string', count: 'int', unit_minutes: 'float', hours: 'float' },

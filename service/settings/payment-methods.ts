@@ -1,5 +1,5 @@
 /**
- * Classification of free-text payment-method labels into `automatic` / `manual` (DESIGN §4). The
+ * Classification of free-text payment-method labels into `automatic` / `manual` (docs/event-contract.md). The
  * defaults below seed the persisted map; admins replace it through the API. A label the map does
  * not know is `unknown` and reported with its count, never guessed. Labels compare trimmed and
  * lower-cased; besides the explicit map, any label containing "automatic" is automatic.

@@ -8,12 +8,12 @@
  * or intervals never averages averages.
  */
 import type { Database } from '../db/database.ts';
+import { CONTACT_CHANNELS, CONTACT_TOPICS } from '../events/contract.ts';
 import { sql } from '../db/sql-files.ts';
 import { dayStart, dayToDate, isoWeekday, MINUTES_PER_DAY, minuteToLocal } from './local-time.ts';
 
-export const CONTACT_CHANNELS = ['phone', 'chat', 'email', 'sms', 'invoice_message', 'social'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
-export const CONTACT_TOPICS = ['invoice', 'payment', 'fee', 'technical', 'sales', 'cancellation', 'other'] as const;
+export { CONTACT_CHANNELS, CONTACT_TOPICS };
 
 const num = (v: unknown) => Number(v ?? 0);
 const isChannel = (c: unknown): c is ContactChannel => (CONTACT_CHANNELS as readonly unknown[]).includes(c);

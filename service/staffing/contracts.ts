@@ -1,5 +1,5 @@
 /**
- * Request and response schemas of the staffing and operations API (DESIGN §6 Staffing, issue #7).
+ * Request and response schemas of the staffing and operations API (docs/recommendations.md, staffing, issue #7).
  * The routes validate their query with these, the OpenAPI document is generated from them, and the
  * dashboard imports the inferred types (type-only). Every staffing parameter is a query parameter
  * with a documented default, so a plan is reproducible from its URL alone.
@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { CONTACT_CHANNELS, CONTACT_TOPICS } from './contact-history.ts';
 import { isTimeZone } from './local-time.ts';
 import { EFFECT_ITEMS, SCENARIOS } from './scenarios.ts';
-import { DEFAULT_UNIT_MINUTES, TIME_THIEVES } from './time-thieves.ts';
+import { TIME_THIEVES } from './time-thief-items.ts';
+import { DEFAULT_UNIT_MINUTES } from './time-thieves.ts';
 
 const isoDate = z.iso.date().describe('YYYY-MM-DD');
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);

@@ -15,7 +15,7 @@
  * zone a plan was asked in — so after an ingest the next plan only projects and fits (well under a
  * second on the large data set) instead of rescanning everything on the support lead's click.
  */
-import type { Engine } from '../analytics/churn.ts';
+import type { Engine } from '../analytics/runner.ts';
 import type { Database } from '../db/database.ts';
 import { latestEventDate } from '../analytics/scope.ts';
 import { backtest } from './backtest.ts';
@@ -31,7 +31,6 @@ const KEEP = 24;
 const QUIET_MS = 2000;
 
 export class StaffingEngine {
-  private readonly entries = new Map<string, { version: number; value: Promise<unknown>; used: number }>();
 
   readonly db: Database;
 
@@ -46,23 +45,7 @@ export class StaffingEngine {
 
   private async memo<T>(key: string, make: () => Promise<T>): Promise<T> {
     await this.settle();
-    const version = this.db.version;
-    const hit = this.entries.get(key);
-    if (hit && hit.version === version) {
-      hit.used = performance.now();
-      return hit.value as Promise<T>;
-    }
-    const value = make().catch((error) => {
-      this.entries.delete(key);
-      throw error;
-    });
-    this.entries.set(key, { version, value, used: performance.now() });
-    for (const [k, e] of this.entries) if (e.version !== version) this.entries.delete(k);
-    if (this.entries.size > KEEP) {
-      const oldest = [...this.entries.entries()].sort((a, b) => a[1].used - b[1].used).slice(0, this.entries.size - KEEP);
-      for (const [k] of oldest) this.entries.delete(k);
-    }
-    return value;
+    return this.db.cache.memo('staffing-models', key, make, KEEP);
   }
 
   /** The as-of date (default: the latest event's) and the first planned day after it. */
@@ -102,9 +85,8 @@ export class StaffingEngine {
     }
     if (performance.now() - this.quietSince < QUIET_MS) return;
     for (const tz of this.warmZones) {
-      const entry = this.entries.get(`base|${tz}`);
       // A failed refresh just means the next request loads it itself; a closed database ends the warmer.
-      if (!entry || entry.version !== version) {
+      if (!this.db.cache.get('staffing-models', `base|${tz}`)) {
         this.base(tz).catch((error: unknown) => {
           if (String(error).includes('database is closed') && this.warmer) {
             clearInterval(this.warmer);

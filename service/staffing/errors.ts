@@ -2,7 +2,7 @@
  * Staffing figures feed rosters, so a nonsense input (a NaN forecast, a 120 % service level, a
  * shrinkage of 1 that would divide by zero) must stop the calculation loudly instead of producing
  * a plausible-looking agent count. Every check throws the same typed error, carrying the
- * `code`/`details` pair of the API error envelope (DESIGN §7), so a route can hand it straight to
+ * `code`/`details` pair of the API error envelope (docs/api.md), so a route can hand it straight to
  * the caller as a 400 without parsing messages, and the message names the field, the accepted
  * range and the value received so a support lead can fix a scenario without reading code.
  */
@@ -21,6 +21,15 @@ export class StaffingInputError extends Error {
   constructor(details: StaffingInputErrorDetails, message?: string) {
     super(message ?? `${details.field} must be ${details.expected}; got ${describe(details.value)}`);
     this.details = details;
+  }
+}
+
+/** A combination of query parameters that cannot be planned (opening hours, response target). */
+export class StaffingQueryError extends Error {
+  override readonly name = 'StaffingQueryError';
+  readonly code = 'invalid_request';
+  constructor(readonly details: { path: string; message: string }[]) {
+    super('invalid query parameters');
   }
 }
 

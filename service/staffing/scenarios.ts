@@ -30,6 +30,7 @@ import { sql } from '../db/sql-files.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import { CONTACT_CHANNELS, CONTACT_TOPICS, type ContactChannel } from './contact-history.ts';
 import { dayToDate } from './local-time.ts';
+import { TIME_THIEVES } from './time-thief-items.ts';
 
 export const SCENARIOS = ['direct_debit', 'soft_reminders', 'paper_to_digital', 'waive_disputed_fees'] as const;
 export type ScenarioKey = (typeof SCENARIOS)[number];
@@ -46,19 +47,7 @@ export const SCENARIO_LABELS: Record<ScenarioKey, string> = {
 export const DEFAULT_SHARES: Record<ScenarioKey, number> = { direct_debit: 0.25, soft_reminders: 1, paper_to_digital: 0.5, waive_disputed_fees: 1 };
 
 /** Monthly counts the scenarios change; the time-thief items plus fees and collections. */
-export const EFFECT_ITEMS = [
-  'paper_invoices',
-  'unmatched_payments',
-  'hard_reminders',
-  'soft_reminders',
-  'late_payments',
-  'direct_debit_activations',
-  'failed_transactions',
-  'disputed_fees',
-  'fee_waivers',
-  'fees',
-  'collections',
-] as const;
+export const EFFECT_ITEMS = [...TIME_THIEVES, 'fees', 'collections'] as const;
 export type EffectItem = (typeof EFFECT_ITEMS)[number];
 
 const DAYS_PER_MONTH = 30.44;

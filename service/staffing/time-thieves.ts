@@ -1,5 +1,5 @@
 /**
- * The admin "time thieves" of DESIGN §2 in hours a month: paper invoices, payments that cannot be
+ * The admin "time thieves" of docs/domain.md in hours a month: paper invoices, payments that cannot be
  * matched, hard and soft reminders, late payments, direct-debit activations, failed transactions,
  * disputed fees (and fee waivers, which only scenarios create). Counts per complete calendar month
  * come from the events (queries/staffing/time_thieves_monthly.sql); each is multiplied by a unit
@@ -17,32 +17,9 @@
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import { dayToDate } from './local-time.ts';
-import type { EffectItem, ScenarioEffect } from './scenarios.ts';
+import type { ScenarioEffect } from './scenarios.ts';
+import { TIME_THIEF_LABELS, TIME_THIEVES, type TimeThief } from './time-thief-items.ts';
 
-export const TIME_THIEVES = [
-  'paper_invoices',
-  'unmatched_payments',
-  'hard_reminders',
-  'soft_reminders',
-  'late_payments',
-  'direct_debit_activations',
-  'failed_transactions',
-  'disputed_fees',
-  'fee_waivers',
-] as const satisfies readonly EffectItem[];
-export type TimeThief = (typeof TIME_THIEVES)[number];
-
-export const TIME_THIEF_LABELS: Record<TimeThief, string> = {
-  paper_invoices: 'Paper invoices',
-  unmatched_payments: 'Unmatched payments',
-  hard_reminders: 'Hard reminders',
-  soft_reminders: 'Soft reminders',
-  late_payments: 'Late payments',
-  direct_debit_activations: 'Direct-debit activations',
-  failed_transactions: 'Failed transactions',
-  disputed_fees: 'Disputed fees',
-  fee_waivers: 'Fee waivers',
-};
 
 export const DEFAULT_UNIT_MINUTES: Record<TimeThief, number> = {
   paper_invoices: 2,

@@ -1,6 +1,6 @@
 /**
  * Cox proportional hazards regression, the "which payment behaviours drive churn once the others
- * are accounted for" answer of DESIGN §1. It follows R's `coxph` (survival 3.5-3, `coxfit6`)
+ * are accounted for" answer of docs/domain.md. It follows R's `coxph` (survival 3.5-3, `coxfit6`)
  * step for step — scaled covariates, Newton–Raphson from zero, convergence on the relative change
  * in log-likelihood (eps 1e-9, at most 20 iterations), step-halving when the likelihood gets
  * worse, Efron or Breslow handling of tied times, the same singularity and infinite-coefficient

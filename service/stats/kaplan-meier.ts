@@ -3,7 +3,7 @@
  * standard errors and confidence limits on the log(−log) scale, reproducing R's
  * `survfit(Surv(time, event) ~ 1, conf.type = "log-log")`, its `summary(fit, times = )` and the
  * median that `print(fit)` reports, and with entry times `Surv(entry, exit, event)` (see
- * delayed-entry.ts). The log(−log) scale is the DESIGN §5 choice because its
+ * delayed-entry.ts). The log(−log) scale is the docs/definitions.md choice because its
  * limits always stay inside (0, 1), unlike the plain scale near the ends of the curve.
  */
 

@@ -2,8 +2,7 @@
  * Two-group churn comparison from a 2×2 table (exposed vs a stated reference group): each group's
  * rate with its Wilson interval, the relative risk with a 95 % CI by the log (Katz) method, the
  * risk difference, and Pearson's chi-square without continuity correction, matching R's
- * `chisq.test(correct = FALSE)`. This is the "manual payers churn about 2× more" view of DESIGN
- * §2, so every degenerate table (an empty group, a zero cell) yields nulls with a machine-readable
+ * `chisq.test(correct = FALSE)`. This is the "manual payers churn about 2× more" view of docs/domain.md, so every degenerate table (an empty group, a zero cell) yields nulls with a machine-readable
  * reason instead of NaN or Infinity, which would otherwise leak into JSON as null-without-why or
  * break serialisation.
  */

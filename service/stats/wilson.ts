@@ -1,6 +1,6 @@
 /**
  * Wilson score interval for a proportion: the uncertainty attached to every churn rate the
- * service shows (DESIGN §5, "never a bare ratio"). Wilson rather than the textbook Wald interval
+ * service shows (docs/definitions.md, "never a bare ratio"). Wilson rather than the textbook Wald interval
  * because segments are often small or have rates near 0 or 1, where Wald collapses to a
  * zero-width or out-of-range interval; Wilson stays inside [0, 1] and keeps close to nominal
  * coverage. It is the interval R's `prop.test(x, n, correct = FALSE)` reports.

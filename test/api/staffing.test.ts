@@ -372,7 +372,7 @@ describe('direct-debit scenario against the measured and the planted relationshi
     const sePay = Math.sqrt(plantedPay / nh);
     console.log(`excess payment contacts per hard reminder: measured ${excess.toFixed(3)} (n ${nh}), planted ${plantedPay.toFixed(3)} ± ${(3.5 * sePay).toFixed(3)}`);
     expect(Math.abs(excess - plantedPay)).toBeLessThan(3.5 * sePay);
-    // Planted: manual payers are late several times as often as automatic ones (DESIGN: late payment drives churn).
+    // Planted: manual payers are late several times as often as automatic ones (docs/domain.md: late payment drives churn).
     expect(ev.late_rate_manual.value).toBeGreaterThan(2.5 * ev.late_rate_automatic.value);
     // The scenario's reminder saving per moved invoice is the measured gap, within its sampling noise of the planted one.
     const dd = sc.scenarios.find((s: { scenario: string }) => s.scenario === 'direct_debit');

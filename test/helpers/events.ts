@@ -3,22 +3,13 @@
  * each accepted media type.
  */
 import { tableToIPC, vectorFromArray, Utf8, Float64, Table, type Vector } from "apache-arrow";
+import { mulberry32 } from './random.ts';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type TestEvent = Record<string, string | number>;
 
 export function makeEvents(n: number, seed = 1, prefix = 'ev'): TestEvent[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const out: TestEvent[] = [];
   for (let i = 0; i < n; i++) {

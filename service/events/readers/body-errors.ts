@@ -1,21 +1,5 @@
 /**
- * Errors a reader raises when a request body cannot be read at all (as opposed to a bad row,
- * which is staged and rejected on its own). The HTTP layer maps them to 400/413.
+ * The readers' name for the body errors, which now live in events/body-errors.ts so that the HTTP
+ * layer can map them without importing from the readers.
  */
-export class BodyParseError extends Error {
-  constructor(
-    message: string,
-    readonly position: { byte?: number; line?: number; row?: number },
-  ) {
-    super(message);
-  }
-}
-
-export class BodyTooLargeError extends Error {
-  constructor(readonly limitBytes: number) {
-    super(`request body exceeds the limit of ${limitBytes} bytes`);
-  }
-}
-
-/** A body as byte chunks: a request stream, or (for in-process loads) a list of buffers. */
-export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+export { BodyParseError, BodyTooLargeError, type ByteSource } from '../body-errors.ts';

@@ -3,7 +3,7 @@ import { SampleRun, plantedEffects } from '../../../sample-data/index.ts';
 import { AUTOMATIC, MANUAL } from './contract-checker.ts';
 
 /**
- * Lifetime view (DESIGN §5) recomputed here from the events alone, independently of the
+ * Lifetime view (docs/definitions.md) recomputed here from the events alone, independently of the
  * generator's own analyzer: each customer once, predominant payment-method class of their
  * payments, ever late (paid after the due date, or unpaid and overdue at the as-of date),
  * churned = cancelled with no later start.

@@ -1,5 +1,5 @@
 /**
- * An independent reading of the DESIGN §4 event contract, written from the document and not from
+ * An independent reading of the docs/event-contract.md event contract, written from the document and not from
  * the generator's code, so that a generator bug cannot hide behind a shared table. It returns every
  * reason a row breaks the contract (not just the first), which lets the dirt test demand that each
  * invalid row is broken in exactly one way.

@@ -5,7 +5,7 @@ import { AUTOMATIC, EVENT_TYPE_NAMES, MANUAL, linesOf, violations } from './cont
 const END = '2026-10-31T23:59:59Z';
 const FEE_CAP: Record<string, number> = { SEK: 60, NOK: 35, DKK: 100, EUR: 5 };
 
-describe('sample-data event contract (DESIGN §4)', () => {
+describe('sample-data event contract (docs/event-contract.md)', () => {
   const text = [...generateNdjsonChunks({ size: 1500, seed: 5 })].join('');
   const lines = linesOf(text);
   const events = lines.map((l) => JSON.parse(l) as Record<string, unknown>);

@@ -2,17 +2,8 @@
 // because small teams and huge ones fail in different ways (integer effects versus precision).
 import { describe, expect, it } from 'vitest';
 import { occupancy, requiredAgents, serviceLevel, type ErlangCInput } from '../../../service/staffing/erlang-c.ts';
+import { mulberry32 } from '../../helpers/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CASES = 3000;
 

@@ -7,17 +7,8 @@ import { CALENDAR_FIELDS, type Calendar, type CalendarField } from '../../../ser
 import { CONTACT_CHANNELS, type DailyContacts, type ProfileCounts } from '../../../service/staffing/contact-history.ts';
 import { dailyForecast, DRIVERS, driversOn, fitFromData, intervalForecast, intradayProfile } from '../../../service/staffing/forecast.ts';
 import { dayOfMonth, isoWeekday } from '../../../service/staffing/local-time.ts';
+import { mulberry32 } from '../../helpers/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function poisson(random: () => number, lambda: number): number {
   if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random())));
   const l = Math.exp(-lambda);

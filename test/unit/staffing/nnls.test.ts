@@ -4,17 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { addRidge, addRow, emptyGram, nnls, type Gram } from '../../../service/staffing/nnls.ts';
 import { ldlFactor, ldlSolve } from '../../../service/stats/linear-algebra.ts';
+import { mulberry32 } from '../../helpers/random.ts';
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const objective = (g: Gram, x: ArrayLike<number>) => {
   let q = 0;

@@ -105,7 +105,7 @@ export function indicator(column: string[], level: string): Float64Array {
   return Float64Array.from(column, (v) => (v === level ? 1 : 0));
 }
 
-/** The tolerance DESIGN §5 sets against the R reference. */
+/** The tolerance docs/definitions.md sets against the R reference. */
 export const REFERENCE_TOLERANCE = 1e-6;
 
 export function relativeError(actual: number, expected: number): number {

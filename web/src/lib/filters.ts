@@ -3,17 +3,13 @@
  * `FilterQuery` (repeated parameters for multi-values), so every view is a shareable link, survives
  * a reload, and back/forward move through filter changes. The same query is passed on to /v1.
  */
-import type { Filters, SegmentDimension } from '$service/analytics/contracts.ts';
+import { SEGMENT_DIMENSIONS, type Filters, type SegmentDimension } from '$service/analytics/contracts.ts';
 
 export type View = NonNullable<Filters['view']>;
 export type MultiKey = Exclude<keyof Filters, 'as_of' | 'view' | 'lookback_days' | 'horizon_days'>;
 
-/** The multi-valued segment filters, in filter-bar order. */
-export const MULTI_KEYS = ['vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'payment_method_class'] as const satisfies readonly MultiKey[];
-// Compile-time check that the list above is exhaustive against the contract.
-type _Exhaustive = Exclude<MultiKey, (typeof MULTI_KEYS)[number]> extends never ? true : never;
-const _exhaustive: _Exhaustive = true;
-void _exhaustive;
+/** The multi-valued segment filters, in filter-bar order: the contract's segment dimensions. */
+export const MULTI_KEYS = SEGMENT_DIMENSIONS satisfies readonly MultiKey[];
 
 export const FILTER_KEYS = ['as_of', 'view', 'lookback_days', 'horizon_days', ...MULTI_KEYS] as const satisfies readonly (keyof Filters)[];
 

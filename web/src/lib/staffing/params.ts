@@ -4,6 +4,8 @@
  * shown as percent and sent as the fractions the API expects. An empty field means "the API's
  * default", which the form shows as a placeholder.
  */
+import { CONTACT_CHANNELS } from '$service/events/contract.ts';
+
 export interface NumberParam {
   name: string;
   label: string;
@@ -35,7 +37,7 @@ export const SCENARIO_PARAMS: readonly (NumberParam & { key: 'direct_debit' | 's
 export const WEEKS = [1, 2, 3, 4, 6, 8] as const;
 export const INTERVALS = [15, 30, 60] as const;
 export const TIME_ZONES = ['UTC', 'Europe/Stockholm', 'Europe/Oslo', 'Europe/Copenhagen', 'Europe/Helsinki'] as const;
-export const CHANNELS = ['all', 'phone', 'chat', 'email', 'invoice_message', 'sms', 'social'] as const;
+export const CHANNELS = ['all', ...CONTACT_CHANNELS] as const;
 export type ChannelChoice = (typeof CHANNELS)[number];
 
 export const CHANNEL_LABELS: Record<string, string> = {

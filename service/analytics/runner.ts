@@ -1,0 +1,53 @@
+/**
+ * The one way an analysis runs a query: over a per-customer table (the cached analysis base of a
+ * scope, or an offer table built from it) narrowed by the shared segment filters. Churn analyses,
+ * the overview and the offers all call this, so filters bind the same way everywhere and a second
+ * engine (incremental bases, Spark) has one place to plug in. The filter parameters are derived
+ * from SEGMENT_DIMENSIONS, the same list queries/filtered_base.sql is tested against.
+ */
+import { listValue } from '@duckdb/node-api';
+import type { Database } from '../db/database.ts';
+import { namedParams, withFilteredBase } from '../db/sql-compose.ts';
+import { sql } from '../db/sql-files.ts';
+import type { BaseCache } from './base-cache.ts';
+import { SEGMENT_DIMENSIONS, type Filters } from './contracts.ts';
+import type { FactsUpkeep } from './facts.ts';
+import type { AnalysisScope } from './scope.ts';
+
+export interface Engine {
+  db: Database;
+  cache: BaseCache;
+  upkeep: FactsUpkeep;
+}
+
+/** Bound values of the segment filters: a list per dimension, NULL for "no filter". */
+export function filterParams(filters: Filters): Record<string, unknown> {
+  return Object.fromEntries(SEGMENT_DIMENSIONS.map((d) => [d, filters[d]?.length ? listValue(filters[d]) : null]));
+}
+
+export interface RunOptions {
+  /** `{{name}}` substitutions, from the caller's allow-lists. */
+  identifiers?: Record<string, string>;
+  /** Bound values beyond the filters. */
+  params?: Record<string, unknown>;
+}
+
+/** The statement text and its bound values for `query` (a .sql name that reads `filtered`) over the table `base`. */
+export function filteredStatement(base: string, filters: Filters, query: string, options: RunOptions = {}) {
+  const text = withFilteredBase(base, sql(query, options.identifiers));
+  return { text, params: namedParams(text, { ...filterParams(filters), ...options.params }) };
+}
+
+const baseOf = async (engine: Engine, source: AnalysisScope | string) => (typeof source === 'string' ? source : engine.cache.table(source));
+
+/** Runs `query` over the filtered `source` (a scope's base, or a table name); rows as JSON objects. */
+export async function overFiltered<T = Record<string, unknown>>(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<T[]> {
+  const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
+  return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson() as unknown as T[]);
+}
+
+/** Like overFiltered, but column by column: far cheaper than row objects for 100 000s of rows. */
+export async function overFilteredColumns(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<Record<string, unknown[]>> {
+  const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
+  return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getColumnsObjectJS() as Record<string, unknown[]>);
+}

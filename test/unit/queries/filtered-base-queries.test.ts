@@ -1,0 +1,99 @@
+/**
+ * Each churn query that reads the filtered analysis base, run as a unit on a real in-memory
+ * DuckDB over a six-customer base written out here, so every expected number can be counted by
+ * hand from the rows below. The statements are composed and bound exactly as the analyses do
+ * (analytics/runner.ts filteredStatement), so a query that breaks its contract with the base, or a
+ * filter that stops narrowing, fails here before it reaches an endpoint.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filteredStatement } from '../../../service/analytics/runner.ts';
+import { FilterQuery } from '../../../service/analytics/contracts.ts';
+import { Database } from '../../../service/db/database.ts';
+
+let db: Database;
+
+// customer, vertical, market, age, tenure, plan, channel, class, method, churned, days, due, late, timeliness, fees, fee_exposure, fee_amount, reminders, fee_contacts, price, plan_fit, satisfaction
+const ROWS = [
+  ['c1', 'telecom', 'SE', '18-29', '<1y', 'basic', 'paper', 'manual', 'ocr', true, 100, 3, 2, 'late_repeatedly', 2, 'two_or_more', 120, 3, 1, 199, 'fits_use', 'unknown'],
+  ['c2', 'telecom', 'SE', '30-49', '1-2y', 'basic', 'email', 'automatic', 'autogiro', false, 400, 4, 0, 'on_time', 0, 'none', 0, 0, 0, 199, 'fits_use', 'satisfied'],
+  ['c3', 'telecom', 'NO', '30-49', '2+y', 'plus', 'paper', 'manual', 'ocr', true, 50, 2, 1, 'late_once', 1, 'one', 60, 1, 0, 299, 'priced_above_use', 'dissatisfied'],
+  ['c4', 'energy', 'SE', '50-79', '2+y', 'basic', 'app', 'automatic', 'autogiro', false, 800, 5, 0, 'on_time', 0, 'none', 0, 0, 0, 99, 'fits_use', 'satisfied'],
+  ['c5', 'energy', 'SE', '50-79', '<1y', 'plus', 'paper', 'unknown', '(none)', true, 20, 0, 0, 'on_time', 4, 'two_or_more', 240, 4, 2, 149, 'no_usage_data', 'unknown'],
+  ['c6', 'energy', 'NO', '80+', '1-2y', 'basic', 'email', 'manual', 'ocr', false, -5, 1, 1, 'late_once', 0, 'none', 0, 2, 0, 99, 'fits_use', 'satisfied'],
+] as const;
+
+const run = async (query: string, filters: Record<string, string> = {}, identifiers: Record<string, string> = {}) => {
+  const { text, params } = filteredStatement('base', FilterQuery.parse(filters), query, { identifiers });
+  return db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson());
+};
+
+beforeAll(async () => {
+  db = await Database.open({ path: ':memory:' });
+  await db.withConnection(async (c) => {
+    await c.run(`CREATE TABLE base (customer_id VARCHAR, vertical VARCHAR, market VARCHAR, age_band VARCHAR, tenure_band VARCHAR, plan VARCHAR,
+      invoice_channel VARCHAR, payment_method_class VARCHAR, payment_method VARCHAR, churned BOOLEAN, time_days DOUBLE, invoices_due INTEGER,
+      late_invoices INTEGER, timeliness VARCHAR, fees INTEGER, fee_exposure VARCHAR, fee_amount DOUBLE, reminders INTEGER, fee_contacts INTEGER,
+      monthly_price DOUBLE, plan_fit VARCHAR, satisfaction_level VARCHAR)`);
+    for (const r of ROWS) await c.run(`INSERT INTO base VALUES (${r.map((_, i) => `$${i + 1}`).join(', ')})`, [...r]);
+  });
+});
+afterAll(() => db.close());
+
+describe('queries over the filtered base', () => {
+  it('filtered_base keeps everyone without filters and narrows by every list given', async () => {
+    expect(await run('churn/summary_counts')).toMatchObject([{ customers: '6' }]);
+    expect(await run('churn/summary_counts', { vertical: 'telecom' })).toMatchObject([{ customers: '3' }]);
+    expect(await run('churn/summary_counts', { vertical: 'telecom,energy', market: 'NO' })).toMatchObject([{ customers: '2' }]);
+    expect(await run('churn/summary_counts', { payment_method_class: 'manual', age_band: '30-49' })).toMatchObject([{ customers: '1' }]);
+  });
+
+  it('summary_counts counts each share over its own denominator', async () => {
+    expect(await run('churn/summary_counts')).toEqual([{ customers: '6', churned: '3', automatic: '2', classified: '5', on_time: '2', with_invoices: '5', with_fee: '3' }]);
+  });
+
+  it('churn_by_factor gives customers and churners per level, in level order', async () => {
+    expect(await run('churn/churn_by_factor', {}, { factor: 'payment_method_class' })).toEqual([
+      { key: 'automatic', n: '2', churned: '0' },
+      { key: 'manual', n: '3', churned: '2' },
+      { key: 'unknown', n: '1', churned: '1' },
+    ]);
+  });
+
+  it('churn_by_count caps the count at 3', async () => {
+    expect(await run('churn/churn_by_count', {}, { count_column: 'fees' })).toEqual([
+      { k: 0, n: '3', churned: '0' },
+      { k: 1, n: '1', churned: '1' },
+      { k: 2, n: '1', churned: '1' },
+      { k: 3, n: '1', churned: '1' },
+    ]);
+  });
+
+  it('churn_by_segment_and_factor crosses a segment with a factor', async () => {
+    expect(await run('churn/churn_by_segment_and_factor', { market: 'SE' }, { rows: 'vertical', factor: 'timeliness' })).toEqual([
+      { row_key: 'energy', key: 'on_time', n: '2', churned: '1' },
+      { row_key: 'telecom', key: 'late_repeatedly', n: '1', churned: '1' },
+      { row_key: 'telecom', key: 'on_time', n: '1', churned: '0' },
+    ]);
+  });
+
+  it('survival_input and cox_input leave out negative times', async () => {
+    const surv = await run('churn/survival_input', {}, { factor: 'vertical' });
+    expect(surv.map((r) => [r.key, r.time_days, r.event]).sort()).toEqual([
+      ['energy', 20, 1],
+      ['energy', 800, 0],
+      ['telecom', 100, 1],
+      ['telecom', 400, 0],
+      ['telecom', 50, 1],
+    ]);
+    const cox = await run('churn/cox_input');
+    expect(cox).toHaveLength(5);
+    expect(cox.find((r) => r.time_days === 50)).toMatchObject({ event: 1, payment_method_class: 'manual', timeliness: 'late_once', fee_exposure: 'one', plan_fit: 'priced_above_use', satisfaction_level: 'dissatisfied' });
+  });
+
+  it('fee_economics sums fees, reminders and churn with and without fees per vertical', async () => {
+    expect(await run('churn/fee_economics')).toEqual([
+      { vertical: 'energy', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', mean_monthly_price: 149 },
+      { vertical: 'telecom', customers: '3', fee_customers: '2', fees: '3', fee_revenue: 180, reminders: '4', fee_contacts: '1', churned_with_fee: '2', no_fee_customers: '1', churned_without_fee: '0', mean_monthly_price: 249 },
+    ]);
+  });
+});
