@@ -39,7 +39,7 @@ export function createApp(ctx: AppContext) {
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 
   const app = new Hono();
-  app.onError(handleError);
+  app.onError((error, c) => handleError(error, c, ctx.config.debugLogs));
   app.route('/v1', api);
   app.all('/v1/*', (c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   if (fs.existsSync(WEB_BUILD_DIR)) {

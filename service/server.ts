@@ -15,6 +15,9 @@ import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
 import { defaultScopes } from './analytics/scope.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
+import { writePlausibleDates } from './db/plausible-dates.ts';
+import { setBodyLimits } from './events/readers/body-limits.ts';
+import { rejectedRetention } from './events/rejected-rows.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -28,12 +31,16 @@ export async function openContext(config: Config): Promise<AppContext> {
   const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads });
   await migrate(db);
   await db.transaction((c) => seedPaymentMethods(c));
+  await writePlausibleDates(db, config.dates);
+  setBodyLimits({ maxRowBytes: config.maxRowBytes, maxGzipRatio: config.maxGzipRatio });
+  const retention = rejectedRetention(db, config.rejectedRetentionDays, (line) => console.log(line));
+  await retention.run();
   const upkeep = new FactsUpkeep(db);
   await upkeep.ensure((line) => console.log(line));
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
   upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
   engine.cache.prewarmSoon(() => defaultScopes(db), 0);
-  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest: [() => upkeep.notify()], startedAt: new Date() };
+  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest: [() => upkeep.notify(), retention.afterIngest], startedAt: new Date() };
 }
 
 export async function startService(ctx: AppContext): Promise<RunningService> {

@@ -4,10 +4,13 @@
  * (an empty cell means "absent") and keeps its original text as the raw row. Row number = record
  * number after the header, from 1. A record whose cell count differs from the header's, or with
  * stray quotes, is a rejected row (malformed_row); an unterminated quote at the end of the body,
- * or a body that is not UTF-8, fails the request with its position.
+ * or a body that is not UTF-8, fails the request with its position. The scan works on bytes (the
+ * delimiters are ASCII) and keeps its state across chunks, so a long record is scanned once; a
+ * record over MAX_ROW_BYTES is rejected as `row_too_large` with its prefix and length.
  */
 import type { Staging } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
+import { ROW_PREFIX_BYTES, bodyLimits, tooLargeMessage } from './body-limits.ts';
 
 /** Cells of one record's text, or null when its quoting is malformed. */
 export function parseRecord(text: string): string[] | null {
@@ -46,11 +49,22 @@ export function parseRecord(text: string): string[] | null {
 
 export async function readCsv(body: ByteSource, staging: Staging): Promise<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
+  const lossy = new TextDecoder('utf-8');
+  const maxRow = bodyLimits.maxRowBytes;
   let header: string[] | null = null;
   let row = 0;
-  let line = 1; // line on which the pending text starts
-  let pending = '';
-  let bytes = 0;
+  let line = 1; // line on which the pending record starts
+  let lines = 0; // newlines inside the pending record (quoted fields)
+  let offset = 0; // bytes before the current chunk
+  let recordByte = 0; // body offset at which the pending record starts
+  // The pending record as parts (joined once at its end, never per chunk), or, past the cap, its
+  // prefix and length only.
+  let parts: Uint8Array[] = [];
+  let partBytes = 0;
+  let over: { prefix: Uint8Array; bytes: number } | null = null;
+  let quoted = false;
+  let quoteInQuoted = false; // a quote inside a quoted field: the next byte decides ("" or the end)
+  let fieldStart = true;
 
   const record = (text: string, startLine: number) => {
     if (text.endsWith('\r')) text = text.slice(0, -1);
@@ -71,22 +85,55 @@ export async function readCsv(body: ByteSource, staging: Staging): Promise<void>
     for (let i = 0; i < header.length; i++) if (cells[i] !== '') obj[header[i]] = cells[i];
     staging.add(row, JSON.stringify(obj), text);
   };
+  const keep = (bytes: Uint8Array) => {
+    if (bytes.length === 0) return;
+    if (over) {
+      over.bytes += bytes.length;
+    } else if (partBytes + bytes.length > maxRow) {
+      over = { prefix: Buffer.concat([...parts, bytes.subarray(0, ROW_PREFIX_BYTES)]).subarray(0, ROW_PREFIX_BYTES), bytes: partBytes + bytes.length };
+      parts = [];
+      partBytes = 0;
+    } else {
+      parts.push(bytes);
+      partBytes += bytes.length;
+    }
+  };
+  const end = (nextByte: number) => {
+    if (over) {
+      if (!header) throw new BodyParseError(`the CSV header is over the limit of ${maxRow} bytes (MAX_ROW_BYTES)`, { line });
+      row++;
+      staging.add(row, null, lossy.decode(over.prefix), 'row_too_large', tooLargeMessage(`record on line ${line}`, over.bytes));
+      over = null;
+    } else {
+      const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+      let text: string;
+      try {
+        text = decoder.decode(bytes);
+      } catch {
+        throw new BodyParseError(`the CSV body is not valid UTF-8 (in the record starting at byte ${recordByte})`, { byte: recordByte });
+      }
+      record(text, line);
+    }
+    parts = [];
+    partBytes = 0;
+    line += lines + 1;
+    lines = 0;
+    recordByte = nextByte;
+  };
 
   // Finds record ends: a newline outside quotes. A quote opens a quoted field only at the start
   // of a field, as RFC 4180 has it; elsewhere it is literal (and parseRecord flags the record).
-  const scan = (text: string, final: boolean): string => {
+  for await (const chunk of body) {
     let start = 0;
-    let quoted = false;
-    let fieldStart = true;
-    let lines = 0;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (quoted) {
-        if (ch === 0x22) {
-          if (text.charCodeAt(i + 1) === 0x22) i++;
-          else if (i + 1 === text.length && !final) break; // decide with the next chunk
-          else quoted = false;
-        } else if (ch === 0x0a) lines++;
+    for (let i = 0; i < chunk.length; i++) {
+      const ch = chunk[i];
+      if (quoteInQuoted) {
+        quoteInQuoted = false;
+        if (ch === 0x22) continue; // "" inside a quoted field
+        quoted = false;
+      } else if (quoted) {
+        if (ch === 0x22) quoteInQuoted = true;
+        else if (ch === 0x0a) lines++;
         continue;
       }
       if (ch === 0x22 && fieldStart) {
@@ -94,31 +141,16 @@ export async function readCsv(body: ByteSource, staging: Staging): Promise<void>
         fieldStart = false;
       } else if (ch === 0x2c) fieldStart = true;
       else if (ch === 0x0a) {
-        lines++;
-        record(text.slice(start, i), line);
-        line += lines;
-        lines = 0;
+        keep(chunk.subarray(start, i));
+        end(offset + i + 1);
         start = i + 1;
         fieldStart = true;
       } else fieldStart = false;
     }
-    if (final) {
-      if (quoted) throw new BodyParseError(`unterminated quoted field in the record starting on line ${line}`, { line });
-      record(text.slice(start), line);
-      return '';
-    }
-    return text.slice(start);
-  };
-
-  for await (const chunk of body) {
-    try {
-      pending += decoder.decode(chunk, { stream: true });
-    } catch {
-      throw new BodyParseError(`the CSV body is not valid UTF-8 (in the bytes after offset ${bytes})`, { byte: bytes });
-    }
-    bytes += chunk.length;
-    pending = scan(pending, false);
+    keep(chunk.slice(start));
+    offset += chunk.length;
   }
-  pending = scan(pending, true);
+  if (quoted && !quoteInQuoted) throw new BodyParseError(`unterminated quoted field in the record starting on line ${line}`, { line });
+  if (partBytes || over) end(offset);
   if (!header) throw new BodyParseError('the CSV body has no header row', { line: 1 });
 }

@@ -8,6 +8,7 @@
  */
 import type { Staging } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
+import { ROW_PREFIX_BYTES, bodyLimits, tooLargeMessage } from './body-limits.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const lossy = new TextDecoder('utf-8');
@@ -29,7 +30,10 @@ export async function readJson(body: ByteSource, staging: Staging): Promise<void
   let offset = 0; // bytes consumed before the current chunk
   let row = 0;
   let parts: Uint8Array[] = [];
+  let partBytes = 0;
+  let over: { prefix: Uint8Array; bytes: number } | null = null; // the element, once past the cap
   let elementStart = 0;
+  const maxRow = bodyLimits.maxRowBytes;
 
   const emit = (bytes: Uint8Array) => {
     row++;
@@ -39,17 +43,30 @@ export async function readJson(body: ByteSource, staging: Staging): Promise<void
       staging.add(row, null, lossy.decode(bytes), 'invalid_encoding', 'row is not valid UTF-8');
     }
   };
-  const take = (chunk: Uint8Array, end: number) => {
-    parts.push(chunk.subarray(elementStart, end));
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      bytes.set(p, at);
-      at += p.length;
+  /** Holds part of the current element, or only counts it once the element is past the cap. */
+  const keep = (bytes: Uint8Array) => {
+    if (over) over.bytes += bytes.length;
+    else if (partBytes + bytes.length > maxRow) {
+      over = { prefix: Buffer.concat([...parts, bytes.subarray(0, ROW_PREFIX_BYTES)]).subarray(0, ROW_PREFIX_BYTES), bytes: partBytes + bytes.length };
+      parts = [];
+      partBytes = 0;
+    } else {
+      parts.push(bytes);
+      partBytes += bytes.length;
     }
+  };
+  const flushElement = () => {
+    if (over) {
+      row++;
+      staging.add(row, null, lossy.decode(over.prefix), 'row_too_large', tooLargeMessage(`element ${row}`, over.bytes));
+    } else emit(parts.length === 1 ? parts[0] : Buffer.concat(parts));
     parts = [];
-    emit(bytes);
+    partBytes = 0;
+    over = null;
+  };
+  const take = (chunk: Uint8Array, end: number) => {
+    keep(chunk.subarray(elementStart, end));
+    flushElement();
   };
 
   for await (const chunk of body) {
@@ -120,14 +137,12 @@ export async function readJson(body: ByteSource, staging: Staging): Promise<void
           continue;
       }
     }
-    if (state === State.InElement || state === State.Single) parts.push(chunk.subarray(elementStart));
+    if (state === State.InElement || state === State.Single) keep(chunk.subarray(elementStart));
     offset += chunk.length;
   }
 
   if ((state as State) === State.Single) {
-    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    parts = [];
-    emit(all);
+    flushElement();
     return;
   }
   if (state === State.Start) throw new BodyParseError('the body is empty', { byte: 0 });
