@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
+import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { churnRoutes, engagementRoutes, feeRoutes, ingestionStatusRoutes } from './routes/churn.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -39,6 +40,7 @@ export function createApp(ctx: AppContext) {
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 
   const app = new Hono();
+  app.use('*', securityHeaders(inlineScriptHashes(path.join(WEB_BUILD_DIR, 'index.html'))));
   app.onError((error, c) => handleError(error, c, ctx.config.debugLogs));
   app.route('/v1', api);
   app.all('/v1/*', (c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));

@@ -18,9 +18,9 @@ describe('hostile bodies: bounded time and memory', () => {
   }, 60_000);
   afterAll(() => svc?.kill());
 
-  const post = async (body: Uint8Array, type: string, headers: Record<string, string> = {}) => {
+  const post = async (body: BodyInit | Uint8Array, type: string, headers: Record<string, string> = {}) => {
     const t0 = performance.now();
-    const res = await fetch(`${svc.url}/v1/events`, { method: 'POST', body, headers: { 'content-type': type, ...headers } });
+    const res = await fetch(`${svc.url}/v1/events`, { method: "POST", body: body as BodyInit, headers: { "content-type": type, ...headers } });
     const json = await res.json();
     return { status: res.status, json, ms: performance.now() - t0 };
   };

@@ -34,7 +34,7 @@ export interface RejectedPage {
 /** GET /v1/health (schema local to service/routes/health.ts, so mirrored here). */
 export interface Health {
   status: 'ok' | 'degraded';
-  database: { reachable: boolean; file: string; schema_version: number | null };
+  database: { reachable: boolean; file?: string; schema_version: number | null };
   counts: { events: number; customers: number; rejected_rows: number; batches: number } | null;
   auth: 'on' | 'open';
   uptime_seconds: number;

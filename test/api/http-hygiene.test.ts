@@ -1,0 +1,47 @@
+/**
+ * Header and exposure hygiene (issue 17, items 10 and 11): security headers on every answer,
+ * no database path for anonymous callers, and bounded admin bodies.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from '../helpers/service.ts';
+
+const ADMIN = 'admin-token-h17';
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startTestService({ AUTH_TOKENS: `admin:${ADMIN},read:read-token-h17` });
+});
+afterAll(() => svc.stop());
+
+describe('HTTP hygiene', () => {
+  it('every answer carries CSP, nosniff, no framing and no referrer', async () => {
+    for (const p of ['/v1/health', '/v1/openapi.json', '/v1/rejected', '/v1/no-such-route']) {
+      const res = await svc.call(p);
+      await res.arrayBuffer();
+      expect(res.headers.get('content-security-policy'), p).toMatch(/default-src 'self'.*script-src 'self'.*frame-ancestors 'none'/);
+      expect(res.headers.get('content-security-policy')).not.toMatch(/script-src[^;]*unsafe-inline/);
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    }
+  });
+
+  it('/v1/health names the database file to admin tokens only', async () => {
+    const anonymous = await (await svc.call('/v1/health')).json();
+    expect(anonymous.status).toBe('ok');
+    expect(anonymous.database.file).toBeUndefined();
+    expect(JSON.stringify(anonymous)).not.toContain(svc.dataDir);
+    expect((await (await svc.call('/v1/health', { token: 'read-token-h17' })).json()).database.file).toBeUndefined();
+    expect((await (await svc.call('/v1/health', { token: ADMIN })).json()).database.file).toContain(svc.dataDir);
+  });
+
+  it('admin bodies over MAX_ADMIN_BODY_SIZE answer 413 payload_too_large before parsing', async () => {
+    const methods = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`m${i}`, 'manual']));
+    for (const [path, body] of [['/v1/settings/payment-methods', JSON.stringify({ methods })], ['/v1/offers/catalogue', JSON.stringify({ offers: [], pad: 'x'.repeat(2_000_000) })]]) {
+      const t0 = performance.now();
+      const res = await svc.call(path, { method: 'PUT', token: ADMIN, body, headers: { 'content-type': 'application/json' } });
+      expect(res.status, path).toBe(413);
+      expect((await res.json()).error).toMatchObject({ code: 'payload_too_large', details: { limit_bytes: 1048576 } });
+      expect(performance.now() - t0).toBeLessThan(2000);
+    }
+  });
+});
