@@ -12,6 +12,24 @@ beforeAll(async () => {
 });
 afterAll(() => svc.stop());
 
+describe('query parameters have ranges (item 8)', () => {
+  it('answers 400 invalid_request, never 500, for dates and numbers out of range', async () => {
+    const READ = 'read-token-h17';
+    for (const p of [
+      '/v1/churn/summary?as_of=9999-12-31',
+      '/v1/churn/by/payment_method_class?as_of=0001-01-01',
+      '/v1/offers/audience?min_expected_value=1e308',
+      '/v1/offers/audience.csv?min_expected_value=1e308',
+      '/v1/staffing/plan?as_of=9999-12-31',
+      '/v1/rejected?offset=1e308',
+    ]) {
+      const res = await svc.call(p, { token: READ });
+      expect(res.status, p).toBe(400);
+      expect((await res.json()).error.code, p).toBe('invalid_request');
+    }
+  });
+});
+
 describe('HTTP hygiene', () => {
   it('every answer carries CSP, nosniff, no framing and no referrer', async () => {
     for (const p of ['/v1/health', '/v1/openapi.json', '/v1/rejected', '/v1/no-such-route']) {
@@ -34,6 +52,7 @@ describe('HTTP hygiene', () => {
     expect((await (await svc.call('/v1/health', { token: ADMIN })).json()).database.file).toContain(svc.dataDir);
   });
 
+  // Last: the server closes a connection whose body it refused unread.
   it('admin bodies over MAX_ADMIN_BODY_SIZE answer 413 payload_too_large before parsing', async () => {
     const methods = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`m${i}`, 'manual']));
     for (const [path, body] of [['/v1/settings/payment-methods', JSON.stringify({ methods })], ['/v1/offers/catalogue', JSON.stringify({ offers: [], pad: 'x'.repeat(2_000_000) })]]) {
