@@ -10,7 +10,8 @@
  */
 import type { Staging } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
-import { ROW_PREFIX_BYTES, bodyLimits, tooLargeMessage } from './body-limits.ts';
+import { bodyLimits, tooLargeMessage } from './body-limits.ts';
+import { RowBuffer } from './row-buffer.ts';
 
 /** Cells of one record's text, or null when its quoting is malformed. */
 export function parseRecord(text: string): string[] | null {
@@ -50,18 +51,13 @@ export function parseRecord(text: string): string[] | null {
 export async function readCsv(body: ByteSource, staging: Staging): Promise<void> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const lossy = new TextDecoder('utf-8');
-  const maxRow = bodyLimits.maxRowBytes;
   let header: string[] | null = null;
   let row = 0;
   let line = 1; // line on which the pending record starts
   let lines = 0; // newlines inside the pending record (quoted fields)
   let offset = 0; // bytes before the current chunk
   let recordByte = 0; // body offset at which the pending record starts
-  // The pending record as parts (joined once at its end, never per chunk), or, past the cap, its
-  // prefix and length only.
-  let parts: Uint8Array[] = [];
-  let partBytes = 0;
-  let over: { prefix: Uint8Array; bytes: number } | null = null;
+  const pending = new RowBuffer(); // the pending record
   let quoted = false;
   let quoteInQuoted = false; // a quote inside a quoted field: the next byte decides ("" or the end)
   let fieldStart = true;
@@ -85,27 +81,15 @@ export async function readCsv(body: ByteSource, staging: Staging): Promise<void>
     for (let i = 0; i < header.length; i++) if (cells[i] !== '') obj[header[i]] = cells[i];
     staging.add(row, JSON.stringify(obj), text);
   };
-  const keep = (bytes: Uint8Array) => {
-    if (bytes.length === 0) return;
-    if (over) {
-      over.bytes += bytes.length;
-    } else if (partBytes + bytes.length > maxRow) {
-      over = { prefix: Buffer.concat([...parts, bytes.subarray(0, ROW_PREFIX_BYTES)]).subarray(0, ROW_PREFIX_BYTES), bytes: partBytes + bytes.length };
-      parts = [];
-      partBytes = 0;
-    } else {
-      parts.push(bytes);
-      partBytes += bytes.length;
-    }
-  };
+  const keep = (bytes: Uint8Array) => pending.keep(bytes);
   const end = (nextByte: number) => {
-    if (over) {
-      if (!header) throw new BodyParseError(`the CSV header is over the limit of ${maxRow} bytes (MAX_ROW_BYTES)`, { line });
+    const taken = pending.take();
+    if ('prefix' in taken) {
+      if (!header) throw new BodyParseError(`the CSV header is over the limit of ${bodyLimits.maxRowBytes} bytes (MAX_ROW_BYTES)`, { line });
       row++;
-      staging.add(row, null, lossy.decode(over.prefix), 'row_too_large', tooLargeMessage(`record on line ${line}`, over.bytes));
-      over = null;
+      staging.add(row, null, lossy.decode(taken.prefix), 'row_too_large', tooLargeMessage(`record on line ${line}`, taken.length));
     } else {
-      const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+      const bytes = taken.bytes;
       let text: string;
       try {
         text = decoder.decode(bytes);
@@ -114,8 +98,6 @@ export async function readCsv(body: ByteSource, staging: Staging): Promise<void>
       }
       record(text, line);
     }
-    parts = [];
-    partBytes = 0;
     line += lines + 1;
     lines = 0;
     recordByte = nextByte;
@@ -151,6 +133,6 @@ export async function readCsv(body: ByteSource, staging: Staging): Promise<void>
     offset += chunk.length;
   }
   if (quoted && !quoteInQuoted) throw new BodyParseError(`unterminated quoted field in the record starting on line ${line}`, { line });
-  if (partBytes || over) end(offset);
+  if (!pending.empty) end(offset);
   if (!header) throw new BodyParseError('the CSV body has no header row', { line: 1 });
 }

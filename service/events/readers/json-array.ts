@@ -8,7 +8,8 @@
  */
 import type { Staging } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
-import { ROW_PREFIX_BYTES, bodyLimits, tooLargeMessage } from './body-limits.ts';
+import { tooLargeMessage } from './body-limits.ts';
+import { RowBuffer } from './row-buffer.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const lossy = new TextDecoder('utf-8');
@@ -29,11 +30,8 @@ export async function readJson(body: ByteSource, staging: Staging): Promise<void
   let escaped = false;
   let offset = 0; // bytes consumed before the current chunk
   let row = 0;
-  let parts: Uint8Array[] = [];
-  let partBytes = 0;
-  let over: { prefix: Uint8Array; bytes: number } | null = null; // the element, once past the cap
+  const pending = new RowBuffer(); // the current element
   let elementStart = 0;
-  const maxRow = bodyLimits.maxRowBytes;
 
   const emit = (bytes: Uint8Array) => {
     row++;
@@ -43,26 +41,13 @@ export async function readJson(body: ByteSource, staging: Staging): Promise<void
       staging.add(row, null, lossy.decode(bytes), 'invalid_encoding', 'row is not valid UTF-8');
     }
   };
-  /** Holds part of the current element, or only counts it once the element is past the cap. */
-  const keep = (bytes: Uint8Array) => {
-    if (over) over.bytes += bytes.length;
-    else if (partBytes + bytes.length > maxRow) {
-      over = { prefix: Buffer.concat([...parts, bytes.subarray(0, ROW_PREFIX_BYTES)]).subarray(0, ROW_PREFIX_BYTES), bytes: partBytes + bytes.length };
-      parts = [];
-      partBytes = 0;
-    } else {
-      parts.push(bytes);
-      partBytes += bytes.length;
-    }
-  };
+  const keep = (bytes: Uint8Array) => pending.keep(bytes);
   const flushElement = () => {
-    if (over) {
+    const taken = pending.take();
+    if ('prefix' in taken) {
       row++;
-      staging.add(row, null, lossy.decode(over.prefix), 'row_too_large', tooLargeMessage(`element ${row}`, over.bytes));
-    } else emit(parts.length === 1 ? parts[0] : Buffer.concat(parts));
-    parts = [];
-    partBytes = 0;
-    over = null;
+      staging.add(row, null, lossy.decode(taken.prefix), 'row_too_large', tooLargeMessage(`element ${row}`, taken.length));
+    } else emit(taken.bytes);
   };
   const take = (chunk: Uint8Array, end: number) => {
     keep(chunk.subarray(elementStart, end));

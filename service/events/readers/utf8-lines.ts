@@ -18,8 +18,11 @@ const trimCr = (s: string) => (s.charCodeAt(s.length - 1) === 0x0d ? s.slice(0, 
 /** Receives a run of whole lines decoded at once, joined by '\n', the first numbered `firstLine`. */
 export type BlockSink = (firstLine: number, text: string) => void | Promise<void>;
 
-/** Emits the lines of `block` (which holds whole lines only) one by one, each decoded on its own. */
-function emitLines(block: Uint8Array, first: number, sink: LineSink): void {
+/**
+ * Emits the lines of `block` (which holds whole lines only) one by one, each decoded on its own;
+ * lines over `maxLine` bytes go to `tooLong` instead.
+ */
+function emitLines(block: Uint8Array, first: number, sink: LineSink, maxLine = Infinity, tooLong?: (n: number, bytes: Uint8Array) => void): void {
   let n = first;
   let start = 0;
   for (;;) {
@@ -27,7 +30,8 @@ function emitLines(block: Uint8Array, first: number, sink: LineSink): void {
     const last = nl === -1;
     if (last) nl = block.length;
     const bytes = block.subarray(start, nl);
-    try {
+    if (bytes.length > maxLine) tooLong!(n, bytes);
+    else try {
       sink(n, trimCr(strict.decode(bytes)), false);
     } catch {
       sink(n, trimCr(lossy.decode(bytes)), true);
@@ -66,7 +70,7 @@ export async function forEachLineBlock(body: ByteSource, onBlock: BlockSink, onL
     }
     longest = Math.max(longest, block.length - from);
     if (longest > maxLine) {
-      emitBounded(block, lineNo, onLine, maxLine, (n, bytes) => onOversize(n, lossy.decode(bytes.subarray(0, prefixBytes)), bytes.length));
+      emitLines(block, lineNo, onLine, maxLine, (n, bytes) => onOversize(n, lossy.decode(bytes.subarray(0, prefixBytes)), bytes.length));
       lineNo += lines;
       return;
     }
@@ -133,23 +137,6 @@ export async function forEachLineBlock(body: ByteSource, onBlock: BlockSink, onL
   }
   if (oversize) endOversize(0);
   else if (partBytes) await emit(concatAll(parts));
-}
-
-/** emitLines for a block that holds a line over the cap: those go to `tooLong` instead. */
-function emitBounded(block: Uint8Array, first: number, sink: LineSink, maxLine: number, tooLong: (n: number, bytes: Uint8Array) => void): void {
-  let n = first;
-  let start = 0;
-  for (;;) {
-    let nl = block.indexOf(NEWLINE, start);
-    const last = nl === -1;
-    if (last) nl = block.length;
-    const bytes = block.subarray(start, nl);
-    if (bytes.length > maxLine) tooLong(n, bytes);
-    else emitLines(bytes, n, sink);
-    n++;
-    if (last) return;
-    start = nl + 1;
-  }
 }
 
 function concatAll(parts: Uint8Array[]): Uint8Array {
