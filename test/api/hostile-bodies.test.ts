@@ -9,7 +9,7 @@ import * as hostile from '../helpers/hostile-bodies.ts';
 import { tempDir } from '../helpers/service.ts';
 
 /** Peak RSS budget of the whole service process through this file's requests. */
-const RSS_BUDGET_MIB = 700;
+const RSS_BUDGET_MIB = 400; // measured: 185 MiB at start, 250 MiB peak after the 32 MiB rows
 
 describe('hostile bodies: bounded time and memory', () => {
   let svc: ChildService;
