@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
+import { noSymlinks } from './http/no-symlinks.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { churnRoutes, engagementRoutes, feeRoutes, ingestionStatusRoutes } from './routes/churn.ts';
 import { customerRoutes } from './routes/customers.ts';
@@ -46,6 +47,7 @@ export function createApp(ctx: AppContext) {
   app.all('/v1/*', (c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   if (fs.existsSync(WEB_BUILD_DIR)) {
     const root = path.relative(process.cwd(), WEB_BUILD_DIR);
+    app.use('/*', noSymlinks(WEB_BUILD_DIR));
     app.use('/*', serveStatic({ root }));
     // Client-side routes (/drivers, /fees, …) all load the single-page shell.
     app.get('/*', serveStatic({ root, rewriteRequestPath: () => '/index.html' }));

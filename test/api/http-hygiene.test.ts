@@ -64,3 +64,29 @@ describe('HTTP hygiene', () => {
     }
   });
 });
+
+describe('static files (item 11)', () => {
+  it('serves the build folder but never follows a symbolic link out of it', async () => {
+    const { WEB_BUILD_DIR } = await import('../../service/app.ts');
+    const fs = await import('node:fs');
+    const path = await import('node:path');
+    expect(fs.existsSync(WEB_BUILD_DIR), 'npm test builds the dashboard first').toBe(true);
+    const link = path.join(WEB_BUILD_DIR, `hygiene-link-${process.pid}.txt`);
+    fs.symlinkSync('/etc/hostname', link);
+    try {
+      const svc2 = await startTestService();
+      try {
+        const shell = await svc2.call('/');
+        expect(shell.status).toBe(200);
+        expect(await shell.text()).toContain('<script');
+        const res = await svc2.call(`/${path.basename(link)}`);
+        expect(res.status).toBe(404);
+        expect((await res.json()).error.code).toBe('not_found');
+      } finally {
+        await svc2.stop();
+      }
+    } finally {
+      fs.unlinkSync(link);
+    }
+  });
+});
