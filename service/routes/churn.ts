@@ -153,6 +153,6 @@ export function feeRoutes(ctx: AppContext) {
 }
 
 export function ingestionStatusRoutes(ctx: AppContext) {
-  ctx.openapi.add({ method: 'get', path: '/v1/ingestion/status', tag: 'ingestion', role: 'read', summary: 'Event store totals, recent batches, events by type and by day', responses: { 200: { description: 'status', schema: IngestionStatus } } });
+  ctx.openapi.add({ method: 'get', path: '/v1/ingestion/status', tag: 'ingestion', role: ['read', 'ingest'], summary: 'Event store totals, recent batches, events by type and by day', responses: { 200: { description: 'status', schema: IngestionStatus } } });
   return new Hono().get('/status', requireRole(ctx.config.tokens, 'read', 'ingest'), resultCache(() => ctx.db.version), async (c) => c.json(IngestionStatus.parse(await ingestionStatus(ctx.db))));
 }

@@ -47,9 +47,9 @@ export function rejectedRoutes(ctx: AppContext) {
     method: 'get',
     path: '/v1/rejected',
     tag: 'ingestion',
-    role: 'ingest',
+    role: ['ingest', 'read'],
     summary: 'Rejected rows with raw text and reason',
-    description: `Roles ingest, read and admin. Rows over MAX_ROW_BYTES were stored as their first 1 024 bytes (the message gives the length); every raw text is shown up to ${RAW_PREVIEW_CHARS} characters with raw_length. Rows older than REJECTED_RETENTION_DAYS are purged.`,
+    description: `Rows over MAX_ROW_BYTES were stored as their first 1 024 bytes (the message gives the length); every raw text is shown up to ${RAW_PREVIEW_CHARS} characters with raw_length. Rows older than REJECTED_RETENTION_DAYS are purged.`,
     query: Query,
     responses: { 200: { description: 'a page of rejected rows', schema: Page } },
   });

@@ -30,6 +30,17 @@ describe('query parameters have ranges (item 8)', () => {
   });
 });
 
+describe('OpenAPI role notes (item 11)', () => {
+  it('name every role the code lets through', async () => {
+    const doc = await (await svc.call('/v1/openapi.json')).json();
+    expect(doc.paths['/v1/rejected'].get.description).toContain('Roles: ingest, read, admin.');
+    expect(doc.paths['/v1/rejected'].delete.description).toContain('Roles: admin.');
+    expect(doc.paths['/v1/ingestion/status'].get.description).toContain('Roles: read, ingest, admin.');
+    expect(doc.paths['/v1/events'].post.description).toContain('Roles: ingest, admin.');
+    expect(doc.paths['/v1/health'].get.description).toContain('Role: public');
+  });
+});
+
 describe('HTTP hygiene', () => {
   it('every answer carries CSP, nosniff, no framing and no referrer', async () => {
     for (const p of ['/v1/health', '/v1/openapi.json', '/v1/rejected', '/v1/no-such-route']) {
