@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
 import { churnRoutes } from './routes/churn.ts';
+import { noSymlinks } from './http/no-symlinks.ts';
+import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { engagementRoutes } from './routes/engagement.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -45,11 +47,13 @@ export function createApp(ctx: AppContext) {
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 
   const app = new Hono();
-  app.onError(handleError);
+  app.use('*', securityHeaders(inlineScriptHashes(path.join(WEB_BUILD_DIR, 'index.html'))));
+  app.onError((error, c) => handleError(error, c, ctx.config.debugLogs));
   app.route('/v1', api);
   app.all('/v1/*', (c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
   if (fs.existsSync(WEB_BUILD_DIR)) {
     const root = path.relative(process.cwd(), WEB_BUILD_DIR);
+    app.use('/*', noSymlinks(WEB_BUILD_DIR));
     app.use('/*', serveStatic({ root }));
     // Client-side routes (/drivers, /fees, …) all load the single-page shell.
     app.get('/*', serveStatic({ root, rewriteRequestPath: () => '/index.html' }));

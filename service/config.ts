@@ -28,9 +28,15 @@ const EnvSchema = z.object({
   DUCKDB_THREADS: z.coerce.number().int().positive().optional(),
   DUCKDB_CHECKPOINT_THRESHOLD: z.string().regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)$/i, 'a size such as 16MiB').optional(),
   MAX_BODY_SIZE: bytes.default(268435456),
+  MAX_ROW_BYTES: bytes.default(1048576),
+  MAX_GZIP_RATIO: z.coerce.number().min(1).max(100000).default(200),
+  MAX_ADMIN_BODY_SIZE: bytes.default(1048576),
+  REJECTED_RETENTION_DAYS: z.coerce.number().int().min(0).max(36500).default(90),
+  DATE_MIN: z.iso.date().default('1970-01-01'),
+  DATE_MAX_DAYS_AHEAD: z.coerce.number().int().min(0).max(36500).default(3660),
+  LOG_LEVEL: z.enum(['info', 'debug']).default('info'),
   SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large']).default('default'),
   SAMPLE_SEED: z.coerce.number().int().default(42),
-  LOG_REQUESTS: z.enum(['on', 'off']).default('off'),
   INGEST_LIVE_MAX_BYTES: bytes.default(1024 * 1024),
   INGEST_MAX_BULK_REQUESTS: z.coerce.number().int().positive().default(4),
   INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().positive().default(200_000),
@@ -50,9 +56,16 @@ export interface Config {
   threads?: number;
   checkpointThreshold?: string;
   maxBodyBytes: number;
+  maxRowBytes: number;
+  maxGzipRatio: number;
+  maxAdminBodyBytes: number;
+  /** Rejected rows older than this many days are purged (0: kept until purged by hand). */
+  rejectedRetentionDays: number;
+  /** Plausible dates: occurred_at in [min, now + 1 day], date fields (due_date, period_start) in [min, now + daysAhead]. */
+  dates: { min: string; daysAhead: number };
+  debugLogs: boolean;
   sampleData: 'default' | 'small' | 'off' | 'large';
   sampleSeed: number;
-  logRequests: boolean;
   ingestion: IngestionOptions;
   /** Start even though the ledger lists batches the database lost, and record the loss. */
   integrityAcceptLoss: boolean;
@@ -90,9 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threads: e.DUCKDB_THREADS,
     checkpointThreshold: e.DUCKDB_CHECKPOINT_THRESHOLD,
     maxBodyBytes: e.MAX_BODY_SIZE,
+    maxRowBytes: e.MAX_ROW_BYTES,
+    maxGzipRatio: e.MAX_GZIP_RATIO,
+    maxAdminBodyBytes: e.MAX_ADMIN_BODY_SIZE,
+    rejectedRetentionDays: e.REJECTED_RETENTION_DAYS,
+    dates: { min: e.DATE_MIN, daysAhead: e.DATE_MAX_DAYS_AHEAD },
+    debugLogs: e.LOG_LEVEL === 'debug',
     sampleData: e.SAMPLE_DATA,
     sampleSeed: e.SAMPLE_SEED,
-    logRequests: e.LOG_REQUESTS === 'on',
     integrityAcceptLoss: e.INTEGRITY_ACCEPT_LOSS === 'true',
     ingestion: {
       liveMaxBytes: e.INGEST_LIVE_MAX_BYTES,
@@ -103,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxQueueMs: e.INGEST_MAX_QUEUE_MS,
         maxGroupRows: 20_000,
         writerDelayMs: e.INGEST_TEST_WRITER_DELAY_MS,
+        dateBounds: { minDate: e.DATE_MIN, daysAhead: e.DATE_MAX_DAYS_AHEAD },
       },
     },
   };

@@ -17,6 +17,9 @@ import { defaultScopes } from './analytics/scope.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
 import { Ingestion } from './events/ingestion.ts';
 import { Ledger } from './events/ledger.ts';
+import { writePlausibleDates } from './db/plausible-dates.ts';
+import { setBodyLimits } from './events/readers/body-limits.ts';
+import { rejectedRetention } from './events/rejected-rows.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -30,12 +33,16 @@ export async function openContext(config: Config): Promise<AppContext> {
   const db = await Database.open({ path: config.dbPath, memoryLimit: config.memoryLimit, threads: config.threads, checkpointThreshold: config.checkpointThreshold });
   await migrate(db);
   await db.transaction((c) => seedPaymentMethods(c));
+  await writePlausibleDates(db, config.dates);
+  setBodyLimits({ maxRowBytes: config.maxRowBytes, maxGzipRatio: config.maxGzipRatio });
+  const retention = rejectedRetention(db, config.rejectedRetentionDays, (line) => console.log(line));
+  await retention.run();
   const upkeep = new FactsUpkeep(db);
   await upkeep.ensure((line) => console.log(line));
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
   upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
   engine.cache.prewarmSoon(() => defaultScopes(db), 0);
-  const afterIngest = [() => upkeep.notify()];
+  const afterIngest = [() => upkeep.notify(), retention.afterIngest];
   const ledger = Ledger.open(config.dbPath);
   const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);
   const check = await db.withConnection((c) => ledger.check(c));

@@ -52,7 +52,11 @@ const segmentFilters = Object.fromEntries(
   }),
 ) as { [D in SegmentDimension]: ReturnType<typeof multi> };
 
-const isoDate = z.iso.date().describe('YYYY-MM-DD');
+// A range, so no date arithmetic on a parameter can overflow (as_of=9999-12-31 was a 500).
+const isoDate = z.iso
+  .date()
+  .refine((d) => d >= '1970-01-01' && d <= '2199-12-31', 'a date between 1970-01-01 and 2199-12-31')
+  .describe('YYYY-MM-DD, 1970-01-01 to 2199-12-31');
 
 export const FilterQuery = z.object({
   as_of: isoDate.optional().describe('analysis date; nothing after its end is visible (default: the latest event)'),

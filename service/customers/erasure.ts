@@ -31,7 +31,7 @@ export async function eraseCustomer(engine: Engine, customerId: string): Promise
       const result = await c.run(`DELETE FROM main."${table.replaceAll('"', '""')}" WHERE customer_id = $id`, { id: customerId });
       counts[table] = Number(result.rowsChanged);
     }
-    counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId })).rowsChanged);
+    counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId, quoted_id: JSON.stringify(customerId) })).rowsChanged);
     return counts;
   });
   const total = Object.values(erased).reduce((s, n) => s + n, 0);

@@ -43,6 +43,14 @@ export const MIGRATIONS: Migration[] = [
 )`);
     },
   },
+  {
+    version: 4,
+    description: 'plausible date range read by the validation SQL',
+    up: async (c) => {
+      await c.run(`CREATE TABLE plausible_dates (min_date DATE NOT NULL, days_ahead INTEGER NOT NULL)`);
+      await c.run(`INSERT INTO plausible_dates VALUES (DATE '1970-01-01', 3660)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

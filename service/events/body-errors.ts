@@ -17,5 +17,23 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** A gzip body that inflates more than MAX_GZIP_RATIO times its compressed size (413). */
+export class BodyInflationError extends Error {
+  constructor(readonly maxRatio: number) {
+    super(`the gzip body inflates more than ${maxRatio} times its compressed size (MAX_GZIP_RATIO)`);
+  }
+}
+
+/** The client closed the connection before its body was read: the work stops there. */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('the client closed the connection');
+  }
+}
+
+/** Errors about the body as a whole, which readers pass on unchanged. */
+export const isBodyError = (e: unknown) =>
+  e instanceof BodyParseError || e instanceof BodyTooLargeError || e instanceof BodyInflationError || e instanceof ClientGoneError;
+
 /** A body as byte chunks: a request stream, or (for in-process loads) a list of buffers. */
 export type ByteSource = AsyncIterable<Uint8Array> | Iterable<Uint8Array>;

@@ -141,5 +141,7 @@ export const REJECTION_CODES = [
   'future_timestamp',
   'out_of_range',
   'too_long',
+  'row_too_large',
+  'implausible_date',
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];

@@ -26,9 +26,18 @@ export interface FastRow {
   micros: bigint;
 }
 
-/** The earliest timestamp or date the live path accepts by itself (older ones go to the SQL). */
-const EARLIEST_YEAR = 1970;
-const LATEST_DATE_YEAR = 2100;
+/**
+ * The plausible range the validation SQL applies (DATE_MIN, DATE_MAX_DAYS_AHEAD; see
+ * db/plausible-dates.ts): occurred_at from minDate, date fields from minDate to the server's UTC
+ * date plus daysAhead. The live path must use the same bounds as the table the SQL reads.
+ */
+export interface DateBounds {
+  minDate: string;
+  daysAhead: number;
+}
+export const DEFAULT_DATE_BOUNDS: DateBounds = { minDate: '1970-01-01', daysAhead: 3660 };
+/** Years outside this range go to the SQL whatever the bounds (the cheap checks below assume 4 digits). */
+const EARLIEST_YEAR = 1000;
 const DAY_MS = 86_400_000;
 /** Like the SQL's RFC3339 pattern, but stricter: `T` and `Z` only, µs at most, seconds ≤ 59, offsets within ±14:00. */
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
@@ -41,8 +50,8 @@ const CURRENCY = /^[A-Z]{3}$/;
 
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
-function validDate(y: number, m: number, d: number, maxYear: number): boolean {
-  return y >= EARLIEST_YEAR && y <= maxYear && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
+function validDate(y: number, m: number, d: number): boolean {
+  return y >= EARLIEST_YEAR && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m);
 }
 
 /** The instant of an RFC 3339 text in µs since 1970, or null when it is not one this check is sure of. */
@@ -50,7 +59,7 @@ export function rfc3339Micros(text: string): bigint | null {
   const m = RFC3339.exec(text);
   if (!m) return null;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number);
-  if (!validDate(y, mo, d, 9999) || h > 23 || mi > 59 || s > 59) return null;
+  if (!validDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
   let offset = 0;
   if (!m[8]) {
     const oh = Number(m[10]);
@@ -59,13 +68,11 @@ export function rfc3339Micros(text: string): bigint | null {
     offset = (m[9] === '-' ? -1 : 1) * (oh * 60 + om) * 60_000;
   }
   const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offset;
-  // The instant itself must also fall in the accepted years, whatever its offset.
-  if (new Date(ms).getUTCFullYear() < EARLIEST_YEAR) return null;
   return BigInt(ms) * 1000n + BigInt((m[7] ?? '').padEnd(6, '0'));
 }
 
-/** Is `value` (from JSON.parse) a value of `rule` that the SQL check passes for sure? */
-function passes(rule: FieldRule, value: unknown): boolean {
+/** Is `value` (from JSON.parse) a value of `rule` that the SQL check passes for sure? `days`: the plausible range of date fields, in days since 1970. */
+function passes(rule: FieldRule, value: unknown, days: readonly [number, number]): boolean {
   switch (rule.kind) {
     case 'string':
       // UTF-16 length ≥ characters, so this never passes a text the SQL finds too long.
@@ -78,7 +85,9 @@ function passes(rule: FieldRule, value: unknown): boolean {
       return typeof value === 'string' && CURRENCY.test(value);
     case 'date': {
       const m = typeof value === 'string' ? ISO_DATE.exec(value) : null;
-      return m !== null && validDate(Number(m[1]), Number(m[2]), Number(m[3]), LATEST_DATE_YEAR);
+      if (m === null || !validDate(Number(m[1]), Number(m[2]), Number(m[3]))) return false;
+      const day = DAY_DAYS(value as string);
+      return day >= days[0] && day <= days[1];
     }
     case 'number': {
       let n: number;
@@ -120,7 +129,7 @@ const KNOWN = new Map([...TYPE_FIELDS].map(([type, fields]) => [type, new Set([.
  * Judges one staged document (a JSON object text). `nowMs` is the server clock of the request
  * (occurred_at may be at most one day ahead of it).
  */
-export function fastCheck(doc: string, nowMs: number): FastRow | null {
+export function fastCheck(doc: string, nowMs: number, bounds: DateBounds = DEFAULT_DATE_BOUNDS): FastRow | null {
   if (doc.charCodeAt(0) !== 0x7b) return null;
   let row: Record<string, unknown>;
   try {
@@ -135,14 +144,19 @@ export function fastCheck(doc: string, nowMs: number): FastRow | null {
   const keys = Object.keys(row);
   for (const key of keys) if (!known.has(key)) return null;
   if (memberCount(doc) !== keys.length) return null;
-  for (const [name, spec] of ENVELOPE_FIELDS) if (!passes(spec.rule, row[name])) return null;
+  // The SQL cannot tell a JSON array or object from a string that looks like one (json_transform
+  // renders both as text), so it refuses such envelope ids; so does this.
+  for (const name of ['event_id', 'customer_id'] as const) if (looksLikeContainer(row[name])) return null;
+  const minDay = DAY_DAYS(bounds.minDate);
+  const days = [minDay, Math.floor(nowMs / DAY_MS) + bounds.daysAhead] as const;
+  for (const [name, spec] of ENVELOPE_FIELDS) if (!passes(spec.rule, row[name], days)) return null;
   const micros = rfc3339Micros(row.occurred_at as string);
-  if (micros === null || micros > BigInt(nowMs + DAY_MS) * 1000n) return null;
+  if (micros === null || micros > BigInt(nowMs + DAY_MS) * 1000n || micros < BigInt(minDay * DAY_MS) * 1000n) return null;
   for (const [name, spec] of fields) {
     const value = row[name];
     if (value === undefined || value === null) {
       if (spec.required) return null;
-    } else if (!passes(spec.rule, value)) return null;
+    } else if (!passes(spec.rule, value, days)) return null;
   }
   return { eventId: row.event_id as string, fields: row, micros };
 }
@@ -162,6 +176,12 @@ export function decimal4(text: string): bigint {
   const scaled = keep.length ? BigInt(keep) : 0n;
   const rounded = (scaled + 5n) / 10n;
   return m[1] === '-' ? -rounded : rounded;
+}
+
+function looksLikeContainer(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length < 2) return false;
+  const [first, last] = [value[0], value[value.length - 1]];
+  return (first === '[' && last === ']') || (first === '{' && last === '}');
 }
 
 const textOf = (value: unknown) => (typeof value === 'number' ? String(value) : (value as string));

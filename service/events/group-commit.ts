@@ -35,7 +35,7 @@
  */
 import { listValue, type DuckDBAppender, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
-import { appendTyped, fastCheck, type FastRow } from './fast-check.ts';
+import { appendTyped, DEFAULT_DATE_BOUNDS, fastCheck, type DateBounds, type FastRow } from './fast-check.ts';
 import type { AfterIngest, IngestError, IngestResult } from './ingest.ts';
 import type { Ledger } from './ledger.ts';
 import type { LiveRow } from './live-rows.ts';
@@ -53,6 +53,8 @@ export interface GroupCommitOptions {
   maxGroupRows: number;
   /** Test hook: extra milliseconds every group holds the writer (simulates a slow disk). */
   writerDelayMs: number;
+  /** The plausible dates the validation SQL applies (the fast pre-check must apply the same). */
+  dateBounds: DateBounds;
 }
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
@@ -61,6 +63,7 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   maxQueueMs: 2_000,
   maxGroupRows: 20_000,
   writerDelayMs: 0,
+  dateBounds: DEFAULT_DATE_BOUNDS,
 };
 
 /** The writer is too far behind to take this request now; nothing of it was stored. */
@@ -350,7 +353,7 @@ export class GroupCommitter {
     const accepted = new Map<number, FastRow>();
     group.forEach((p, request) => {
       for (const row of p.rows) {
-        const ok = row.code === null && row.doc !== null ? fastCheck(row.doc, nowMs) : null;
+        const ok = row.code === null && row.doc !== null ? fastCheck(row.doc, nowMs, this.options.dateBounds) : null;
         const seq = judged.length + 1;
         if (ok) accepted.set(seq, ok);
         judged.push({ request, row, seq, id: ok?.eventId ?? null, code: null, message: null, fast: ok !== null, duplicate: false });

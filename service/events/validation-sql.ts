@@ -30,7 +30,17 @@ const v = (name: string) => `v."${name}"`;
 /** json_transform walks each document once into a struct of text values (3× faster than paths). */
 const AS_TEXT_STRUCT = lit(JSON.stringify(Object.fromEntries(EXTRACTED_FIELDS.map((f) => [f, 'VARCHAR']))));
 
-const RFC3339 = String.raw`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$`;
+// Offsets within ±18:00 (RFC 3339 and ISO 8601 allow no more), minutes 00–59.
+const RFC3339 = String.raw`^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-](0\d|1[0-7]):[0-5]\d|[+-]18:00)$`;
+/**
+ * The plausible range of dates, from the one-row table `plausible_dates` (written at start-up from
+ * DATE_MIN and DATE_MAX_DAYS_AHEAD, see db/plausible-dates.ts): a date far in the past (0001-01-01)
+ * made every analysis span two thousand years of empty months.
+ */
+const DATE_MIN = `(SELECT min_date FROM plausible_dates)`;
+const DATE_MAX = `($now::TIMESTAMPTZ::DATE + (SELECT days_ahead FROM plausible_dates))`;
+/** A JSON array or object where a string is required: json_transform hands it over as its JSON text. */
+const jsonContainer = (x: string) => `((starts_with(${x}, '[') AND ends_with(${x}, ']')) OR (starts_with(${x}, '{') AND ends_with(${x}, '}')))`;
 const ISO_DATE = String.raw`^\d{4}-\d{2}-\d{2}$`;
 
 interface Check {
@@ -52,7 +62,14 @@ function ruleChecks(field: string, rule: FieldRule, x: string): Check[] {
     case 'currency':
       return [{ when: `NOT regexp_full_match(${x}, '[A-Z]{3}')`, code: 'invalid_value', message: `${lit(`${field} must be an ISO 4217 code; got "`)} || ${shown} || '"'` }];
     case 'date':
-      return [{ when: `NOT regexp_full_match(${x}, ${lit(ISO_DATE)}) OR try_cast(${x} AS DATE) IS NULL`, code: 'invalid_value', message: `${lit(`${field} must be a date YYYY-MM-DD; got "`)} || ${shown} || '"'` }];
+      return [
+        { when: `NOT regexp_full_match(${x}, ${lit(ISO_DATE)}) OR try_cast(${x} AS DATE) IS NULL`, code: 'invalid_value', message: `${lit(`${field} must be a date YYYY-MM-DD; got "`)} || ${shown} || '"'` },
+        {
+          when: `try_cast(${x} AS DATE) < ${DATE_MIN} OR try_cast(${x} AS DATE) > ${DATE_MAX}`,
+          code: 'implausible_date',
+          message: `${lit(`${field} must be between `)} || ${DATE_MIN} || ' and ' || ${DATE_MAX} || '; got ' || ${shown}`,
+        },
+      ];
     case 'number': {
       const d = `try_cast(${x} AS DOUBLE)`;
       const checks: Check[] = [
@@ -79,6 +96,9 @@ function planChecks(): CheckPlan {
   const envelope: Check[] = [{ when: 'v IS NULL', code: 'invalid_json', message: `'row is not a valid JSON object'` }];
   for (const [name, spec] of Object.entries(ENVELOPE) as [string, FieldSpec][]) {
     envelope.push({ when: `${v(name)} IS NULL OR ${v(name)} = ''`, code: 'missing_field', message: lit(`${name} is required`) });
+    if (name === 'event_id' || name === 'customer_id') {
+      envelope.push({ when: jsonContainer(v(name)), code: 'invalid_value', message: lit(`${name} must be a string, not a JSON array or object`) });
+    }
     envelope.push(...ruleChecks(name, spec.rule, v(name)));
     if (name === 'type') {
       envelope.push({
@@ -92,6 +112,11 @@ function planChecks(): CheckPlan {
         when: `ts IS NULL OR NOT regexp_full_match(${v(name)}, ${lit(RFC3339)})`,
         code: 'invalid_timestamp',
         message: `'occurred_at must be an RFC 3339 timestamp with offset or Z; got "' || left(${v(name)}, 80) || '"'`,
+      });
+      envelope.push({
+        when: `ts < ${DATE_MIN}::TIMESTAMPTZ`,
+        code: 'implausible_date',
+        message: `'occurred_at is before ' || ${DATE_MIN} || ' (DATE_MIN): ' || left(${v(name)}, 80)`,
       });
       envelope.push({
         when: `ts > $now::TIMESTAMPTZ + INTERVAL 1 DAY`,

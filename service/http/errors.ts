@@ -8,7 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
 import { storageFailure } from '../db/failures.ts';
 import { AnalysisInputError, AnalysisRefusedError } from '../analytics/errors.ts';
-import { BodyParseError, BodyTooLargeError } from '../events/body-errors.ts';
+import { BodyInflationError, BodyParseError, BodyTooLargeError, ClientGoneError } from '../events/body-errors.ts';
 import { RiskModelRefusedError, UnknownCustomerError } from '../offers/errors.ts';
 import { StaffingInputError, StaffingQueryError } from '../staffing/errors.ts';
 import { NotEnoughHistoryError } from '../staffing/forecast.ts';
@@ -32,10 +32,15 @@ export function zodDetails(error: ZodError) {
   return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
-export function handleError(error: unknown, c: Context): Response {
+/**
+ * `debug` (LOG_LEVEL=debug) logs the request path as sent; otherwise the route pattern only
+ * (/v1/customers/:id/risk), since paths carry customer ids.
+ */
+export function handleError(error: unknown, c: Context, debug = false): Response {
   if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
   if (error instanceof ZodError) return c.json(errorBody('invalid_request', 'the request is invalid', zodDetails(error)), 400);
   if (error instanceof BodyTooLargeError) return c.json(errorBody('payload_too_large', error.message, { limit_bytes: error.limitBytes }), 413);
+  if (error instanceof BodyInflationError) return c.json(errorBody('gzip_ratio_exceeded', error.message, { max_ratio: error.maxRatio }), 413);
   if (error instanceof BodyParseError) return c.json(errorBody('unparseable_body', error.message, error.position), 400);
   // Domain errors: each domain says why it refuses; only here does that become a status.
   if (error instanceof AnalysisInputError) return c.json(errorBody(error.code, error.message), 400);
@@ -51,7 +56,9 @@ export function handleError(error: unknown, c: Context): Response {
   if (storage?.kind === 'fatal') {
     return c.json(errorBody('database_failed', `the database failed and must be reopened (${storage.cause}); nothing of this request was stored`), 503);
   }
+  // Nobody reads this answer; the status tells the access log that the client left.
+  if (error instanceof ClientGoneError) return c.json(errorBody('client_closed_request', error.message), 499 as ContentfulStatusCode);
   const id = Math.random().toString(36).slice(2, 10);
-  console.error(`[${id}] ${c.req.method} ${c.req.path}:`, error);
+  console.error(`[${id}] ${c.req.method} ${debug ? c.req.path : c.req.routePath}:`, debug ? error : String((error as Error)?.message ?? error).slice(0, 500));
   return c.json(errorBody('internal_error', `internal error (reference ${id}); the request was not applied`), 500);
 }

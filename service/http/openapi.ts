@@ -11,7 +11,8 @@ export interface RouteDoc {
   summary: string;
   description?: string;
   tag: string;
-  role: 'public' | 'ingest' | 'read' | 'admin';
+  /** Who may call it, as the route's requireRole has it (admin may always; several roles as a list). */
+  role: 'public' | 'ingest' | 'read' | 'admin' | ('ingest' | 'read')[];
   query?: z.ZodObject;
   pathParams?: z.ZodObject;
   body?: { description: string; content: Record<string, z.ZodType | null> };
@@ -19,6 +20,12 @@ export interface RouteDoc {
 }
 
 const ErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }) });
+
+function roleNote(role: RouteDoc['role']): string {
+  if (role === 'public') return 'Role: public (no token needed).';
+  const roles = [...new Set([...(Array.isArray(role) ? role : [role]), 'admin'])];
+  return `Roles: ${roles.join(', ')}.`;
+}
 
 export class OpenApiRegistry {
   private readonly routes: RouteDoc[] = [];
@@ -58,7 +65,7 @@ export class OpenApiRegistry {
       paths[r.path] ??= {};
       paths[r.path][r.method] = {
         summary: r.summary,
-        description: [r.description, `Role: ${r.role}.`].filter(Boolean).join('\n\n'),
+        description: [r.description, roleNote(r.role)].filter(Boolean).join('\n\n'),
         tags: [r.tag],
         parameters,
         ...(r.body

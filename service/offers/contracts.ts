@@ -324,7 +324,7 @@ export type Recommendations = z.infer<typeof Recommendations>;
 export const AUDIENCE_SORTS = ['expected_value', 'risk', 'expected_reduction', 'monthly_price', 'customer_id'] as const;
 export const AudienceQuery = FilterQuery.extend({
   offer_id: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/).optional().describe('only customers whose best offer is this one (default: every recommended customer)'),
-  min_expected_value: z.coerce.number().finite().optional().describe('only customers with at least this expected net monthly value (reporting currency)'),
+  min_expected_value: z.coerce.number().min(-1e12).max(1e12).optional().describe('only customers with at least this expected net monthly value (reporting currency)'),
   sort: z.enum(AUDIENCE_SORTS).default('expected_value'),
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: z.coerce.number().int().min(1).max(1000).default(50),

@@ -1,16 +1,18 @@
 /**
  * GET /v1/health: liveness, whether the database answers, and row counts. Public, so load
- * balancers can probe it; it reveals counts only, no data.
+ * balancers can probe it; it reveals counts only, no data and no paths (the database file is
+ * named to admin tokens only).
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import { lookup } from '../http/auth.ts';
 
 const Health = z.object({
   status: z.enum(['ok', 'degraded', 'failed']),
   database: z.object({
     reachable: z.boolean(),
-    file: z.string(),
+    file: z.string().optional().describe('the database path: shown to admin callers only'),
     schema_version: z.number().nullable(),
     fatal: z.string().nullable().describe('set when DuckDB declared the database unusable (e.g. a checkpoint failed on a full disk); the service then exits with status 70 for its supervisor to restart it'),
   }),
@@ -32,7 +34,13 @@ const Health = z.object({
 
 export function healthRoutes(ctx: AppContext) {
   ctx.openapi.add({ method: 'get', path: '/v1/health', tag: 'operations', role: 'public', summary: 'Liveness, database reachability and row counts', responses: { 200: { description: 'healthy', schema: Health }, 503: { description: 'database unreachable', schema: Health } } });
+  // Only an admin token sees the file's absolute path; in the open mode nobody is identified.
+  const fileFor = (authorization: string | undefined) => {
+    const token = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim();
+    return token && lookup(ctx.config.tokens, token) === 'admin' ? ctx.db.path : undefined;
+  };
   return new Hono().get('/', async (c) => {
+    const file = fileFor(c.req.header('authorization'));
     const s = ctx.ingestion.status();
     const ingestion = {
       queued_requests: s.live.queued_requests,
@@ -47,7 +55,7 @@ export function healthRoutes(ctx: AppContext) {
     const integrity = { ok: !lost, acknowledged_batches: lost?.acknowledged ?? 0, missing_batches: lost?.missingCount ?? 0, first_missing: lost?.missing.slice(0, 10) ?? [] };
     const base = { ingestion, integrity, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
     if (ctx.db.fatal) {
-      return c.json(Health.parse({ status: 'failed', database: { reachable: false, file: ctx.db.path, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
+      return c.json(Health.parse({ status: 'failed', database: { reachable: false, file, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
     }
     try {
       const r = await ctx.db.withConnection(async (conn) =>
@@ -60,13 +68,13 @@ export function healthRoutes(ctx: AppContext) {
       return c.json(
         Health.parse({
           status: lost ? 'degraded' : 'ok',
-          database: { reachable: true, file: ctx.db.path, schema_version: Number(r.v), fatal: null },
+          database: { reachable: true, file, schema_version: Number(r.v), fatal: null },
           counts: { events: Number(r.events), customers: Number(r.customers), rejected_rows: Number(r.rejected), batches: Number(r.batches) },
           ...base,
         }),
       );
     } catch {
-      return c.json(Health.parse({ status: 'degraded', database: { reachable: false, file: ctx.db.path, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
+      return c.json(Health.parse({ status: 'degraded', database: { reachable: false, file, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
     }
   });
 }

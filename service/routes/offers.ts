@@ -8,6 +8,7 @@
 import { Hono } from 'hono';
 import type { AppContext } from '../app-context.ts';
 import { respond } from '../http/arrow-response.ts';
+import { adminBodyLimit } from '../http/admin-body.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, zodDetails } from '../http/errors.ts';
 import { audienceCsv, audiencePage, CSV_HEADER } from '../offers/audience.ts';
@@ -82,7 +83,7 @@ export function offerRoutes(ctx: AppContext) {
 
   return new Hono()
     .get('/catalogue', read, async (c) => c.json(CatalogueResponse.parse(catalogueResponse(await loadCatalogue(ctx.db)))))
-    .put('/catalogue', admin, async (c) => {
+    .put('/catalogue', admin, adminBodyLimit(ctx.config.maxAdminBodyBytes), async (c) => {
       const body = CatalogueDocument.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) throw new ApiError(400, 'invalid_request', 'the catalogue is invalid; see details for each problem', zodDetails(body.error));
       return c.json(CatalogueResponse.parse(catalogueResponse(await saveCatalogue(ctx.db, body.data))));

@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import { adminBodyLimit } from '../http/admin-body.ts';
 import { requireRole } from '../http/auth.ts';
 import { resultCache } from '../http/result-cache.ts';
 import { ApiError, zodDetails } from '../http/errors.ts';
@@ -23,7 +24,7 @@ export function settingsRoutes(ctx: AppContext) {
   ctx.openapi.add({ method: 'put', path: '/v1/settings/payment-methods', tag: 'settings', role: 'admin', summary: 'Replace the payment-method classification map', body: { description: 'the new map', content: { 'application/json': MapBody } }, responses: { 200: { description: 'the map after the change', schema: Report } } });
   return new Hono()
     .get('/payment-methods', requireRole(ctx.config.tokens, 'read'), resultCache(ctx.db), async (c) => c.json(Report.parse(await paymentMethodReport(ctx.db))))
-    .put('/payment-methods', requireRole(ctx.config.tokens, 'admin'), async (c) => {
+    .put('/payment-methods', requireRole(ctx.config.tokens, 'admin'), adminBodyLimit(ctx.config.maxAdminBodyBytes), async (c) => {
       const body = MapBody.safeParse(await c.req.json().catch(() => undefined));
       if (!body.success) throw new ApiError(400, 'invalid_request', 'expected {"methods": {"label": "automatic" | "manual", ...}}', zodDetails(body.error));
       await replacePaymentMethods(ctx.db, body.data.methods);

@@ -11,7 +11,11 @@ import { EFFECT_ITEMS, SCENARIOS } from './scenarios.ts';
 import { TIME_THIEVES } from './time-thief-items.ts';
 import { DEFAULT_UNIT_MINUTES } from './time-thieves.ts';
 
-const isoDate = z.iso.date().describe('YYYY-MM-DD');
+// A range, so no date arithmetic on a parameter can overflow (as_of=9999-12-31 was a 500).
+const isoDate = z.iso
+  .date()
+  .refine((d) => d >= '1970-01-01' && d <= '2199-12-31', 'a date between 1970-01-01 and 2199-12-31')
+  .describe('YYYY-MM-DD, 1970-01-01 to 2199-12-31');
 const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 export const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const multi = <T extends readonly [string, ...string[]]>(values: T) =>

@@ -3,12 +3,15 @@
  * kill it with SIGKILL and restart it on the same database file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export interface ChildService {
   url: string;
   process: ChildProcess;
   output: () => string;
+  /** The process's peak resident set (VmHWM) so far, in MiB. */
+  peakRssMiB(): number;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
@@ -32,6 +35,7 @@ export function startChildService(env: Record<string, string>): Promise<ChildSer
           url: m[1],
           process: child,
           output: () => out,
+          peakRssMiB: () => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
           kill: (signal = 'SIGKILL') =>
             new Promise((done) => {
               if (child.exitCode !== null || child.signalCode !== null) return done();

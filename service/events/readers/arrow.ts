@@ -11,7 +11,9 @@ import { RecordBatchReader, Type, type DataType, type Vector } from 'apache-arro
 import { isUtf8 } from 'node:buffer';
 import { CHUNK_ROWS, PACKED_NULL, PACKED_SEPARATOR, type RowSink, type TextColumn } from '../staging.ts';
 import { EXTRACTED_FIELDS } from '../validation-sql.ts';
-import { BodyParseError, type ByteSource } from './body-errors.ts';
+import { validateBatch } from './arrow-validation.ts';
+import { BodyParseError, isBodyError, type ByteSource } from './body-errors.ts';
+import { bodyLimits } from './body-limits.ts';
 
 /** Growing byte buffer that packs one column of a chunk (see Staging.addPackedColumns). */
 export class Packer {
@@ -156,24 +158,36 @@ function extraValue(vector: Vector, i: number): unknown {
   return v;
 }
 
-async function openStream(body: ByteSource): Promise<RecordBatchReader> {
+/** Errors of the body itself (too large, client gone) pass through; decoder errors become a 400. */
+function asBodyError(error: unknown, message: string, position: { byte?: number; row?: number }): unknown {
+  if (isBodyError(error)) return error;
+  // The decoder's own messages name JS internals ("Cannot read properties of undefined"): not shown.
+  return new BodyParseError(message, position);
+}
+
+async function openStream(body: ByteSource, counted: { bytes: number }): Promise<RecordBatchReader> {
   try {
     const reader: RecordBatchReader = await RecordBatchReader.from((async function* () {
-      for await (const chunk of body) yield chunk;
+      for await (const chunk of body) {
+        counted.bytes += chunk.length;
+        yield chunk;
+      }
     })() as unknown as AsyncIterable<Uint8Array> & { [Symbol.asyncIterator](): AsyncIterator<Uint8Array> } as never);
     await reader.open();
     return reader;
   } catch (error) {
-    throw new BodyParseError(`the body is not an Arrow IPC stream: ${(error as Error).message}`, { byte: 0 });
+    throw asBodyError(error, 'the body is not an Arrow IPC stream (its schema message could not be read)', { byte: 0 });
   }
 }
 
 export async function readArrow(body: ByteSource, staging: RowSink): Promise<void> {
-  const reader = await openStream(body);
+  const counted = { bytes: 0 };
+  const reader = await openStream(body, counted);
   let row = 0;
   let started = false;
   try {
     for await (const batch of reader) {
+      validateBatch(batch, counted.bytes, bodyLimits.maxRowBytes);
       const names = batch.schema.fields.map((f) => f.name);
       const known = names.flatMap((n, j) => (EXTRACTED_FIELDS.includes(n) ? [j] : []));
       const unknown = names.flatMap((n, j) => (EXTRACTED_FIELDS.includes(n) ? [] : [j]));
@@ -224,7 +238,6 @@ export async function readArrow(body: ByteSource, staging: RowSink): Promise<voi
       row += batch.numRows;
     }
   } catch (error) {
-    if (error instanceof BodyParseError) throw error;
-    throw new BodyParseError(`the Arrow stream is broken after row ${row}: ${(error as Error).message}`, { row });
+    throw asBodyError(error, `the Arrow stream is broken after row ${row} (a message could not be decoded)`, { row });
   }
 }

@@ -8,6 +8,8 @@
  */
 import type { RowSink } from '../staging.ts';
 import { BodyParseError, type ByteSource } from './body-errors.ts';
+import { tooLargeMessage } from './body-limits.ts';
+import { RowBuffer } from './row-buffer.ts';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const lossy = new TextDecoder('utf-8');
@@ -28,7 +30,7 @@ export async function readJson(body: ByteSource, staging: RowSink): Promise<void
   let escaped = false;
   let offset = 0; // bytes consumed before the current chunk
   let row = 0;
-  let parts: Uint8Array[] = [];
+  const pending = new RowBuffer(); // the current element
   let elementStart = 0;
 
   const emit = (bytes: Uint8Array) => {
@@ -39,17 +41,17 @@ export async function readJson(body: ByteSource, staging: RowSink): Promise<void
       staging.add(row, null, lossy.decode(bytes), 'invalid_encoding', 'row is not valid UTF-8');
     }
   };
+  const keep = (bytes: Uint8Array) => pending.keep(bytes);
+  const flushElement = () => {
+    const taken = pending.take();
+    if ('prefix' in taken) {
+      row++;
+      staging.add(row, null, lossy.decode(taken.prefix), 'row_too_large', tooLargeMessage(`element ${row}`, taken.length));
+    } else emit(taken.bytes);
+  };
   const take = (chunk: Uint8Array, end: number) => {
-    parts.push(chunk.subarray(elementStart, end));
-    const total = parts.reduce((n, p) => n + p.length, 0);
-    const bytes = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) {
-      bytes.set(p, at);
-      at += p.length;
-    }
-    parts = [];
-    emit(bytes);
+    keep(chunk.subarray(elementStart, end));
+    flushElement();
   };
 
   for await (const chunk of body) {
@@ -120,14 +122,12 @@ export async function readJson(body: ByteSource, staging: RowSink): Promise<void
           continue;
       }
     }
-    if (state === State.InElement || state === State.Single) parts.push(chunk.subarray(elementStart));
+    if (state === State.InElement || state === State.Single) keep(chunk.subarray(elementStart));
     offset += chunk.length;
   }
 
   if ((state as State) === State.Single) {
-    const all = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    parts = [];
-    emit(all);
+    flushElement();
     return;
   }
   if (state === State.Start) throw new BodyParseError('the body is empty', { byte: 0 });

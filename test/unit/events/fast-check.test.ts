@@ -30,8 +30,8 @@ function corpus(): string[] {
     '9999-12-31T23:59:59Z', '2026-01-01T10:00Z', '2026-01-01', 20260101, '',
   ];
   for (const occurred_at of stamps) variants.push({ ...base, occurred_at });
-  for (const due_date of ['2026-02-29', '2028-02-29', '2026-13-01', '2026-1-01', '1969-12-31', '2100-12-31', '2101-01-01', '', 20260201]) variants.push({ ...base, due_date });
-  for (const event_id of ['', 'a'.repeat(128), 'a'.repeat(129), 'é'.repeat(128), 42, 'x y', "it's"]) variants.push({ ...base, event_id });
+  for (const due_date of ['2026-02-29', '2028-02-29', '2026-13-01', '2026-1-01', '1969-12-31', '2100-12-31', '2101-01-01', '2036-06-01', '2036-07-01', '', 20260201]) variants.push({ ...base, due_date });
+  for (const event_id of ['[x]', '{y}', '[', '', 'a'.repeat(128), 'a'.repeat(129), 'é'.repeat(128), 42, 'x y', "it's"]) variants.push({ ...base, event_id });
   variants.push({ ...base, channel: 'paper' }, { ...base, channel: 'PAPER' }, { ...base, channel: null }, { ...base, currency: 'SEK' }, { ...base, currency: 'sek' });
   variants.push({ ...base, extra_field: 1 }, { ...base, reason: 'price' }, { ...base, invoice_id: 7 }, { ...base, invoice_id: null }, { ...base, type: 'nope' });
   for (const [type, fields] of [

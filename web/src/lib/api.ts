@@ -29,13 +29,13 @@ export interface RejectedPage {
   limit: number;
   offset: number;
   by_code: Partial<Record<RejectionCode | string, number>>;
-  rows: { batch_id: number; row: number; received_at: string; event_id: string | null; type: string | null; code: RejectionCode | string; message: string; raw: string | null }[];
+  rows: { batch_id: number; row: number; received_at: string; event_id: string | null; type: string | null; code: RejectionCode | string; message: string; raw: string | null; raw_length: number | null; raw_truncated: boolean }[];
 }
 
 /** GET /v1/health (schema local to service/routes/health.ts, so mirrored here). */
 export interface Health {
   status: 'ok' | 'degraded';
-  database: { reachable: boolean; file: string; schema_version: number | null };
+  database: { reachable: boolean; file?: string; schema_version: number | null };
   counts: { events: number; customers: number; rejected_rows: number; batches: number } | null;
   auth: 'on' | 'open';
   uptime_seconds: number;
