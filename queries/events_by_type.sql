@@ -1,2 +1,2 @@
 -- Stored events per type.
-SELECT type, count(*) AS events FROM events GROUP BY type ORDER BY events DESC
+SELECT type, count(*) AS events FROM events GROUP BY type ORDER BY events DESC, type

@@ -16,7 +16,7 @@ export function ingestionStatusRoutes(ctx: AppContext) {
     method: 'get',
     path: '/v1/ingestion/status',
     tag: 'ingestion',
-    role: 'read',
+    role: ['read', 'ingest'],
     summary: 'Event store totals, recent batches, events by type and by day, and the live writer',
     description:
       '`writer.live` is the live ingestion writer: requests, rows and bytes waiting, the age of the oldest, recent latencies (ms) of preparing and committing a group and of acknowledging a request (p50, p99, max over the last 2 048), rows per group, requests refused, and the back-pressure limits; `writer.bulk_in_flight` counts bulk requests being ingested.',

@@ -69,7 +69,7 @@ export async function paymentMethodReport(db: Database): Promise<PaymentMethodRe
                count(*) AS events, count(DISTINCT e.customer_id) AS customers
         FROM events e LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
         WHERE e.method IS NOT NULL
-        GROUP BY ALL ORDER BY events DESC`)
+        GROUP BY ALL ORDER BY events DESC, label`)
     ).getRowObjects();
     const rows = observed.map((r) => ({ label: String(r.label), class: r.class as MethodClass | 'unknown', events: Number(r.events), customers: Number(r.customers) }));
     return {
