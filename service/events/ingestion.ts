@@ -68,8 +68,10 @@ export class Ingestion {
     const chunks: Uint8Array[] = [];
     const it = iterate(body);
     let size = 0;
-    let complete = !LIVE_TYPES.has(mediaType);
-    if (!complete) {
+    // Read a text body until it ends (live path) or passes liveMaxBytes (bulk path, the read chunks first).
+    const liveType = LIVE_TYPES.has(mediaType);
+    let complete = false;
+    if (liveType) {
       try {
         for (;;) {
           const next = await it.next();
@@ -91,7 +93,7 @@ export class Ingestion {
         this.reading -= size;
       }
     }
-    if (LIVE_TYPES.has(mediaType) && complete) {
+    if (liveType && complete) {
       const rows = new LiveRows();
       await MEDIA_TYPES[mediaType](chunks, rows);
       // Counted like bulk requests: background upkeep yields to ingestion (within its lag bound).
