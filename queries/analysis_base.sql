@@ -5,10 +5,12 @@
 --   landmark: customers active at T = $exp_end::TIMESTAMPTZ; exposure in [$exp_start::TIMESTAMPTZ, T); outcome = a
 --             cancellation in [T, $outcome_end::TIMESTAMPTZ); time counted from T.
 -- Nothing at or after $outcome_end::TIMESTAMPTZ is read, so the future of the as-of date cannot leak in.
--- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched
--- (upkeep of customer_facts); NULL means everyone.
+-- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched with an event
+-- dated before $outcome_end::TIMESTAMPTZ (incremental upkeep of customer_facts and of the stored bases, the same set
+-- queries/bases/forget_touched.sql deletes); NULL means everyone.
 WITH scope AS (
-  SELECT DISTINCT customer_id FROM events WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)
+  SELECT DISTINCT customer_id FROM events
+  WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT) AND occurred_at < $outcome_end::TIMESTAMPTZ
 ), seen AS (
   -- Every customer with any event before the end: tenure falls back to the first event.
   SELECT customer_id, min(occurred_at) AS first_event

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from './app-context.ts';
 import { errorBody, handleError } from './http/errors.ts';
+import { freshness } from './http/freshness.ts';
 import { churnRoutes } from './routes/churn.ts';
 import { noSymlinks } from './http/no-symlinks.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
@@ -25,10 +26,17 @@ import { settingsRoutes } from './routes/settings.ts';
 import { shiftRoutes } from './routes/shifts.ts';
 import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
 
+/** Route prefixes whose GET answers are analyses of the published snapshot. */
+const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations'] as const;
+
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 
 export function createApp(ctx: AppContext) {
-  const api = new Hono()
+  // Analytical answers carry the snapshot they reflect (data_as_of, lag_seconds): http/freshness.ts.
+  const fresh = freshness(ctx.engine);
+  const api = new Hono();
+  for (const prefix of ANALYTICAL_PREFIXES) api.use(`/${prefix}/*`, fresh);
+  api
     .route('/events', eventRoutes(ctx))
     .route('/rejected', rejectedRoutes(ctx))
     .route('/health', healthRoutes(ctx))

@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   INGEST_MAX_QUEUE_MS: z.coerce.number().int().positive().default(2000),
   INGEST_TEST_WRITER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   INTEGRITY_ACCEPT_LOSS: z.enum(['true', 'false']).default('false'),
+  ANALYSIS_MAX_LAG: z.coerce.number().min(0).max(3600).default(30),
 });
 
 export interface Config {
@@ -56,6 +57,8 @@ export interface Config {
   threads?: number;
   checkpointThreshold?: string;
   maxBodyBytes: number;
+  /** Staleness bound of analyses in ms (ANALYSIS_MAX_LAG): answers may lag the newest batch this much; 0 = read-your-writes. */
+  analysisMaxLagMs: number;
   maxRowBytes: number;
   maxGzipRatio: number;
   maxAdminBodyBytes: number;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     threads: e.DUCKDB_THREADS,
     checkpointThreshold: e.DUCKDB_CHECKPOINT_THRESHOLD,
     maxBodyBytes: e.MAX_BODY_SIZE,
+    analysisMaxLagMs: e.ANALYSIS_MAX_LAG * 1000,
     maxRowBytes: e.MAX_ROW_BYTES,
     maxGzipRatio: e.MAX_GZIP_RATIO,
     maxAdminBodyBytes: e.MAX_ADMIN_BODY_SIZE,

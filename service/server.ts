@@ -13,7 +13,6 @@ import { migrate } from './db/migrations.ts';
 import { OpenApiRegistry } from './http/openapi.ts';
 import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
-import { defaultScopes } from './analytics/scope.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
 import { Ingestion } from './events/ingestion.ts';
 import { Ledger } from './events/ledger.ts';
@@ -37,11 +36,12 @@ export async function openContext(config: Config): Promise<AppContext> {
   setBodyLimits({ maxRowBytes: config.maxRowBytes, maxGzipRatio: config.maxGzipRatio });
   const retention = rejectedRetention(db, config.rejectedRetentionDays, (line) => console.log(line));
   await retention.run();
-  const upkeep = new FactsUpkeep(db);
-  await upkeep.ensure((line) => console.log(line));
+  // Under a steady trickle the catch-up runs at least every third of the staleness bound, so
+  // answers stay well inside it; with a bound of 0 (read-your-writes) readers start it themselves.
+  const maxLag = config.analysisMaxLagMs;
+  const upkeep = new FactsUpkeep(db, Math.min(2000, Math.max(250, maxLag / 10)), maxLag > 0 ? Math.max(1000, maxLag / 3) : 30_000, maxLag);
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
-  upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
-  engine.cache.prewarmSoon(() => defaultScopes(db), 0);
+  await upkeep.ensure((line) => console.log(line));
   const afterIngest = [() => upkeep.notify(), retention.afterIngest];
   const ledger = Ledger.open(config.dbPath);
   const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);

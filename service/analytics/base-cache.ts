@@ -1,96 +1,255 @@
 /**
- * The analysis base (queries/analysis_base.sql: one row per customer with exposures and outcome)
- * materialised once per window and data version in an in-memory schema shared by all
- * connections, so the endpoints of one dashboard view (rates, survival, Cox, heat map) all read
- * the same few hundred thousand rows instead of re-deriving them from millions of events. Any
- * committed write bumps the data version, and older bases are dropped.
+ * Analysis bases (queries/analysis_base.sql: one row per customer with the exposures and outcome
+ * of one analysis window) kept in the database file and brought up to date incrementally, so that
+ * neither new events nor a restart send a reader into a rebuild.
+ *
+ * - **Stored, not cached.** Each base is a table `analysis_base_<hash>` in the file, registered in
+ *   `analysis_bases` with its window, the hash of its definition and the last batch it reflects.
+ *   A restart finds them there: the first page after `npm start` reads a stored base. A release
+ *   that changes the definition drops them at start-up and they are built again.
+ * - **Incremental.** A base row is a function of one customer's own events (and the derived facts
+ *   and settings), so a batch range (after, upto] changes only the rows of customers it touched
+ *   with an event dated inside the window (`occurred_at` before its outcome end: a later event
+ *   cannot change the row). The facts upkeep (facts.ts) calls `catchUp` in the same transaction
+ *   that brings the derived facts up to `upto`: those rows are deleted and recomputed, every other
+ *   row stays. Late and out-of-order events land in whatever window they are dated in, because the
+ *   touched customers are recomputed from all of their events. Settings that every row depends on
+ *   (the payment-method map) rebuild every base in full, in that background transaction.
+ * - **Published together.** Facts and every base move to `upto` in one commit, so an analysis that
+ *   reads several bases (summary: this period and the previous one) sees one snapshot, and readers
+ *   keep reading the previous snapshot (MVCC) while a catch-up runs: they never wait for it unless
+ *   it is older than the staleness bound (FactsUpkeep.readable()).
+ * - **The default as-of moves with the bases.** The dashboard's default as-of is the date of the
+ *   latest event. When new events move it, the catch-up builds the bases of the new default windows
+ *   first and publishes the date with them (`analysis_defaults`), so no reader lands on a window
+ *   whose base does not exist yet.
+ * - **Bounded.** At most KEEP bases are kept up to date; the least recently used beyond that is
+ *   unregistered (its table dropped a minute later, as a reader may still hold its name), except
+ *   the default windows. A window never analysed before (a past as-of, another look-back) is built
+ *   once, the only time a reader waits; segment filters never need a build (runner.ts filters the
+ *   base).
  */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { createHash } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
-import type { FactsUpkeep } from './facts.ts';
-import type { AnalysisScope } from './scope.ts';
+import type { FactsFollower, FactsUpkeep } from './facts.ts';
+import { defaultScopesFor, type AnalysisScope, type BaseParams } from './scope.ts';
 
 const KEEP = 8;
+const TABLE = /^analysis_base_[0-9a-f]{16}$/;
 
-export class BaseCache {
-  private attached: Promise<void> | null = null;
-  private readonly entries = new Map<string, { table: string; ready: Promise<string>; used: number }>();
-  private counter = 0;
+interface Entry {
+  key: string;
+  table: string;
+  params: BaseParams;
+  lastBatch: number;
+  usedAt: number;
+}
+
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+const keyOf = (params: BaseParams) => JSON.stringify([params.exp_start, params.exp_end, params.overdue_before, params.outcome_end, params.landmark]);
+
+/** Everything a base row is computed from: its own statement and the derived facts it reads. */
+const definitionHash = () => hash(sql('analysis_base') + sql('facts/refresh_invoices') + sql('facts/refresh_fees'));
+
+export interface BaseCounters {
+  /** Bases built from all events since start-up (a restart on a stored base should add none). */
+  builds: number;
+  /** Incremental catch-ups applied to bases since start-up. */
+  refreshes: number;
+  /** Full rebuilds of every base (settings that every row depends on changed). */
+  rebuilds: number;
+  /** The last incremental catch-up: customers recomputed over all bases, and its time. */
+  last_refresh: { bases: number; customers: number; ms: number } | null;
+}
+
+export class BaseCache implements FactsFollower {
+  private readonly entries = new Map<string, Entry>();
+  private readonly building = new Map<string, Promise<string>>();
+  private defaultAsOf: string | null = null;
+  private skippedDefaults = 0;
+  readonly counters: BaseCounters = { builds: 0, refreshes: 0, rebuilds: 0, last_refresh: null };
 
   constructor(
     private readonly db: Database,
     private readonly upkeep: FactsUpkeep,
-  ) {}
-
-  private attach(): Promise<void> {
-    this.attached ??= this.db.withConnection(async (c) => {
-      await c.run(`ATTACH IF NOT EXISTS ':memory:' AS analysis_cache`);
-    });
-    return this.attached;
+  ) {
+    upkeep.followers.push(this);
   }
 
-  private prewarmTimer: NodeJS.Timeout | null = null;
+  /** The bases kept up to date now (for status reports). */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The published default as-of (the latest event date the stored default bases are built for). */
+  get publishedAsOf(): string | null {
+    return this.defaultAsOf;
+  }
+
+  /** At start-up, inside the upkeep's first transaction: load the registry, drop what is stale. */
+  async open(c: DuckDBConnection): Promise<void> {
+    await c.run(`CREATE TABLE IF NOT EXISTS analysis_bases (
+      key VARCHAR PRIMARY KEY, table_name VARCHAR NOT NULL, params VARCHAR NOT NULL, definition_hash VARCHAR NOT NULL,
+      last_batch_id BIGINT NOT NULL, built_at TIMESTAMPTZ NOT NULL, used_at TIMESTAMPTZ NOT NULL)`);
+    await c.run(`CREATE TABLE IF NOT EXISTS analysis_defaults (name VARCHAR PRIMARY KEY, value VARCHAR)`);
+    const current = definitionHash();
+    const rows = (await c.runAndReadAll(`SELECT key, table_name, params, definition_hash, last_batch_id, epoch_ms(used_at) AS used FROM analysis_bases`)).getRowObjects();
+    for (const r of rows) {
+      if (r.definition_hash !== current || !TABLE.test(String(r.table_name))) {
+        await c.run(`DELETE FROM analysis_bases WHERE key = $k`, { k: String(r.key) });
+        continue;
+      }
+      this.entries.set(String(r.key), { key: String(r.key), table: String(r.table_name), params: JSON.parse(String(r.params)), lastBatch: Number(r.last_batch_id), usedAt: Number(r.used) });
+    }
+    // Tables no registry row names: left by a release with another definition, or by eviction.
+    const known = new Set([...this.entries.values()].map((e) => e.table));
+    const tables = (await c.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name LIKE 'analysis_base_%'`)).getRowObjects();
+    for (const t of tables.map((r) => String(r.table_name)).filter((t) => TABLE.test(t) && !known.has(t))) await c.run(`DROP TABLE ${t}`);
+    const published = (await c.runAndReadAll(`SELECT value FROM analysis_defaults WHERE name = 'default_as_of'`)).getRowObjects()[0];
+    this.defaultAsOf = published ? String(published.value) : null;
+    // The published date is only good while its default bases exist.
+    if (this.defaultAsOf && !defaultScopesFor(this.defaultAsOf).every((s) => this.entries.has(keyOf(s.params)))) this.defaultAsOf = null;
+  }
 
   /**
-   * Builds the bases the dashboard opens with (default as-of, both views, and the previous period
-   * the summary compares with) shortly after the data last changed, so the first look is fast.
-   * Debounced: a bulk load that commits batch after batch pre-warms once, at the end.
+   * The qualified name of the base table for this scope. A stored base is returned at once,
+   * whatever batch it reflects (the caller has passed the staleness gate); a window never built
+   * before is built now, once, under the upkeep's lock so it cannot interleave with a catch-up.
    */
-  prewarmSoon(scopes: () => Promise<AnalysisScope[]>, delayMs = 3000): void {
-    if (this.prewarmTimer) clearTimeout(this.prewarmTimer);
-    this.prewarmTimer = setTimeout(() => {
-      this.prewarmTimer = null;
-      // Building bases mid-load would slow the load and be stale at once: try again later.
-      const later = () => this.prewarmSoon(scopes, delayMs || 3000);
-      if (this.db.ingestsInFlight > 0) return later();
-      scopes()
-        .then(async (list) => {
-          for (const scope of list) {
-            if (this.db.ingestsInFlight > 0) return later();
-            await this.table(scope);
-          }
-        })
-        .catch(() => undefined);
-    }, delayMs);
-    this.prewarmTimer.unref();
-  }
-
-  /** The qualified name of the base table for this scope, building it if needed. */
   async table(scope: AnalysisScope): Promise<string> {
-    // Never analyse events whose derived facts are still being brought up to date.
-    await this.upkeep.settle();
-    await this.attach();
-    const key = `${this.db.version}|${JSON.stringify(scope.params)}`;
+    await this.upkeep.readable();
+    const key = keyOf(scope.params);
     const hit = this.entries.get(key);
     if (hit) {
-      hit.used = performance.now();
-      return hit.ready;
+      hit.usedAt = Date.now();
+      return hit.table;
     }
-    const table = `analysis_cache.base_${++this.counter}`;
-    const ready = this.db
-      .withConnection(async (c) => {
-        await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
-        return table;
-      })
-      .catch((error) => {
-        this.entries.delete(key);
-        throw error;
-      });
-    this.entries.set(key, { table, ready, used: performance.now() });
-    this.evict();
-    return ready;
+    let pending = this.building.get(key);
+    if (!pending) {
+      pending = this.upkeep
+        .exclusive(async (c, watermark) => {
+          const again = this.entries.get(key);
+          if (again) return again.table;
+          const entry = await this.build(c, scope.params, watermark);
+          await this.evict(c);
+          return entry.table;
+        })
+        .finally(() => this.building.delete(key));
+      this.building.set(key, pending);
+    }
+    return pending;
   }
 
-  private evict(): void {
-    const stale = [...this.entries.entries()]
-      .filter(([key]) => !key.startsWith(`${this.db.version}|`))
-      .concat([...this.entries.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP));
-    for (const [key, entry] of stale) {
-      if (!this.entries.delete(key)) continue;
-      // Dropped a little later: a request that fetched the name just before may still be reading.
-      setTimeout(() => {
-        entry.ready.then((t) => this.db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${t}`))).catch(() => undefined);
-      }, 30_000).unref();
+  /** Builds and registers the base of one window from every event, reflecting batches up to `watermark`. */
+  private async build(c: DuckDBConnection, params: BaseParams, watermark: number): Promise<Entry> {
+    const key = keyOf(params);
+    const table = `analysis_base_${hash(key + definitionHash())}`;
+    await c.run(`DROP TABLE IF EXISTS ${table}`);
+    await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...params, after: null, upto: null } as never);
+    await c.run(`INSERT OR REPLACE INTO analysis_bases VALUES ($key, $table, $params, $hash, $batch, now(), now())`, {
+      key,
+      table,
+      params: JSON.stringify(params),
+      hash: definitionHash(),
+      batch: watermark,
+    });
+    const entry: Entry = { key, table, params, lastBatch: watermark, usedAt: Date.now() };
+    // Visible to readers only once the transaction commits (the upkeep registers it then).
+    this.pendingEntries.push(entry);
+    this.counters.builds++;
+    return entry;
+  }
+
+  private pendingEntries: Entry[] = [];
+  private pendingDrops: string[] = [];
+  private pendingDefault: string | null | undefined = undefined;
+
+  /** Called by the upkeep after the transaction of `catchUp`/`exclusive` committed or rolled back. */
+  settled(committed: boolean): void {
+    if (committed) {
+      for (const e of this.pendingEntries) this.entries.set(e.key, e);
+      for (const t of this.pendingDrops) {
+        for (const [k, e] of this.entries) if (e.table === t) this.entries.delete(k);
+        // A reader may have taken the name just before: drop the table a little later.
+        setTimeout(() => void this.db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${t}`)).catch(() => undefined), 60_000).unref();
+      }
+      if (this.pendingDefault !== undefined) this.defaultAsOf = this.pendingDefault;
     }
+    this.pendingEntries = [];
+    this.pendingDrops = [];
+    this.pendingDefault = undefined;
+  }
+
+  /** Unregisters the least recently used bases beyond KEEP, never the default windows. */
+  private async evict(c: DuckDBConnection): Promise<void> {
+    const pinned = new Set((this.pendingDefault ?? this.defaultAsOf) ? defaultScopesFor((this.pendingDefault ?? this.defaultAsOf)!).map((s) => keyOf(s.params)) : []);
+    const all = [...this.entries.values(), ...this.pendingEntries].filter((e) => !this.pendingDrops.includes(e.table));
+    const candidates = all.filter((e) => !pinned.has(e.key)).sort((a, b) => b.usedAt - a.usedAt);
+    const keepOthers = Math.max(0, KEEP - (all.length - candidates.length));
+    for (const e of candidates.slice(keepOthers)) {
+      await c.run(`DELETE FROM analysis_bases WHERE key = $k`, { k: e.key });
+      this.pendingDrops.push(e.table);
+      this.pendingEntries = this.pendingEntries.filter((p) => p !== e);
+    }
+  }
+
+  /**
+   * Inside the upkeep's transaction, after the derived facts reached `upto`: bring every base to
+   * `upto` (recompute the touched customers, or everything when `rebuild`), then make sure the
+   * default windows of the latest event date exist and publish that date.
+   */
+  async catchUp(c: DuckDBConnection, upto: number, rebuild: boolean): Promise<void> {
+    const started = performance.now();
+    let customers = 0;
+    let bases = 0;
+    for (const e of this.entries.values()) {
+      if (rebuild) {
+        await c.run(`DELETE FROM ${e.table}`);
+        await c.run(`INSERT INTO ${e.table} ${sql('analysis_base')}`, { ...e.params, after: null, upto: null } as never);
+      } else if (e.lastBatch < upto) {
+        const range = { after: e.lastBatch, upto, outcome_end: e.params.outcome_end };
+        customers += Number((await c.run(sql('bases/forget_touched', { base: e.table }), range)).rowsChanged);
+        await c.run(`INSERT INTO ${e.table} ${sql('analysis_base')}`, { ...e.params, after: e.lastBatch, upto } as never);
+        bases++;
+      } else continue;
+      await c.run(`UPDATE analysis_bases SET last_batch_id = $upto, used_at = make_timestamp($used * 1000) WHERE key = $k`, { upto, used: Math.round(e.usedAt), k: e.key });
+    }
+    if (rebuild) this.counters.rebuilds++;
+    else if (bases) {
+      this.counters.refreshes++;
+      this.counters.last_refresh = { bases, customers, ms: performance.now() - started };
+    }
+    await this.publishDefaults(c, upto);
+    // The in-memory marks move only when the transaction commits (see settled()).
+    const moved = [...this.entries.values()];
+    this.afterCommit = () => {
+      for (const e of moved) e.lastBatch = Math.max(e.lastBatch, upto);
+    };
+  }
+
+  private afterCommit: (() => void) | null = null;
+
+  /** The upkeep tells its followers how the transaction ended. */
+  finish(committed: boolean): void {
+    if (committed) this.afterCommit?.();
+    this.afterCommit = null;
+    this.settled(committed);
+  }
+
+  private async publishDefaults(c: DuckDBConnection, upto: number): Promise<void> {
+    const latest = (await c.runAndReadAll(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY`)).getRowObjects()[0]?.d as string | null;
+    if (!latest || latest === this.defaultAsOf) return;
+    // Building windows mid-load would slow the load and be stale at once: while ingests are in
+    // flight keep the published date (its bases exist), unless that has gone on for a while.
+    if (this.defaultAsOf && this.db.ingestsInFlight > 0 && this.skippedDefaults++ < 3) return;
+    this.skippedDefaults = 0;
+    for (const scope of defaultScopesFor(latest)) {
+      if (!this.entries.has(keyOf(scope.params)) && !this.pendingEntries.some((e) => e.key === keyOf(scope.params))) await this.build(c, scope.params, upto);
+    }
+    await c.run(`INSERT OR REPLACE INTO analysis_defaults VALUES ('default_as_of', $d)`, { d: latest });
+    this.pendingDefault = latest;
+    await this.evict(c);
   }
 }

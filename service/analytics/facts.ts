@@ -13,6 +13,13 @@
  * A derived table is versioned by the hash of its definition; when a release changes one, the
  * table is rebuilt from the events at start-up (events are the source of truth: derived tables
  * never need a data migration).
+ *
+ * Followers (the stored analysis bases, base-cache.ts) are brought to the same batch inside the
+ * same transaction, so facts and bases are published together as one snapshot: its watermark is
+ * what every analytical answer reports as `data_as_of`. Readers pass `readable()`, the staleness
+ * gate: they answer from the published snapshot at once while it is at most `maxLagMs` behind the
+ * newest committed batch (a catch-up is on its way), and wait for the catch-up only beyond that.
+ * With `maxLagMs = 0` every reader waits (read-your-writes), as the unit and API tests want.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { createHash } from 'node:crypto';
@@ -25,6 +32,25 @@ import { sql } from '../db/sql-files.ts';
 interface Range {
   after: number | null;
   upto: number | null;
+}
+
+/** Derived state kept at the facts' batch, inside the upkeep's transactions (base-cache.ts). */
+export interface FactsFollower {
+  /** At start-up, before the first catch-up: load or repair its own state. */
+  open(c: DuckDBConnection): Promise<void>;
+  /** After the facts reached `upto` in this transaction (everything recomputed when `rebuild`). */
+  catchUp(c: DuckDBConnection, upto: number, rebuild: boolean): Promise<void>;
+  /** The transaction of `open`, `catchUp` or `exclusive` committed (true) or rolled back. */
+  finish(committed: boolean): void;
+}
+
+/** The published snapshot: the last batch analyses reflect, and how far it is behind the newest. */
+export interface Snapshot {
+  batch_id: number;
+  /** When that batch was received (null before any batch). */
+  committed_at: string | null;
+  /** Seconds since the oldest batch the snapshot does not reflect yet was received; 0 when current. */
+  lag_seconds: number;
 }
 
 interface Derived {
@@ -92,6 +118,11 @@ export class FactsUpkeep {
   readonly onSettled: (() => void)[] = [];
   /** How long the last catch-up took and how many batches it covered (for benchmarks). */
   lastRun: { batches: number; ms: number } | null = null;
+  /** Kept at the facts' batch in the same transactions (see FactsFollower). */
+  readonly followers: FactsFollower[] = [];
+  /** The batch the published snapshot reflects (facts and followers alike). */
+  watermark = 0;
+  private lagProbe: { version: number; at: number; value: Promise<{ oldest: number | null; committedAt: string | null }> } | null = null;
 
   /**
    * @param delayMs how long a catch-up waits for more batches before it runs (a reader asking for
@@ -102,6 +133,8 @@ export class FactsUpkeep {
     private readonly db: Database,
     private readonly delayMs = 2000,
     private readonly maxDelayMs = 30_000,
+    /** The staleness bound of readers (ANALYSIS_MAX_LAG); 0: every reader waits for the catch-up. */
+    readonly maxLagMs = 0,
   ) {}
 
   /** At start-up: create or rebuild every derived table whose definition changed, then catch up. */
@@ -133,7 +166,69 @@ export class FactsUpkeep {
       );
       if (current) log(`rebuilt ${d.table} (its definition changed) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
+    await this.mutex.run(() =>
+      this.inTransaction(async (c) => {
+        for (const f of this.followers) await f.open(c);
+        this.watermarkIn = Number((await c.runAndReadAll(`SELECT coalesce(min(last_batch_id), 0) AS w FROM derived_tables`)).getRowObjects()[0].w);
+      }, false),
+    );
     await this.settle();
+  }
+
+  /** Set inside a transaction, published to `watermark` when it commits. */
+  private watermarkIn: number | null = null;
+
+  /**
+   * Runs `fn` in a transaction of its own under the upkeep's lock, so it never interleaves with a
+   * catch-up; `watermark` is the batch the facts reflect in that transaction. Followers use it to
+   * build a window for the first time. It does not change the published snapshot.
+   */
+  exclusive<T>(fn: (c: DuckDBConnection, watermark: number) => Promise<T>): Promise<T> {
+    return this.mutex.run(async () => {
+      let result: T;
+      await this.inTransaction(async (c) => {
+        const w = Number((await c.runAndReadAll(`SELECT coalesce(min(last_batch_id), 0) AS w FROM derived_tables`)).getRowObjects()[0].w);
+        result = await fn(c, w);
+      }, false);
+      return result!;
+    });
+  }
+
+  /**
+   * The staleness gate every analytical read passes first. Within the bound it returns at once
+   * (and makes sure a catch-up is coming); beyond it, or with a bound of 0, it waits for the
+   * catch-up, which is incremental and so proportional to the batches it takes in.
+   */
+  async readable(): Promise<void> {
+    if (this.maxLagMs === 0) return this.settle();
+    const { lag_seconds } = await this.snapshot();
+    if (lag_seconds * 1000 > this.maxLagMs) return this.settle();
+    if (this.failure) throw this.failure;
+    if (lag_seconds > 0 && !this.pending && !this.timer) this.notify();
+  }
+
+  /** The published snapshot and its lag (the commit times are read at most once per data version and 100 ms). */
+  async snapshot(): Promise<Snapshot> {
+    const w = this.watermark;
+    const probe = this.lagProbe;
+    if (!probe || probe.version !== this.db.version || performance.now() - probe.at > 100 || probe.value === undefined) {
+      const value = this.db.withConnection(async (c) => {
+        const r = (
+          await c.runAndReadAll(
+            `SELECT epoch_ms(min(received_at) FILTER (WHERE batch_id > $w)) AS oldest,
+                    strftime(max(received_at) FILTER (WHERE batch_id = $w), '%Y-%m-%dT%H:%M:%S.%gZ') AS committed_at
+             FROM ingest_batches WHERE batch_id >= $w`,
+            { w },
+          )
+        ).getRowObjects()[0];
+        return { oldest: r.oldest === null ? null : Number(r.oldest), committedAt: (r.committed_at as string | null) ?? null };
+      });
+      this.lagProbe = { version: this.db.version, at: performance.now(), value };
+    }
+    const { oldest, committedAt } = await this.lagProbe!.value;
+    // The probe may predate a catch-up that has since published a newer watermark: look again.
+    if (this.watermark !== w) return this.snapshot();
+    return { batch_id: w, committed_at: committedAt, lag_seconds: oldest === null ? 0 : Math.max(0, Math.round((Date.now() - oldest) / 100) / 10) };
   }
 
   /** Called after every committed ingest: schedule a catch-up, coalesced with whatever follows. */
@@ -213,6 +308,8 @@ export class FactsUpkeep {
           await c.run(`DELETE FROM ${d.table}`);
           await d.refresh(c, { after: null, upto: null });
         }
+        const upto = await maxBatch(c);
+        for (const f of this.followers) await f.catchUp(c, upto, true);
       }),
     );
     return performance.now() - started;
@@ -235,21 +332,29 @@ export class FactsUpkeep {
         if (rebuild && d.table === 'customer_facts') await d.refresh(c, { after: null, upto: null });
       }
       await c.run(`UPDATE derived_tables SET last_batch_id = $upto WHERE last_batch_id < $upto`, { upto });
+      for (const f of this.followers) await f.catchUp(c, upto, rebuild);
+      this.watermarkIn = upto;
     });
     this.lastRun = { batches, ms: performance.now() - started };
   }
 
-  private async inTransaction(fn: (c: DuckDBConnection) => Promise<void>): Promise<void> {
+  /** One transaction of the upkeep; `publishes` says whether it changes what analyses see. */
+  private async inTransaction(fn: (c: DuckDBConnection) => Promise<void>, publishes = true): Promise<void> {
+    this.watermarkIn = null;
     await this.db.withConnection(async (c) => {
       await c.run('BEGIN TRANSACTION');
       try {
         await fn(c);
         await c.run('COMMIT');
-        this.db.version++;
       } catch (error) {
         await c.run('ROLLBACK').catch(() => undefined);
+        for (const f of this.followers) f.finish(false);
         throw error;
       }
+      for (const f of this.followers) f.finish(true);
+      if (this.watermarkIn !== null) this.watermark = this.watermarkIn;
+      this.db.version++;
+      if (publishes) this.db.analysisVersion++;
     });
   }
 }

@@ -28,11 +28,21 @@ const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The date of the latest event (the default as-of), or null on an empty database. */
+/**
+ * The default as-of: the date of the latest event, as published with the stored bases of its
+ * windows (base-cache.ts), so a reader never lands on a default window that is still being built.
+ * Before the first catch-up has published one (a fresh database) it is read from the events.
+ * Null on an empty database.
+ */
 export function latestEventDate(db: Database): Promise<string | null> {
   return db.cache.memo('latest-event-date', '', () =>
     db.withConnection(async (c) => {
-      const r = (await c.runAndReadAll(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY`)).getRowObjects()[0];
+      const r = (
+        await c.runAndReadAll(
+          `SELECT coalesce((SELECT value FROM analysis_defaults WHERE name = 'default_as_of'),
+                           (SELECT strftime(max(occurred_at), '%Y-%m-%d') FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY)) AS d`,
+        )
+      ).getRowObjects()[0];
       return (r.d as string | null) ?? null;
     }),
   );
@@ -63,10 +73,8 @@ export async function resolveScope(db: Database, filters: Filters, defaultView: 
   return scopeFor(asOf, filters.view ?? defaultView, filters.lookback_days, filters.horizon_days);
 }
 
-/** The windows a dashboard opens with: default as-of, both views, and the summary's previous period. */
-export async function defaultScopes(db: Database): Promise<AnalysisScope[]> {
-  const asOf = await latestEventDate(db);
-  if (!asOf) return [];
+/** The windows a dashboard opens with at this as-of: both views, and the summary's previous period. */
+export function defaultScopesFor(asOf: string): AnalysisScope[] {
   const L = 180;
   const H = 90;
   const previous = new Date(Date.parse(`${asOf}T00:00:00Z`) - H * DAY).toISOString().slice(0, 10);

@@ -23,10 +23,17 @@ export class Database {
   private readonly idle: DuckDBConnection[] = [];
   private readonly dedicated: DuckDBConnection[] = [];
   private closed = false;
-  /** Bumped after every committed write; caches of derived results key on it. */
+  /** Bumped after every committed write, ingests included. */
   version = 0;
-  /** The cache of derived answers of this database, retired by every version bump. */
-  readonly cache = new VersionedCache(() => this.version);
+  /**
+   * Bumped when what analyses see changes: the derived facts and analysis bases caught up with new
+   * batches (analytics/facts.ts publishes them together), or a settings, catalogue or erasure write.
+   * A plain ingest commit does not bump it: analyses answer from the published snapshot, so under
+   * a steady trickle their caches turn over once per catch-up instead of once per request.
+   */
+  analysisVersion = 0;
+  /** The cache of derived answers of this database, retired when the analysed snapshot changes. */
+  readonly cache = new VersionedCache(() => this.analysisVersion);
   /**
    * Ingest requests being read, validated or stored right now. Background work (derived-facts
    * upkeep, cache pre-warming) waits while it is non-zero, within its own bound on lag: during a
@@ -117,15 +124,18 @@ export class Database {
 
   /**
    * Run `fn` as the only writer, in one transaction that commits or rolls back as a whole. Pass
-   * `on` to use a connection the caller already holds (its temp tables stay visible).
+   * `on` to use a connection the caller already holds (its temp tables stay visible). `eventsOnly`
+   * says the transaction only added events (an ingest): analyses see it once the derived facts
+   * catch up, so the analysed snapshot does not change with the commit itself.
    */
-  async transaction<T>(fn: (connection: DuckDBConnection) => Promise<T>, on?: DuckDBConnection): Promise<T> {
+  async transaction<T>(fn: (connection: DuckDBConnection) => Promise<T>, on?: DuckDBConnection, eventsOnly = false): Promise<T> {
     const inTransaction = async (connection: DuckDBConnection) => {
       await connection.run('BEGIN TRANSACTION');
       try {
         const result = await fn(connection);
         await connection.run('COMMIT');
         this.version++;
+        if (!eventsOnly) this.analysisVersion++;
         return result;
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);

@@ -468,7 +468,7 @@ export class GroupCommitter {
       }
       if (this.options.writerDelayMs > 0) await new Promise((r) => setTimeout(r, this.options.writerDelayMs));
       return id;
-    }, b);
+    }, b, true);
     await this.ledger?.append([batchId]);
     const committed = performance.now();
     this.groups++;

@@ -143,7 +143,7 @@ async function ingestOn(
         source: options.source ?? null,
       });
       return { batch_id: batchId, accepted, duplicates: valid - accepted, rejected, errors };
-    }, connection);
+    }, connection, true);
     db.bulkCommits++;
     const t5 = performance.now();
     const ms = (a: number, b: number) => Math.round(b - a);

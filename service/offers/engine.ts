@@ -100,19 +100,19 @@ export class OfferEngine {
   /** The built state for the window the filters name (segment filters are ignored here). */
   async state(filters: Filters): Promise<OfferState> {
     // Derived facts catch up after each ingest; key on the version they settle at.
-    await this.engine.upkeep.settle();
+    await this.engine.upkeep.readable();
     const scope = await resolveScope(this.db, filters, 'landmark');
-    const key = `${this.db.version}|${scope.asOf}|${filters.lookback_days}|${filters.horizon_days}`;
+    const key = `${this.db.analysisVersion}|${scope.asOf}|${filters.lookback_days}|${filters.horizon_days}`;
     return this.memo(this.states, key, (tables) => this.build(scope.asOf, filters.lookback_days, filters.horizon_days, tables));
   }
 
   /** The temporal hold-out: the same model fitted one horizon earlier, scored on the later window. */
   async validation(filters: Filters): Promise<{ validation: Validation; fit: RiskFit; fitScope: AnalysisScope }> {
-    await this.engine.upkeep.settle();
+    await this.engine.upkeep.readable();
     const scope = await resolveScope(this.db, filters, 'landmark');
     const L = filters.lookback_days;
     const H = filters.horizon_days;
-    const key = `${this.db.version}|${scope.asOf}|${L}|${H}`;
+    const key = `${this.db.analysisVersion}|${scope.asOf}|${L}|${H}`;
     return this.memo(this.validations, key, async (tables) => {
       const state = await this.state(filters);
       const earlierScope = scopeFor(shiftDays(scope.asOf, -H), 'landmark', L, H);
@@ -125,6 +125,16 @@ export class OfferEngine {
         return { validation: validate(fit, test), fit, fitScope: earlierScope };
       });
     });
+  }
+
+  private attached: Promise<void> | null = null;
+
+  /** The in-memory schema the offer tables live in: scratch, rebuilt from the stored bases after a restart. */
+  private scratch(): Promise<void> {
+    this.attached ??= this.db.withConnection(async (c) => {
+      await c.run(`ATTACH IF NOT EXISTS ':memory:' AS analysis_cache`);
+    });
+    return this.attached;
   }
 
   private name(kind: string, tables: string[]): string {
@@ -140,8 +150,8 @@ export class OfferEngine {
       return hit.ready;
     }
     const tables: string[] = [];
-    const entry: Entry<T> = { version: this.db.version, used: performance.now(), tables, ready: Promise.resolve(null as T) };
-    entry.ready = build(tables).catch((error) => {
+    const entry: Entry<T> = { version: this.db.analysisVersion, used: performance.now(), tables, ready: Promise.resolve(null as T) };
+    entry.ready = this.scratch().then(() => build(tables)).catch((error) => {
       map.delete(key);
       this.drop(tables, 0);
       throw error;
@@ -152,7 +162,7 @@ export class OfferEngine {
   }
 
   private evict<T>(map: Map<string, Entry<T>>): void {
-    const stale = [...map.entries()].filter(([, e]) => e.version !== this.db.version).concat([...map.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP));
+    const stale = [...map.entries()].filter(([, e]) => e.version !== this.db.analysisVersion).concat([...map.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP));
     for (const [key, entry] of stale) {
       if (!map.delete(key)) continue;
       // Dropped later: a request that fetched the names just before may still be reading them.

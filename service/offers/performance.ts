@@ -27,7 +27,7 @@ const rate = (k: number, n: number) => {
 
 /** Answers per data version and query: the history joins scan every offer and cancellation event. */
 export async function offerPerformance(engine: Engine, filters: Filters, by: SegmentDimension | undefined): Promise<Performance> {
-  await engine.upkeep.settle();
+  await engine.upkeep.readable();
   return engine.db.cache.memo('offer-performance', `${by ?? ''}|${JSON.stringify(filters)}`, () => compute(engine, filters, by), 32);
 }
 

@@ -188,11 +188,11 @@ export function shiftRoutes(ctx: AppContext) {
     responses: { 200: { description: 'iCalendar', contentType: 'text/calendar' }, 404: { description: 'no such agent' }, 422: infeasible },
   });
 
-  const plan = (c: Context, q: Query) => cached(cacheKey(c, ctx.db.version, 'shifts'), () => shiftGuarded(() => shiftReport(engine, q)));
+  const plan = (c: Context, q: Query) => cached(cacheKey(c, ctx.db.analysisVersion, 'shifts'), () => shiftGuarded(() => shiftReport(engine, q)));
   const roster = (c: Context) => {
     const q = parseQuery(RosterQuery, c);
     const full: Query = { ...q, compare_scenarios: false, intervals: false };
-    return cached(cacheKey(c, ctx.db.version, 'roster'), () =>
+    return cached(cacheKey(c, ctx.db.analysisVersion, 'roster'), () =>
       shiftGuarded(async () => {
         const [p, stored] = await Promise.all([shiftReport(engine, full), loadAgents(ctx.db)]);
         const r = await buildRoster(p.shifts, stored.agents, { startDay: Math.floor(Date.parse(`${p.start}T00:00:00Z`) / 86_400_000), weeks: p.weeks, timeLimitSeconds: q.time_limit_seconds });

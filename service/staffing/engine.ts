@@ -1,7 +1,7 @@
 /**
  * The staffing feature's entry points for the routes, and the one cache it needs. Fitting the
  * forecast reads the whole invoice calendar (millions of invoices on a large data set), so fitted
- * models, measured scenario relationships and back-tests are kept per data version (`db.version`,
+ * models, measured scenario relationships and back-tests are kept per analysed snapshot (`db.analysisVersion`,
  * bumped by every committed write): the first request after new data pays for the fit, every later
  * one — another scenario, other Erlang parameters, the CSV export — reuses it. Entries of older
  * versions are dropped at once; within a version the least recently used go beyond a small bound.
@@ -40,7 +40,7 @@ export class StaffingEngine {
 
   /** Waits until the derived facts include every committed event. */
   settle(): Promise<void> {
-    return this.engine.upkeep.settle();
+    return this.engine.upkeep.readable();
   }
 
   private async memo<T>(key: string, make: () => Promise<T>): Promise<T> {
@@ -69,7 +69,7 @@ export class StaffingEngine {
 
   private startWarmer(): void {
     if (this.warmer) return;
-    this.seenVersion = this.db.version;
+    this.seenVersion = this.db.analysisVersion;
     this.quietSince = performance.now();
     this.warmer = setInterval(() => this.warm(), 500);
     this.warmer.unref();
@@ -77,7 +77,7 @@ export class StaffingEngine {
 
   /** Refreshes the bases of the zones in use once the data version has been stable for a while. */
   private warm(): void {
-    const version = this.db.version;
+    const version = this.db.analysisVersion;
     if (version !== this.seenVersion) {
       this.seenVersion = version;
       this.quietSince = performance.now();

@@ -80,7 +80,7 @@ const ARROW = [
   '/v1/operations/time-thieves',
 ];
 
-const VOLATILE = /^(ingested_at|received_at|created_at|updated_at|saved_at|timings_ms|generated_at|lag_seconds|duration_ms|elapsed_ms|writer)$/;
+const VOLATILE = /^(committed_at|ingested_at|received_at|created_at|updated_at|saved_at|timings_ms|generated_at|lag_seconds|duration_ms|elapsed_ms|writer)$/;
 
 function stable(value: unknown, key = ''): unknown {
   if (VOLATILE.test(key)) return '<volatile>';

@@ -20,7 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 export function startChildService(env: Record<string, string>): Promise<ChildService> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'service/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SAMPLE_DATA: 'off', ...env },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,8 @@
 /**
  * Starts the real service (real HTTP server, real DuckDB file in a fresh temp directory) for a
- * test, and gives a small fetch helper with optional bearer token.
+ * test, and gives a small fetch helper with optional bearer token. Tests read their own writes
+ * (ANALYSIS_MAX_LAG=0: every analysis waits for the catch-up of what was ingested before it)
+ * unless they pass a bound of their own, as the live-analytics tests do.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +34,7 @@ export function tempDir(prefix = 'invoice-pulse-test-'): string {
 export async function startTestService(env: Record<string, string> = {}, givenDir?: string): Promise<TestService> {
   // A directory the caller did not give is the service's own: gone when it stops.
   const dataDir = givenDir ?? tempDir();
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'off', ...env });
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '0', ...env });
   const ctx = await openContext(config);
   await loadSampleIfEmpty(ctx, () => undefined);
   const running = await startService(ctx);
