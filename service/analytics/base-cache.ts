@@ -219,7 +219,7 @@ export class BaseCache implements FactsFollower {
     if (rebuild) this.counters.rebuilds++;
     else if (bases) {
       this.counters.refreshes++;
-      this.counters.last_refresh = { bases, customers, ms: performance.now() - started };
+      this.counters.last_refresh = { bases, customers, ms: Math.round(performance.now() - started) };
     }
     await this.publishDefaults(c, upto);
     // The in-memory marks move only when the transaction commits (see settled()).

@@ -32,6 +32,12 @@ export class Database {
    * a steady trickle their caches turn over once per catch-up instead of once per request.
    */
   analysisVersion = 0;
+  /**
+   * Bumped by committed writes other than events and their catch-ups (settings, the offer
+   * catalogue, an erasure): state built before one of these must never be served again, not even
+   * while its successor is being built.
+   */
+  writesVersion = 0;
   /** The cache of derived answers of this database, retired when the analysed snapshot changes. */
   readonly cache = new VersionedCache(() => this.analysisVersion);
   /**
@@ -135,7 +141,10 @@ export class Database {
         const result = await fn(connection);
         await connection.run('COMMIT');
         this.version++;
-        if (!eventsOnly) this.analysisVersion++;
+        if (!eventsOnly) {
+          this.analysisVersion++;
+          this.writesVersion++;
+        }
         return result;
       } catch (error) {
         await connection.run('ROLLBACK').catch(() => undefined);

@@ -7,17 +7,21 @@
  * committed_at }) and `lag_seconds` as its first fields; every answer, CSV and Arrow included,
  * gets them as headers (`X-Data-Batch`, `X-Data-As-Of`, `X-Lag-Seconds`). The fields are added
  * outside the result cache, so a cached answer is stamped with the snapshot it was computed from
- * and the lag of the moment it is served.
+ * and the lag of the moment it is served. Domain code that serves state of an older snapshot says
+ * so (analytics/reflected.ts), and the answer is stamped with that one.
  */
 import type { MiddlewareHandler } from 'hono';
+import { reflecting } from '../analytics/reflected.ts';
 import type { Engine } from '../analytics/runner.ts';
 
 export function freshness(engine: Engine): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method !== 'GET') return next();
-    await engine.upkeep.readable();
-    const snapshot = await engine.upkeep.snapshot();
-    await next();
+    // The snapshot the gate judged: what the answer reflects at least, and its lag at that moment.
+    const published = await engine.upkeep.readable();
+    const { batchId } = await reflecting(published.batch_id, next);
+    // A part of the answer came from an older snapshot (served while its successor is built).
+    const snapshot = batchId === published.batch_id ? published : await engine.upkeep.snapshotOf(batchId);
     c.header('X-Data-Batch', String(snapshot.batch_id));
     if (snapshot.committed_at) c.header('X-Data-As-Of', snapshot.committed_at);
     c.header('X-Lag-Seconds', String(snapshot.lag_seconds));

@@ -81,7 +81,7 @@ export class OpenApiRegistry {
         title: 'Invoice Pulse API',
         version: '1',
         description:
-          'Ingest payment and engagement events; read churn correlation by payment method, timeliness and fee exposure, offer recommendations and staffing plans. Errors are {"error": {"code", "message", "details"}}.',
+          'Ingest payment and engagement events; read churn correlation by payment method, timeliness and fee exposure, offer recommendations and staffing plans. Errors are {"error": {"code", "message", "details"}}. Every analytical answer (churn, engagement, fees, offers, customers, staffing, operations) reflects the published snapshot of the data: JSON objects carry `data_as_of` ({batch_id, committed_at}: the newest batch reflected) and `lag_seconds` (how long the oldest batch not yet reflected has been committed; at most ANALYSIS_MAX_LAG), and every answer carries the headers X-Data-Batch, X-Data-As-Of and X-Lag-Seconds.',
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },

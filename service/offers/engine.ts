@@ -13,6 +13,7 @@ import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Engine } from '../analytics/runner.ts';
 import type { Filters } from '../analytics/contracts.ts';
 import { resolveScope, scopeFor, type AnalysisScope } from '../analytics/scope.ts';
+import { reflects } from '../analytics/reflected.ts';
 import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 import { loadCatalogue, type StoredCatalogue } from './catalogue.ts';
@@ -78,9 +79,17 @@ async function readModelRows(c: DuckDBConnection, facts: string): Promise<ModelR
 
 interface Entry<T> {
   version: number;
+  /** db.writesVersion when it was built: after a settings, catalogue or erasure write it is never served again. */
+  writes: number;
+  /** The batch of the published snapshot it was built from. */
+  batch: number;
   ready: Promise<T>;
+  /** Set once `ready` resolved: only a finished entry is served while its successor builds. */
+  done: boolean;
   used: number;
   tables: string[];
+  /** The entry for the current snapshot, while it is being built. */
+  next?: Promise<unknown>;
 }
 
 /** Windows kept per data version (each holds a few tables of one row per customer). */
@@ -102,7 +111,7 @@ export class OfferEngine {
     // Derived facts catch up after each ingest; key on the version they settle at.
     await this.engine.upkeep.readable();
     const scope = await resolveScope(this.db, filters, 'landmark');
-    const key = `${this.db.analysisVersion}|${scope.asOf}|${filters.lookback_days}|${filters.horizon_days}`;
+    const key = `${scope.asOf}|${filters.lookback_days}|${filters.horizon_days}`;
     return this.memo(this.states, key, (tables) => this.build(scope.asOf, filters.lookback_days, filters.horizon_days, tables));
   }
 
@@ -112,7 +121,7 @@ export class OfferEngine {
     const scope = await resolveScope(this.db, filters, 'landmark');
     const L = filters.lookback_days;
     const H = filters.horizon_days;
-    const key = `${this.db.analysisVersion}|${scope.asOf}|${L}|${H}`;
+    const key = `${scope.asOf}|${L}|${H}`;
     return this.memo(this.validations, key, async (tables) => {
       const state = await this.state(filters);
       const earlierScope = scopeFor(shiftDays(scope.asOf, -H), 'landmark', L, H);
@@ -143,29 +152,62 @@ export class OfferEngine {
     return t;
   }
 
-  private memo<T>(map: Map<string, Entry<T>>, key: string, build: (tables: string[]) => Promise<T>): Promise<T> {
+  /**
+   * The entry for `key` at the current snapshot. Building one takes seconds (a model fit over every
+   * customer), so when the snapshot moved on and the previous entry is finished and within the
+   * staleness bound, that one is served (and the answer says which batch it reflects:
+   * analytics/reflected.ts) while its successor is built in the background; it replaces the old
+   * one when ready. Without a usable predecessor the caller waits for the build.
+   */
+  private async memo<T>(map: Map<string, Entry<T>>, key: string, build: (tables: string[]) => Promise<T>): Promise<T> {
+    const version = this.db.analysisVersion;
     const hit = map.get(key);
-    if (hit) {
+    if (hit && hit.version === version) {
       hit.used = performance.now();
+      reflects(hit.batch);
       return hit.ready;
     }
-    const tables: string[] = [];
-    const entry: Entry<T> = { version: this.db.analysisVersion, used: performance.now(), tables, ready: Promise.resolve(null as T) };
-    entry.ready = this.scratch().then(() => build(tables)).catch((error) => {
-      map.delete(key);
-      this.drop(tables, 0);
-      throw error;
-    });
-    map.set(key, entry);
-    this.evict(map);
+    if (hit?.done && hit.writes === this.db.writesVersion && this.engine.upkeep.maxLagMs > 0 && (await this.engine.upkeep.snapshotOf(hit.batch)).lag_seconds * 1000 <= this.engine.upkeep.maxLagMs) {
+      hit.used = performance.now();
+      hit.next ??= this.start(map, key, build, version).ready.catch(() => undefined).finally(() => (hit.next = undefined));
+      reflects(hit.batch);
+      return hit.ready;
+    }
+    const entry = this.start(map, key, build, version);
     return entry.ready;
   }
 
+  private start<T>(map: Map<string, Entry<T>>, key: string, build: (tables: string[]) => Promise<T>, version: number): Entry<T> {
+    const tables: string[] = [];
+    const entry: Entry<T> = { version, writes: this.db.writesVersion, batch: this.engine.upkeep.watermark, used: performance.now(), tables, done: false, ready: Promise.resolve(null as T) };
+    entry.ready = this.scratch()
+      .then(() => build(tables))
+      .then((value) => {
+        entry.done = true;
+        // Only now does it replace its predecessor (served meanwhile), unless a newer one already did.
+        const current = map.get(key);
+        if (current !== entry && (!current || current.version <= version)) {
+          map.set(key, entry);
+          if (current) this.drop(current.tables, 30_000);
+        }
+        this.evict(map);
+        return value;
+      })
+      .catch((error) => {
+        if (map.get(key) === entry) map.delete(key);
+        this.drop(tables, 0);
+        throw error;
+      });
+    // A caller with no predecessor to read waits for this one: make it findable at once.
+    if (!map.get(key)?.done) map.set(key, entry);
+    return entry;
+  }
+
   private evict<T>(map: Map<string, Entry<T>>): void {
-    const stale = [...map.entries()].filter(([, e]) => e.version !== this.db.analysisVersion).concat([...map.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP));
-    for (const [key, entry] of stale) {
+    // Beyond KEEP windows, the least recently used go (after a delay: a request that fetched the
+    // names just before may still be reading them).
+    for (const [key, entry] of [...map.entries()].sort((a, b) => b[1].used - a[1].used).slice(KEEP)) {
       if (!map.delete(key)) continue;
-      // Dropped later: a request that fetched the names just before may still be reading them.
       this.drop(entry.tables, 30_000);
     }
   }

@@ -29,6 +29,16 @@ const Health = z.object({
   }).describe('the live writer: what waits to be committed and how long recent group commits took'),
   integrity: z.object({ ok: z.boolean(), acknowledged_batches: z.number(), missing_batches: z.number(), first_missing: z.array(z.number()) })
     .describe('the ledger of acknowledged batches against the database, checked at start-up; when batches are missing, writes are refused (503 integrity_check_failed)'),
+  analysis: z.object({
+    data_as_of: z.object({ batch_id: z.number(), committed_at: z.string().nullable() }),
+    lag_seconds: z.number(),
+    max_lag_seconds: z.number(),
+    bases: z.number(),
+    builds: z.number(),
+    refreshes: z.number(),
+    rebuilds: z.number(),
+    last_refresh: z.object({ bases: z.number(), customers: z.number(), ms: z.number() }).nullable(),
+  }).describe('the published analysis snapshot: the batch every analysis reflects, how far it lags the newest, and the stored bases (builds counts bases built from all events since start-up; a restart on a stored base adds none)'),
   uptime_seconds: z.number(),
 });
 
@@ -53,7 +63,15 @@ export function healthRoutes(ctx: AppContext) {
     };
     const lost = ctx.ingestion.integrity;
     const integrity = { ok: !lost, acknowledged_batches: lost?.acknowledged ?? 0, missing_batches: lost?.missingCount ?? 0, first_missing: lost?.missing.slice(0, 10) ?? [] };
-    const base = { ingestion, integrity, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
+    const snapshot = await ctx.engine.upkeep.snapshot().catch(() => ({ batch_id: ctx.engine.upkeep.watermark, committed_at: null, lag_seconds: 0 }));
+    const analysis = {
+      data_as_of: { batch_id: snapshot.batch_id, committed_at: snapshot.committed_at },
+      lag_seconds: snapshot.lag_seconds,
+      max_lag_seconds: ctx.config.analysisMaxLagMs / 1000,
+      bases: ctx.engine.cache.size,
+      ...ctx.engine.cache.counters,
+    };
+    const base = { ingestion, integrity, analysis, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
     if (ctx.db.fatal) {
       return c.json(Health.parse({ status: 'failed', database: { reachable: false, file, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
     }

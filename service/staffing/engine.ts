@@ -38,9 +38,9 @@ export class StaffingEngine {
     this.db = engine.db;
   }
 
-  /** Waits until the derived facts include every committed event. */
-  settle(): Promise<void> {
-    return this.engine.upkeep.readable();
+  /** Passes the staleness gate: the derived facts are within ANALYSIS_MAX_LAG of the newest batch. */
+  async settle(): Promise<void> {
+    await this.engine.upkeep.readable();
   }
 
   private async memo<T>(key: string, make: () => Promise<T>): Promise<T> {

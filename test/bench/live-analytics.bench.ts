@@ -1,0 +1,146 @@
+/**
+ * Analyses while data flows: every dashboard endpoint, with filter combinations never asked before,
+ * while a trickle of 200 events/s in 1–20-event requests runs throughout (issue "Analyses that stay
+ * fast while data flows"). Runs against a copy of a loaded bench database (large: 13 M events,
+ * $BENCH_DIR or /tmp/invoice-pulse-bench-large; `default`: 3 M, /tmp/invoice-pulse-bench-default),
+ * so the base file is never changed. Phases: (1) open the copy and build the stored bases once,
+ * (2) restart on it and time the first analysis, (3) trickle + readers: p95/p99 per endpoint and
+ * the lag_seconds every answer reports, (4) one 1 000-event batch into every base against a full
+ * rebuild. Prints peak RSS and the file size, with met/MISSED lines.
+ * Run: npx tsx test/bench/live-analytics.bench.ts [large|default] [seconds]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../service/config.ts';
+import { openContext, startService } from '../../service/server.ts';
+import { keepAlive, peakRss, post, verdict } from './bench-kit.ts';
+import { percentile as pct } from './large-set.ts';
+
+const SET = process.argv[2] ?? 'large';
+const SECONDS = Number(process.argv[3] ?? 60);
+const source = process.env.BENCH_DIR ?? (SET === 'large' ? '/tmp/invoice-pulse-bench-large' : '/tmp/invoice-pulse-bench-default');
+const TARGET_P95 = SET === 'large' ? 300 : 300;
+if (!fs.existsSync(path.join(source, 'invoice-pulse.duckdb'))) {
+  console.error(`no loaded database in ${source}: run test/bench/analytics.bench.ts (large) or live-ingest.bench.ts (default) once to build it`);
+  process.exit(2);
+}
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-analytics-'));
+for (const f of fs.readdirSync(source)) fs.copyFileSync(path.join(source, f), path.join(dir, f));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+const config = () => loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '30' });
+const timed = async (url: string) => {
+  const t = performance.now();
+  const r = await fetch(url);
+  const body = await r.text();
+  return { ms: performance.now() - t, status: r.status, body };
+};
+
+// (1) The stored bases of the default windows, built once (what a running service has anyway).
+let t = performance.now();
+let ctx = await openContext(config());
+let svc = await startService(ctx);
+await timed(`${svc.url}/v1/churn/summary`);
+await timed(`${svc.url}/v1/offers/recommendations`);
+console.log(`phase 1: opened the copy and built ${ctx.engine.cache.size} stored bases in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+await svc.close();
+
+// (2) A restart on the existing file: the first analysis.
+t = performance.now();
+ctx = await openContext(config());
+svc = await startService(ctx);
+const opened = performance.now() - t;
+const first = await timed(`${svc.url}/v1/churn/summary`);
+console.log(`phase 2: restart ${opened.toFixed(0)} ms, first /v1/churn/summary ${first.ms.toFixed(0)} ms (status ${first.status}), bases built since the restart: ${ctx.engine.cache.counters.builds}`);
+console.log(`  first analysis after a restart ≤ 1 s: ${verdict(first.ms <= 1000 && ctx.engine.cache.counters.builds === 0)}`);
+
+// (3) The trickle and the readers.
+const [{ n: customerCount }] = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM customer_facts`)).getRowObjectsJson());
+const customers = (await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT customer_id FROM customer_facts USING SAMPLE 2000 ROWS`)).getRowObjectsJson())).map((r) => String(r.customer_id));
+let stop = false;
+let sent = 0;
+let seq = 0;
+const tag = Date.now().toString(36);
+const trickle = (async () => {
+  const started = performance.now();
+  while (!stop) {
+    const n = 1 + (seq % 20);
+    const lines = [];
+    for (let i = 0; i < n; i++) {
+      const k = seq++;
+      lines.push(JSON.stringify({ event_id: `trickle-${tag}-${k}`, type: k % 3 ? 'contact' : 'payment_method_changed', occurred_at: new Date().toISOString(), customer_id: customers[k % customers.length], channel: 'phone', topic: 'invoice', method: k % 2 ? 'paper_giro' : 'autogiro' }));
+    }
+    await post(`${svc.url}/v1/events`, Buffer.from(lines.join('\n') + '\n'), 'application/x-ndjson', keepAlive);
+    sent += n;
+    // 200 events/s on average: wait until the schedule catches up with what was sent.
+    const due = started + (sent / 200) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  }
+})();
+
+const ENDPOINTS = [
+  '/v1/churn/summary',
+  '/v1/churn/by/payment_method_class',
+  '/v1/churn/by/timeliness?view=landmark',
+  '/v1/churn/by/fee_exposure?view=landmark',
+  '/v1/churn/dose-response/late_invoices',
+  '/v1/churn/survival?by=payment_method_class',
+  '/v1/churn/drivers?view=lifetime&dimensions=vertical',
+  '/v1/churn/cohorts',
+  '/v1/churn/heatmap?rows=vertical&factor=fee_exposure',
+  '/v1/churn/dimensions',
+  '/v1/engagement',
+  '/v1/fees/economics',
+  '/v1/offers/recommendations',
+  '/v1/staffing/plan',
+];
+const FILTERS = ['market=SE', 'market=NO', 'market=DK', 'market=FI', 'vertical=telecom', 'vertical=energy', 'vertical=broadband', 'vertical=alarm', 'age_band=18-29', 'age_band=50-79', 'tenure_band=%3C1y', 'invoice_channel=paper', 'payment_method_class=manual'];
+const times = new Map<string, number[]>(ENDPOINTS.map((e) => [e, []]));
+const lags: number[] = [];
+const failures: string[] = [];
+const until = performance.now() + SECONDS * 1000;
+for (let i = 0; performance.now() < until; i++) {
+  const e = ENDPOINTS[i % ENDPOINTS.length];
+  // A combination never requested before: two filters and a parameter the cache has not seen.
+  const f = `${FILTERS[i % FILTERS.length]}&${FILTERS[(i * 7 + 3) % FILTERS.length]}&_n=${i}`;
+  const r = await timed(`${svc.url}${e}${e.includes('?') ? '&' : '?'}${f}`);
+  times.get(e)!.push(r.ms);
+  if (r.status === 200 && r.body.startsWith('{"data_as_of"')) lags.push(JSON.parse(r.body).lag_seconds);
+  else if (r.status !== 200 && r.status !== 422) failures.push(`${e} ${r.status} ${r.body.slice(0, 120)}`);
+}
+stop = true;
+await trickle;
+console.log(`\nphase 3: ${SET} (${Number(customerCount).toLocaleString('en')} customers), trickle of 200 events/s in 1–20-event requests (${sent.toLocaleString('en')} events sent), ${SECONDS} s of readers`);
+console.log(`${'endpoint (new filter combinations)'.padEnd(56)} ${'n'.padStart(4)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}`);
+let worst95 = 0;
+let worstRatio = 0;
+for (const [e, xs] of times) {
+  if (!xs.length) continue;
+  const p95 = pct(xs, 0.95);
+  const p99 = pct(xs, 0.99);
+  worst95 = Math.max(worst95, p95);
+  worstRatio = Math.max(worstRatio, p99 / p95);
+  console.log(`${e.padEnd(56)} ${String(xs.length).padStart(4)} ${pct(xs, 0.5).toFixed(0).padStart(7)} ${p95.toFixed(0).padStart(7)} ${p99.toFixed(0).padStart(7)}  ${verdict(p95 <= TARGET_P95)}`);
+}
+const all = [...times.values()].flat();
+console.log(`all endpoints: p95 ${pct(all, 0.95).toFixed(0)} ms, p99 ${pct(all, 0.99).toFixed(0)} ms; worst endpoint p95 ${worst95.toFixed(0)} ms`);
+console.log(`  p95 of every endpoint ≤ ${TARGET_P95} ms: ${verdict(worst95 <= TARGET_P95)}; p99 ≤ 3 × p95 on every endpoint: ${verdict(worstRatio <= 3)} (worst ${worstRatio.toFixed(2)})`);
+console.log(`  freshness: lag_seconds p50 ${pct(lags, 0.5)}, p95 ${pct(lags, 0.95)}, max ${Math.max(...lags)} over ${lags.length} answers; p95 ≤ 30: ${verdict(pct(lags, 0.95) <= 30)}`);
+if (failures.length) console.log(`  failures: ${failures.length}, first: ${failures[0]}`);
+
+// (4) One 1 000-event batch into every base, against a full rebuild of facts and bases.
+await ctx.engine.upkeep.settle();
+const batch = [];
+for (let i = 0; i < 1000; i++) {
+  const k = seq++;
+  batch.push(JSON.stringify({ event_id: `batch-${tag}-${k}`, type: 'contact', occurred_at: new Date().toISOString(), customer_id: customers[k % customers.length], channel: 'phone', topic: 'fee' }));
+}
+await post(`${svc.url}/v1/events`, Buffer.from(batch.join('\n') + '\n'), 'application/x-ndjson', keepAlive);
+await ctx.engine.upkeep.settle();
+const incremental = ctx.engine.upkeep.lastRun!;
+const bases = ctx.engine.cache.counters.last_refresh;
+const rebuild = await ctx.engine.upkeep.rebuildAll();
+console.log(`\nphase 4: one 1 000-event batch into the facts and ${ctx.engine.cache.size} bases: ${incremental.ms.toFixed(0)} ms (bases ${bases?.ms ?? '?'} ms, ${bases?.customers ?? '?'} customer rows recomputed); full rebuild: ${rebuild.toFixed(0)} ms → ratio ${(incremental.ms / rebuild).toFixed(4)}`);
+console.log(`peak RSS ${(peakRss(process.pid) / 2 ** 20).toFixed(0)} MiB; database file ${(fs.statSync(path.join(dir, 'invoice-pulse.duckdb')).size / 2 ** 20).toFixed(0)} MiB`);
+await svc.close();
+process.exit(0);
