@@ -145,6 +145,10 @@ export const Drivers = z.object({
   loglik: z.tuple([z.number(), z.number()]).describe('at zero and at the estimate'),
   iterations: z.number().int(),
   terms: z.array(CoxTerm),
+  merged_levels: z
+    .array(z.object({ dimension: z.string(), from: z.string(), into: z.string(), n: z.number().int().describe('customers of the original level'), events: z.number().int() }))
+    .describe('levels below 30 customers or 5 churn events merged into a neighbour before fitting (ordered factors into the adjacent level, unordered into other)'),
+  constant_factors: z.array(z.string()).describe('factors with one level for these filters, left out of the model'),
   note: z.string(),
 });
 export type Drivers = z.infer<typeof Drivers>;
