@@ -24,7 +24,7 @@ import {
 import { codeFactor, MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
 import { AnalysisInputError, AnalysisRefusedError } from './errors.ts';
 import { mergeSparseLevels, type LevelMerge } from './level-merging.ts';
-import { chooseReference, groupStats, type Count } from './group-stats.ts';
+import { chooseReference, groupStats, isSmallSample, type Count } from './group-stats.ts';
 import { overFiltered, overFilteredColumns, type Engine } from './runner.ts';
 import { resolveScope, type AnalysisScope, type View } from './scope.ts';
 
@@ -122,6 +122,7 @@ export async function survival(engine: Engine, filters: Filters, by: Factor): Pr
       n: fit.n,
       events: fit.events,
       median_days: fit.median,
+      small_sample: isSmallSample(fit.n),
       points: fit.at.filter((p) => !p.beyondFollowUp).map((p) => ({ t_days: p.time, survival: p.survival, lower: p.lower, upper: p.upper, at_risk: p.atRisk })),
     };
   });
