@@ -5,7 +5,8 @@
  * WAPE (model − seasonal naive, Σ(|a − f| − |a − n|) / Σ a over the held-out days) gets a 95 %
  * interval from a paired, circular moving-block bootstrap over those days (blocks of 7 days, so a
  * week's correlated errors stay together; 2 000 resamples; a fixed seed, so the same data give the
- * same interval). "Beats" only when the whole interval lies below zero, "worse" only when above;
+ * same interval). Only the daily differences are resampled; the denominator stays the observed mean
+ * daily actual, which keeps the interval finite when one day holds most of the contacts. "Beats" only when the whole interval lies below zero, "worse" only when above;
  * anything else is "no clear difference". Independently of the comparison, a daily WAPE above
  * PLANNABLE_WAPE means the forecast is too uncertain to plan on, and fewer than MIN_JUDGED_CONTACTS
  * actual contacts mean neither forecast can be judged at all. Pure functions, so the rule is tested
@@ -50,7 +51,7 @@ const quantile = (sorted: Float64Array, q: number) => {
   return sorted[lo] + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]) - sorted[lo]);
 };
 
-export const WAPE_DIFFERENCE_METHOD = `paired circular moving-block bootstrap over the held-out days (blocks of ${BOOTSTRAP_BLOCK_DAYS} days, ${BOOTSTRAP_RESAMPLES} resamples, fixed seed), 95 % percentile interval of Σ(|actual − forecast| − |actual − naive|) / Σ actual`;
+export const WAPE_DIFFERENCE_METHOD = `paired circular moving-block bootstrap over the held-out days (blocks of ${BOOTSTRAP_BLOCK_DAYS} days, ${BOOTSTRAP_RESAMPLES} resamples, fixed seed), 95 % percentile interval of the mean daily difference |actual − forecast| − |actual − naive| over the mean daily actual (the observed one: only the differences are resampled)`;
 
 export function wapeDifference(days: readonly DayErrors[]): WapeDifference {
   const n = days.length;
@@ -65,17 +66,17 @@ export function wapeDifference(days: readonly DayErrors[]): WapeDifference {
   let filled = 0;
   for (let b = 0; b < BOOTSTRAP_RESAMPLES; b++) {
     let d = 0;
-    let a = 0;
+    let m = 0;
     for (let k = 0; k < blocks; k++) {
       const start = Math.floor(random() * n);
       for (let i = 0; i < block; i++) {
-        const j = (start + i) % n;
-        d += diff[j];
-        a += days[j].actual;
+        d += diff[(start + i) % n];
+        m++;
       }
     }
-    // A resample without any contact has no WAPE; it is skipped (rare unless nearly every day is empty).
-    if (a > 0) stats[filled++] = d / a;
+    // The denominator stays the observed Σ actual (scaled to the resample's length): resampling it
+    // too makes the ratio explode whenever a resample misses the busiest days.
+    stats[filled++] = (d / m) * (n / total);
   }
   const s = stats.slice(0, filled).sort();
   if (!filled) return { estimate, lower: null, upper: null, days: n, method: WAPE_DIFFERENCE_METHOD };
@@ -91,7 +92,10 @@ export interface Verdict {
   statement: string;
 }
 
-const pct = (x: number) => `${x < 0 ? '−' : ''}${Math.abs(x * 100).toFixed(0)} %`;
+const pct = (x: number) => {
+  const v = Math.abs(x * 100).toFixed(0);
+  return `${x < 0 && v !== '0' ? '−' : ''}${v} %`;
+};
 
 /** The rule of the header, in one place: the Staffing page's title is this statement. */
 export function forecastVerdict(actualContacts: number, modelWape: number | null, naiveWape: number | null, d: WapeDifference): Verdict {
