@@ -37,6 +37,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['info', 'debug']).default('info'),
   SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large']).default('default'),
   SAMPLE_SEED: z.coerce.number().int().default(42),
+  MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(100_000).default(30),
   INGEST_LIVE_MAX_BYTES: bytes.default(1024 * 1024),
   INGEST_MAX_BULK_REQUESTS: z.coerce.number().int().positive().default(4),
   INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().positive().default(200_000),
@@ -69,6 +70,8 @@ export interface Config {
   debugLogs: boolean;
   sampleData: 'default' | 'small' | 'off' | 'large';
   sampleSeed: number;
+  /** Groups with fewer customers are marked `small_sample` and never headline a chart (issue 13). */
+  minGroupSize: number;
   ingestion: IngestionOptions;
   /** Start even though the ledger lists batches the database lost, and record the loss. */
   integrityAcceptLoss: boolean;
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     debugLogs: e.LOG_LEVEL === 'debug',
     sampleData: e.SAMPLE_DATA,
     sampleSeed: e.SAMPLE_SEED,
+    minGroupSize: e.MIN_GROUP_SIZE,
     integrityAcceptLoss: e.INTEGRITY_ACCEPT_LOSS === 'true',
     ingestion: {
       liveMaxBytes: e.INGEST_LIVE_MAX_BYTES,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { AppContext } from './app-context.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { setMinGroupSize } from './analytics/group-stats.ts';
 import { Database } from './db/database.ts';
 import { migrate } from './db/migrations.ts';
 import { OpenApiRegistry } from './http/openapi.ts';
@@ -34,6 +35,7 @@ export async function openContext(config: Config): Promise<AppContext> {
   await db.transaction((c) => seedPaymentMethods(c));
   await writePlausibleDates(db, config.dates);
   setBodyLimits({ maxRowBytes: config.maxRowBytes, maxGzipRatio: config.maxGzipRatio });
+  setMinGroupSize(config.minGroupSize);
   const retention = rejectedRetention(db, config.rejectedRetentionDays, (line) => console.log(line));
   await retention.run();
   // Under a steady trickle the catch-up runs at least every third of the staleness bound, so

@@ -23,7 +23,8 @@ import {
 } from './contracts.ts';
 import { codeFactor, MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
 import { AnalysisInputError, AnalysisRefusedError } from './errors.ts';
-import { chooseReference, groupStats, type Count } from './group-stats.ts';
+import { mergeSparseLevels, type LevelMerge } from './level-merging.ts';
+import { chooseReference, groupStats, isSmallSample, type Count } from './group-stats.ts';
 import { overFiltered, overFilteredColumns, type Engine } from './runner.ts';
 import { resolveScope, type AnalysisScope, type View } from './scope.ts';
 
@@ -121,6 +122,7 @@ export async function survival(engine: Engine, filters: Filters, by: Factor): Pr
       n: fit.n,
       events: fit.events,
       median_days: fit.median,
+      small_sample: isSmallSample(fit.n),
       points: fit.at.filter((p) => !p.beyondFollowUp).map((p) => ({ t_days: p.time, survival: p.survival, lower: p.lower, upper: p.upper, at_risk: p.atRisk })),
     };
   });
@@ -158,11 +160,39 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   if (keep.length === 0 || events === 0) {
     throw new AnalysisRefusedError('model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
   }
+  // No merging can lift a selection whose customers or churn events are below one level's
+  // thresholds: refuse, naming the numbers (level-merging.ts).
+  if (keep.length < MIN_LEVEL_CUSTOMERS || events < MIN_LEVEL_EVENTS) {
+    throw new AnalysisRefusedError(
+      'group_too_small',
+      `the model refuses: these filters leave ${keep.length} customers with ${events} churn events in this window, below the ${MIN_LEVEL_CUSTOMERS} customers and ${MIN_LEVEL_EVENTS} churn events one level needs, so merging levels cannot help. Widen the filters or the window.`,
+      { n: keep.length, events, min_customers: MIN_LEVEL_CUSTOMERS, min_events: MIN_LEVEL_EVENTS },
+    );
+  }
   const covariates: CoxCovariate[] = [];
   const termInfo: { factor: string; level: string; reference: string; n: number }[] = [];
   const small: { factor: string; level: string; n: number; events: number }[] = [];
+  const merged_levels: LevelMerge[] = [];
+  const constant: string[] = [];
   for (const f of factors) {
-    const coded = codeFactor(f, column(f), event);
+    const raw = column(f);
+    const counts = new Map<string, { n: number; events: number }>();
+    raw.forEach((v, i) => {
+      const c = counts.get(v) ?? { n: 0, events: 0 };
+      c.n++;
+      c.events += event[i];
+      counts.set(v, c);
+    });
+    const { mapping, merges } = mergeSparseLevels(f, counts);
+    merged_levels.push(...merges);
+    const values = raw.map((v) => mapping.get(v)!);
+    // The reference stays the level the unmerged data would have chosen, or the group it joined.
+    const reference = chooseReference(f, [...counts].map(([key, c]) => ({ key, n: c.n, churned: c.events })));
+    const coded = codeFactor(f, values, event, reference ? () => mapping.get(reference)! : undefined);
+    if (coded.levels.length < 2) {
+      constant.push(f);
+      continue;
+    }
     for (const l of coded.levels) if (l.small) small.push({ factor: f, level: l.level, n: l.n, events: l.events });
     for (const d of coded.dummies) {
       covariates.push({ name: `${f}=${d.level}`, values: d.column() });
@@ -170,11 +200,15 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     }
   }
   if (small.length) {
+    // Unreachable by construction (merging leaves no thin level beside another), kept as a guard.
     throw new AnalysisRefusedError(
       'group_too_small',
-      `the model refuses: ${small.map((s) => `${s.factor}=${s.level} (${s.n} customers, ${s.events} churned)`).join('; ')} ${small.length === 1 ? 'is' : 'are'} below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events. Widen the filters or window, or adjust for fewer dimensions.`,
+      `the model refuses: ${small.map((s) => `${s.factor}=${s.level} (${s.n} customers, ${s.events} churned)`).join('; ')} ${small.length === 1 ? 'is' : 'are'} below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events even after merging. Widen the filters or window.`,
       { groups: small, min_customers: MIN_LEVEL_CUSTOMERS, min_events: MIN_LEVEL_EVENTS },
     );
+  }
+  if (!covariates.length) {
+    throw new AnalysisRefusedError('model_refused', `every factor is constant for these filters (${constant.join(', ')}): there is nothing to compare`, { constant });
   }
   let fit;
   try {
@@ -206,6 +240,10 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
       hr_ci: [t.hrLower, t.hrUpper] as [number, number],
       p_value: t.pValue,
     })),
-    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${excluded ? ` ${excluded} customers with an unclassified payment method are left out.` : ''}`,
+    merged_levels,
+    constant_factors: constant,
+    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${excluded ? ` ${excluded} customers with an unclassified payment method are left out.` : ''}${
+      merged_levels.length ? ` Levels below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events are merged into a neighbour: ${merged_levels.map((m) => `${m.dimension} ${m.from} → ${m.into} (n = ${m.n})`).join(', ')}.` : ''
+    }${constant.length ? ` ${constant.join(', ')} ${constant.length === 1 ? 'is' : 'are'} constant for these filters and left out.` : ''}`,
   };
 }

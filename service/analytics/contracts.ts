@@ -90,6 +90,7 @@ export const GroupStat = z.object({
   risk_difference: z.number().nullable(),
   p_value: z.number().nullable().describe('Pearson chi-square (no continuity correction) against the reference'),
   is_reference: z.boolean(),
+  small_sample: z.boolean().describe('fewer customers than MIN_GROUP_SIZE (default 30): shown, but no headline rests on it'),
 });
 export type GroupStat = z.infer<typeof GroupStat>;
 
@@ -119,7 +120,9 @@ export const SurvivalCurves = z.object({
   ...AnalysisMeta,
   by: z.enum(FACTORS),
   time_origin: z.string().describe('tenure start (lifetime) or the landmark (landmark)'),
-  curves: z.array(z.object({ key: z.string(), n: z.number().int(), events: z.number().int(), median_days: z.number().nullable(), points: z.array(SurvivalPoint) })),
+  curves: z.array(
+    z.object({ key: z.string(), n: z.number().int(), events: z.number().int(), median_days: z.number().nullable(), small_sample: z.boolean().describe('fewer customers than MIN_GROUP_SIZE (default 30)'), points: z.array(SurvivalPoint) }),
+  ),
   log_rank: z.object({ chi_square: z.number(), df: z.number().int(), p_value: z.number() }).nullable(),
 });
 export type SurvivalCurves = z.infer<typeof SurvivalCurves>;
@@ -145,6 +148,10 @@ export const Drivers = z.object({
   loglik: z.tuple([z.number(), z.number()]).describe('at zero and at the estimate'),
   iterations: z.number().int(),
   terms: z.array(CoxTerm),
+  merged_levels: z
+    .array(z.object({ dimension: z.string(), from: z.string(), into: z.string(), n: z.number().int().describe('customers of the original level'), events: z.number().int() }))
+    .describe('levels below 30 customers or 5 churn events merged into a neighbour before fitting (ordered factors into the adjacent level, unordered into other)'),
+  constant_factors: z.array(z.string()).describe('factors with one level for these filters, left out of the model'),
   note: z.string(),
 });
 export type Drivers = z.infer<typeof Drivers>;
@@ -156,6 +163,7 @@ export const Cohorts = z.object({
     z.object({
       signup_month: z.string().describe('YYYY-MM'),
       n: z.number().int(),
+      small_sample: z.boolean().describe('fewer customers than MIN_GROUP_SIZE (default 30)'),
       retention: z.array(z.object({ months_since: z.number().int(), active: z.number().int(), share: z.number(), ci: Interval })),
     }),
   ),

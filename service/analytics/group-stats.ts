@@ -13,6 +13,13 @@ export interface Count {
   churned: number;
 }
 
+let MIN_GROUP_SIZE = 30;
+export function setMinGroupSize(n: number): void {
+  MIN_GROUP_SIZE = n;
+}
+export const minGroupSize = (): number => MIN_GROUP_SIZE;
+export const isSmallSample = (n: number): boolean => n < MIN_GROUP_SIZE;
+
 const PREFERRED: Partial<Record<Factor | 'late_invoices' | 'fees', string>> = {
   payment_method_class: 'automatic',
   timeliness: 'on_time',
@@ -38,7 +45,7 @@ export function groupStats(counts: readonly Count[], reference: string | null): 
   const ref = counts.find((c) => c.key === reference);
   return counts.map((c) => {
     const ci = wilsonInterval(c.churned, c.n);
-    const base = { key: c.key, n: c.n, churned: c.churned, rate: ci.proportion, rate_ci: c.n > 0 ? ([ci.lower, ci.upper] as [number, number]) : null };
+    const base = { key: c.key, n: c.n, churned: c.churned, rate: ci.proportion, rate_ci: c.n > 0 ? ([ci.lower, ci.upper] as [number, number]) : null, small_sample: isSmallSample(c.n) };
     if (!ref || c.key === ref.key) {
       return { ...base, relative_risk: ref ? 1 : null, rr_ci: null, risk_difference: ref ? 0 : null, p_value: null, is_reference: !!ref };
     }

@@ -4,6 +4,7 @@
  * economics, and the ingestion status and dimension values the dashboard's Data page and filter
  * bar need. Every share carries its Wilson interval and its denominator.
  */
+import { isSmallSample } from './group-stats.ts';
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
@@ -86,7 +87,7 @@ export async function cohorts(engine: Engine, filters: Filters): Promise<Cohorts
   const byCohort = new Map<string, Cohorts['cohorts'][number]>();
   for (const r of rows) {
     const key = String(r.signup_month);
-    const c = byCohort.get(key) ?? { signup_month: key, n: num(r.n), retention: [] };
+    const c = byCohort.get(key) ?? { signup_month: key, n: num(r.n), small_sample: isSmallSample(num(r.n)), retention: [] };
     const s = share(num(r.active), num(r.n));
     c.retention.push({ months_since: num(r.months_since), active: num(r.active), share: s.value ?? 0, ci: s.ci ?? [0, 1] });
     byCohort.set(key, c);

@@ -16,6 +16,7 @@ import type { Database } from '../db/database.ts';
 import { CONTACT_CHANNELS, loadIntervalActuals, type ContactChannel } from './contact-history.ts';
 import { intervalForecast, type ForecastModel } from './forecast.ts';
 import { dayToDate, MINUTES_PER_DAY } from './local-time.ts';
+import { forecastVerdict, wapeDifference, WAPE_DIFFERENCE_METHOD } from './forecast-verdict.ts';
 
 export interface BacktestOptions {
   tz: string;
@@ -146,6 +147,8 @@ export async function backtest(db: Database, o: BacktestOptions, fit: (origin: n
     const naive = errors(a, a.absNaive, a.sumNaive, a.sqNaive, a.dayAbsNaive, a.dayAbsPctNaive);
     const skill = model.daily_wape !== null && naive.daily_wape ? 1 - model.daily_wape / naive.daily_wape : null;
     const intervalSkill = model.interval_rmse !== null && naive.interval_rmse ? 1 - model.interval_rmse / naive.interval_rmse : null;
+    const difference = wapeDifference(daily.filter((d) => d.channel === k).map((d) => ({ actual: d.actual, forecast: d.forecast, naive: d.seasonal_naive })));
+    const verdict = forecastVerdict(a.actual, model.daily_wape, naive.daily_wape, difference);
     return {
       channel: k,
       actual_contacts: a.actual,
@@ -154,7 +157,11 @@ export async function backtest(db: Database, o: BacktestOptions, fit: (origin: n
       seasonal_naive: naive,
       skill,
       interval_skill: intervalSkill,
-      beats_seasonal_naive: skill === null || intervalSkill === null ? null : skill > 0 && intervalSkill > 0,
+      // Only when the interval of the WAPE difference excludes zero (forecast-verdict.ts), and the
+      // interval RMSE agrees.
+      beats_seasonal_naive: verdict.comparison === 'not_judged' || intervalSkill === null ? null : verdict.comparison === 'beats' && intervalSkill > 0,
+      wape_difference: difference,
+      verdict,
       note: a.actual < 30 ? `only ${a.actual} contacts in the held-out weeks: too few to judge either forecast` : undefined,
     };
   });
@@ -167,6 +174,6 @@ export async function backtest(db: Database, o: BacktestOptions, fit: (origin: n
     channels,
     daily,
     method:
-      'Rolling origin: each held-out week is forecast from a model refitted on the data before it, with that week’s invoice calendar projected from the billing cycle as the live forecast does. Seasonal naive = the same interval one week earlier. WAPE = Σ|error| / Σ actual; MAPE over days with contacts; skill = 1 − daily WAPE(model) / daily WAPE(seasonal naive); interval_skill = 1 − RMSE ratio per interval (interval WAPE favours forecasting zero when counts are tiny, so it is shown, not judged).',
+      'Rolling origin: each held-out week is forecast from a model refitted on the data before it, with that week’s invoice calendar projected from the billing cycle as the live forecast does. Seasonal naive = the same interval one week earlier. WAPE = Σ|error| / Σ actual; MAPE over days with contacts; skill = 1 − daily WAPE(model) / daily WAPE(seasonal naive); interval_skill = 1 − RMSE ratio per interval (interval WAPE favours forecasting zero when counts are tiny, so it is shown, not judged). The comparison rests on the interval of the daily-WAPE difference: ' + WAPE_DIFFERENCE_METHOD + '; a daily WAPE above 30 % is too uncertain to plan on.',
   };
 }

@@ -185,6 +185,21 @@ const ModelDescription = z.object({
     active_trend_per_day: z.number(),
     lags: z.record(z.string(), z.object({ per_invoice: z.number(), invoices: z.number(), mean_lag_days: z.number().nullable() })),
   }),
+  outliers: z
+    .object({
+      rule: z.string(),
+      days: z.array(
+        z.object({
+          date: z.string().describe('local date'),
+          weekday: z.number().int().describe('ISO weekday, 1 = Monday'),
+          series: z.enum([...CONTACT_CHANNELS, 'all']).describe('the series that flagged it (all channels together, or one channel)'),
+          contacts: z.number().describe('contacts that day in that series'),
+          expected: z.number().describe('what the fit without outliers expects that day'),
+          z: z.number().describe('robust z-score of the scaled residual'),
+        }),
+      ),
+    })
+    .describe('days excluded from the fit as outliers; they still count in the history and the back-test'),
 });
 
 const ContactDelta = z.object({ total: z.number(), by_topic: z.record(z.string(), z.number()), by_channel: z.record(z.string(), z.number()) });
@@ -308,7 +323,17 @@ export const Backtest = z.object({
       seasonal_naive: ErrorSet,
       skill: z.number().nullable().describe('1 − daily WAPE(model) / daily WAPE(seasonal naive)'),
       interval_skill: z.number().nullable().describe('1 − interval RMSE(model) / interval RMSE(seasonal naive)'),
-      beats_seasonal_naive: z.boolean().nullable(),
+      beats_seasonal_naive: z.boolean().nullable().describe('true only when the 95 % interval of the daily-WAPE difference lies below zero and the interval RMSE is lower too'),
+      wape_difference: z
+        .object({ estimate: z.number().nullable(), lower: z.number().nullable(), upper: z.number().nullable(), days: z.number().int(), method: z.string() })
+        .describe('daily WAPE(model) − daily WAPE(seasonal naive) with its 95 % interval (paired moving-block bootstrap over the held-out days)'),
+      verdict: z
+        .object({
+          comparison: z.enum(['beats', 'worse', 'no_clear_difference', 'not_judged']),
+          plannable: z.boolean().nullable().describe('false when the daily WAPE exceeds 30 %: too uncertain to plan on'),
+          statement: z.string().describe('the sentence the dashboard titles the forecast with'),
+        })
+        .describe('what may be said about the forecast (service/staffing/forecast-verdict.ts)'),
       note: z.string().optional(),
     }),
   ),

@@ -27,7 +27,7 @@
 import type { Database } from '../db/database.ts';
 import { loadCalendar, loadCalendarBase, valueOn, type Calendar, type CalendarBase, type CalendarField } from './calendar.ts';
 import { CONTACT_CHANNELS, loadDailyContacts, loadDailyContactsBase, loadProfile, type ContactChannel, type DailyContacts, type DailyContactsBase, type ProfileCounts } from './contact-history.ts';
-import { isoWeekday, MINUTES_PER_DAY } from './local-time.ts';
+import { dayToDate, isoWeekday, MINUTES_PER_DAY } from './local-time.ts';
 import { addRidge, emptyGram, nnls } from './nnls.ts';
 
 function sumOf(a: ArrayLike<number>): number {
@@ -240,6 +240,8 @@ export interface ForecastModel {
   profile: Record<ContactChannel, Float64Array[]>;
   calendar: Calendar;
   history: DailyContacts;
+  /** Days excluded from the fit as outliers (see OUTLIER_Z), by date. */
+  outliers: OutlierDay[];
 }
 
 export interface FitOptions {
@@ -269,7 +271,69 @@ export async function fitForecastModel(db: Database, o: FitOptions, base?: Model
     loadDailyContacts(db, o.tz, o.cutoffDay, base?.contacts),
     loadProfile(db, o.tz, o.cutoffDay - PROFILE_DAYS, o.cutoffDay, o.intervalMinutes),
   ]);
-  return fitFromData(o, calendar, history, profileCounts);
+  const model = fitFromData(o, calendar, history, profileCounts);
+  // The intraday shape leaves the outlier days out too: one spike would otherwise bend every
+  // Friday's shape towards the hours of that one day.
+  const inProfile = model.outliers.filter((e) => e.day >= o.cutoffDay - PROFILE_DAYS);
+  if (!inProfile.length) return model;
+  const spikes = await Promise.all(inProfile.map((e) => loadProfile(db, o.tz, e.day, e.day + 1, o.intervalMinutes)));
+  for (const spike of spikes) {
+    for (const ch of CONTACT_CHANNELS) for (let w = 1; w <= 7; w++) spike[ch][w].forEach((v, s) => (profileCounts[ch][w][s] = Math.max(0, profileCounts[ch][w][s] - v)));
+  }
+  return { ...model, profile: intradayProfile(profileCounts, MINUTES_PER_DAY / o.intervalMinutes) };
+}
+
+/**
+ * Outlier days (a contact spike from a campaign, an outage, a test load, a mis-dated import) would
+ * otherwise be learnt as weekly pattern and level: one Friday of 20 000 contacts made every Friday
+ * 4× a normal day. The rule, per series (the pooled series and each channel): fit, take each fitted
+ * day's residual scaled as a count, r = (y − ŷ) / √max(ŷ, 1), and its robust z = (r − median r) /
+ * max(1.4826 · MAD r, 1) (a Poisson count's scaled residual has SD ≈ 1, so a flat, sparse series
+ * cannot make every contact look extreme). A day with |z| > OUTLIER_Z and at least
+ * OUTLIER_MIN_EXCESS contacts away from its fit is excluded from every series' fit (weekday factors,
+ * coefficients, the weekend deferral, dispersion), from the handle times and from the intraday
+ * profile, and the fit is repeated until no new day is flagged (at most OUTLIER_ROUNDS times). Each round
+ * excludes only the days within half the most extreme z of that round, so the days a spike makes
+ * look low (its weekday's other days, under a fit pulled up by it) are judged again after the refit.
+ * Residuals, not the raw weekday median: an invoice run's peak is a driver's doing and stays in the
+ * fit; only what the invoice calendar cannot explain is excluded. The first fit is pulled towards
+ * the spike, which only makes the spike's own residual smaller than it is, never hides it: 20 000
+ * against a fitted ~30 still scores a z in the hundreds.
+ */
+export const OUTLIER_Z = 6;
+export const OUTLIER_MIN_EXCESS = 10;
+const OUTLIER_ROUNDS = 8;
+
+export interface OutlierDay {
+  date: string;
+  day: number;
+  weekday: number;
+  /** The series that flagged it: a channel or `all`. */
+  series: ContactChannel | 'all';
+  contacts: number;
+  /** What the fit without the outliers expects that day. */
+  expected: number;
+  z: number;
+}
+
+function median(xs: number[]): number {
+  if (!xs.length) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Days of one series whose robust z of the scaled residual passes the rule above. */
+export function flagOutliers(y: ArrayLike<number>, fitted: ArrayLike<number>): { index: number; z: number }[] {
+  const r = Array.from({ length: y.length }, (_, i) => (y[i] - fitted[i]) / Math.sqrt(Math.max(fitted[i], 1)));
+  const med = median(r);
+  const scale = Math.max(1.4826 * median(r.map((v) => Math.abs(v - med))), 1);
+  const out: { index: number; z: number }[] = [];
+  r.forEach((v, i) => {
+    const z = (v - med) / scale;
+    if (Math.abs(z) > OUTLIER_Z && Math.abs(y[i] - fitted[i]) >= OUTLIER_MIN_EXCESS) out.push({ index: i, z });
+  });
+  return out;
 }
 
 export function fitFromData(o: FitOptions, calendar: Calendar, history: DailyContacts, profileCounts: ProfileCounts): ForecastModel {
@@ -277,9 +341,51 @@ export function fitFromData(o: FitOptions, calendar: Calendar, history: DailyCon
   // The first two months of a calendar lack the due dates and reminders of invoices issued before
   // the data begins (and a source's first invoices are often history's n-th), so they are not fitted.
   const fitFromDay = Math.max(calendar.firstInvoiceDay + 60, history.firstDay, o.cutoffDay - FIT_MAX_DAYS);
-  const days: number[] = [];
-  for (let d = fitFromDay; d < o.cutoffDay; d++) days.push(d);
-  if (days.length < 28) throw new NotEnoughHistoryError(`only ${days.length} days of contacts and invoices before the cutoff; the forecast needs at least 28`);
+  const candidate: number[] = [];
+  for (let d = fitFromDay; d < o.cutoffDay; d++) candidate.push(d);
+  if (candidate.length < 28) throw new NotEnoughHistoryError(`only ${candidate.length} days of contacts and invoices before the cutoff; the forecast needs at least 28`);
+  const at = (d: number) => d - history.firstDay;
+  const raw = rawCache(calendar);
+  const excluded = new Map<number, OutlierDay>();
+  let fitted = fitOnDays(o, calendar, history, candidate, raw, excluded);
+  for (let round = 0; round < OUTLIER_ROUNDS; round++) {
+    const days = candidate.filter((d) => !excluded.has(d));
+    const found: { day: number; series: ContactChannel | 'all'; contacts: number; expected: number; z: number }[] = [];
+    for (const series of ['all', ...CONTACT_CHANNELS] as const) {
+      const y = days.map((d) => (series === 'all' ? CONTACT_CHANNELS.reduce((s, ch) => s + (history.counts[ch][at(d)] ?? 0), 0) : (history.counts[series][at(d)] ?? 0)));
+      const f = days.map((d) => (series === 'all' ? CONTACT_CHANNELS.reduce((s, ch) => s + fitted.predict(ch, d), 0) : fitted.predict(series, d)));
+      for (const { index, z } of flagOutliers(y, f)) found.push({ day: days[index], series, contacts: y[index], expected: f[index], z });
+    }
+    // Only the most extreme days of a round, over every series: a spike first pulls the fits towards
+    // it (its weekday's factor, and through the pooled prior every channel's coefficients), so other
+    // days look odd until it is out; they are judged again after the refit.
+    const top = Math.max(0, ...found.map((x) => Math.abs(x.z)));
+    let added = 0;
+    for (const x of found.filter((x) => Math.abs(x.z) >= top / 2)) {
+      const prev = excluded.get(x.day);
+      if (!prev) added++;
+      // A day keeps the series with the most extreme z.
+      if (!prev || Math.abs(x.z) > Math.abs(prev.z)) excluded.set(x.day, { date: dayToDate(x.day), day: x.day, weekday: isoWeekday(x.day), series: x.series, contacts: x.contacts, expected: x.expected, z: x.z });
+    }
+    if (!added) break;
+    fitted = fitOnDays(o, calendar, history, candidate, raw, excluded);
+  }
+  // What each excluded day "should" have been, by the final (clean) fit.
+  for (const e of excluded.values()) {
+    e.expected = e.series === 'all' ? CONTACT_CHANNELS.reduce((s, ch) => s + fitted.predict(ch, e.day), 0) : fitted.predict(e.series, e.day);
+  }
+  const outliers = [...excluded.values()].sort((a, b) => a.day - b.day);
+  return {
+    ...fitted.model,
+    profile: intradayProfile(profileCounts, MINUTES_PER_DAY / o.intervalMinutes),
+    outliers,
+  };
+}
+
+/** One fit of every series on the candidate days less the excluded ones. */
+function fitOnDays(o: FitOptions, calendar: Calendar, history: DailyContacts, candidate: readonly number[], raw: (day: number) => Float64Array, excluded: Map<number, unknown>) {
+  const days = candidate.filter((d) => !excluded.has(d));
+  const fitFromDay = candidate[0];
   const at = (d: number) => d - history.firstDay;
   const series = (ch: ContactChannel) => Float64Array.from(days, (d) => history.counts[ch][at(d)] ?? 0);
   const total = new Float64Array(days.length);
@@ -287,7 +393,6 @@ export function fitFromData(o: FitOptions, calendar: Calendar, history: DailyCon
 
   // Pooled fit over the deferral grid.
   let best: { delta: number; fit: Fit; x: Float64Array[]; grams: Float64Array[] } | null = null;
-  const raw = rawCache(calendar);
   for (const delta of DEFERRAL_GRID) {
     const x = days.map((d) => driversOn(calendar, d, delta, raw));
     const grams = gramsByWeekday(days, x);
@@ -314,11 +419,12 @@ export function fitFromData(o: FitOptions, calendar: Calendar, history: DailyCon
       return variance / (tau * tau);
     });
     const fit = fitSeries(statsFor(days, x, y, grams), { beta: prior, lambda, weekday: pooled.weekday, weekdayWeight: WEEKDAY_PRIOR_CONTACTS });
-    // Handle time over the last weeks (all history when that is too thin).
+    // Handle time over the last weeks (all history when that is too thin); outlier days left out.
     const ahtOver = (from: number) => {
       let s = 0;
       let n = 0;
       for (let d = Math.max(from, history.firstDay); d < history.endDay; d++) {
+        if (excluded.has(d)) continue;
         s += history.handle[ch].sum[at(d)];
         n += history.handle[ch].n[at(d)];
       }
@@ -337,20 +443,22 @@ export function fitFromData(o: FitOptions, calendar: Calendar, history: DailyCon
       aht_measured_contacts: aht.n,
     };
   }
-
+  const predict = (ch: ContactChannel, day: number) => channels[ch].weekday[isoWeekday(day)] * dot(channels[ch].beta, driversOn(calendar, day, delta, raw));
   return {
-    tz: o.tz,
-    cutoffDay: o.cutoffDay,
-    intervalMinutes: o.intervalMinutes,
-    fitFromDay,
-    fitDays: days.length,
-    weekendDeferral: delta,
-    dispersion,
-    pooled: { beta: pooled.beta, weekday: pooled.weekday },
-    channels,
-    profile: intradayProfile(profileCounts, MINUTES_PER_DAY / o.intervalMinutes),
-    calendar,
-    history,
+    predict,
+    model: {
+      tz: o.tz,
+      cutoffDay: o.cutoffDay,
+      intervalMinutes: o.intervalMinutes,
+      fitFromDay,
+      fitDays: days.length,
+      weekendDeferral: delta,
+      dispersion,
+      pooled: { beta: pooled.beta, weekday: pooled.weekday },
+      channels,
+      calendar,
+      history,
+    },
   };
 }
 
@@ -437,5 +545,9 @@ export function describeModel(model: ForecastModel) {
       };
     }),
     projection: model.calendar.projection,
+    outliers: {
+      rule: `A fitted day whose residual, scaled as a count ((y − fit) / √max(fit, 1)), has a robust z-score (against the median and 1.4826 × MAD of all fitted days, scale at least 1) beyond ±${OUTLIER_Z}, and is at least ${OUTLIER_MIN_EXCESS} contacts from its fit, in the pooled series or any channel, is excluded from the fit (weekday factors, coefficients, handle times, intraday profile); the fit is repeated until no new day is flagged.`,
+      days: model.outliers.map((e) => ({ date: e.date, weekday: e.weekday, series: e.series, contacts: e.contacts, expected: e.expected, z: e.z })),
+    },
   };
 }

@@ -89,6 +89,26 @@ describe('forecast model on synthetic data with a planted truth', () => {
   const profile: ProfileCounts = Object.fromEntries(CONTACT_CHANNELS.map((c) => [c, Array.from({ length: 8 }, () => new Float64Array(48).fill(10))])) as ProfileCounts;
   const model = fitFromData({ tz: 'UTC', cutoffDay: CUTOFF, intervalMinutes: 30, horizonDays: 56 }, cal, history, profile);
 
+  it('flags no outlier on clean data, invoice-run peaks included', () => {
+    expect(model.outliers).toEqual([]);
+  });
+
+  it('excludes a one-day spike from the weekly pattern and the level, and lists it', () => {
+    // A Friday of 20 000 extra phone contacts, 100 days before the cutoff.
+    let spikeDay = CUTOFF - 100;
+    while (isoWeekday(spikeDay) !== 5) spikeDay++;
+    const phone = Float64Array.from(history.counts.phone);
+    const normal = phone[spikeDay - FIRST];
+    phone[spikeDay - FIRST] += 20_000;
+    const dirty = fitFromData({ tz: 'UTC', cutoffDay: CUTOFF, intervalMinutes: 30, horizonDays: 56 }, cal, { ...history, counts: { ...history.counts, phone } }, profile);
+    expect(dirty.outliers.map((o) => [o.day, o.series, o.contacts])).toEqual([[spikeDay, 'phone', normal + 20_000]]);
+    expect(dirty.outliers[0].expected).toBeGreaterThan(0.5 * normal);
+    expect(dirty.outliers[0].expected).toBeLessThan(2 * normal);
+    expect(dirty.fitDays).toBe(model.fitDays - 1);
+    for (let w = 1; w <= 7; w++) expect(Math.abs(dirty.channels.phone.weekday[w] - model.channels.phone.weekday[w]), `weekday ${w}`).toBeLessThan(0.02);
+    for (let d = CUTOFF; d < CUTOFF + 28; d++) expect(Math.abs(dailyForecast(dirty, 'phone', d) / dailyForecast(model, 'phone', d) - 1)).toBeLessThan(0.02);
+  });
+
   it('recovers the weekend deferral and the weekly pattern', () => {
     expect(Math.abs(model.weekendDeferral - DELTA)).toBeLessThanOrEqual(0.1 + 1e-9); // one grid step
     const mean = WEEKDAY.slice(1).reduce((a, b) => a + b, 0) / 7;

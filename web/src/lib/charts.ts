@@ -20,7 +20,17 @@ export interface RateGroup {
   rr_ci?: Interval;
   p_value?: number | null;
   is_reference?: boolean;
+  /** Under the minimum group size (the API's flag): drawn greyed and hatched, labelled "n too small". */
+  small_sample?: boolean;
 }
+
+/** The look of a group too small to read: grey with diagonal hatching, whatever its colour was. */
+export const SMALL_SAMPLE_STYLE = {
+  color: '#d4d4d4',
+  decal: { symbol: 'rect', symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4, color: 'rgba(0, 0, 0, 0.35)' },
+  opacity: 0.9,
+};
+export const SMALL_SAMPLE_LABEL = 'n too small';
 
 export const AXIS_NAME = { nameLocation: 'middle' as const, nameGap: 36, nameTextStyle: { fontWeight: 600 as const, color: '#333' } };
 // v6 keeps axis labels and names inside the canvas; let them take up to 40 % on narrow screens.
@@ -43,7 +53,7 @@ export function maxUpper(groups: RateGroup[]): number {
 export function rateTooltipLines(g: RateGroup, reference?: string | null): string {
   const lines = [
     `churn ${fmtPct(g.rate)} (95 % CI ${pctCi(g.rate_ci)})`,
-    `${fmtInt(g.churned)} churned of n = ${fmtInt(g.n)}`,
+    `${fmtInt(g.churned)} churned of n = ${fmtInt(g.n)}${g.small_sample ? ` — <b>${SMALL_SAMPLE_LABEL}</b>: shown, not compared` : ''}`,
   ];
   if (g.is_reference) lines.push('reference group');
   else if (g.relative_risk !== undefined && reference)
@@ -67,7 +77,10 @@ export function rateBarsOption(opts: {
   const barFrac = Math.min(0.6, 0.7 / n);
   const yMax = opts.yMax ?? niceMax(Math.max(...series.map((s) => maxUpper(s.groups.filter(Boolean) as RateGroup[]))));
   const many = categories.length > 6;
-  const labels = categories.map((k) => levelLabel(factor, k) + (single && k === opts.reference ? (many ? ' (ref.)' : '\n(reference)') : ''));
+  const small = (k: string) => series.some((s) => s.groups.find((g) => g?.key === k)?.small_sample);
+  const labels = categories.map(
+    (k) => levelLabel(factor, k) + (single && k === opts.reference ? (many ? ' (ref.)' : '\n(reference)') : '') + (small(k) ? (many ? ` (${SMALL_SAMPLE_LABEL})` : `\n(${SMALL_SAMPLE_LABEL})`) : ''),
+  );
   const refGroup = single ? series[0].groups.find((g) => g?.key === opts.reference) : undefined;
   const out: Record<string, unknown>[] = [];
   series.forEach((s, si) => {
@@ -86,7 +99,9 @@ export function rateBarsOption(opts: {
               itemStyle: {
                 color: single ? colorFor(factor, categories[i]) : color,
                 ...(single && g.is_reference ? { borderColor: '#111', borderWidth: 2, borderType: 'dashed' } : {}),
+                ...(g.small_sample ? SMALL_SAMPLE_STYLE : {}),
               },
+              ...(g.small_sample ? { smallSample: true, label: { show: true, position: 'insideBottom', formatter: SMALL_SAMPLE_LABEL, color: '#333', fontSize: 10 } } : {}),
             }
           : { value: null },
       ),

@@ -19,8 +19,8 @@ export const FACTOR_LABELS: Record<Factor, string> = {
 
 const LEVELS: Partial<Record<Factor, Record<string, string>>> = {
   payment_method_class: { automatic: 'automatic', manual: 'manual', unknown: 'unknown' },
-  timeliness: { on_time: 'on time', late_once: 'late once', late_repeatedly: 'late repeatedly' },
-  fee_exposure: { none: 'no fee', one: 'one fee', two_or_more: '2+ fees' },
+  timeliness: { on_time: 'on time', late_once: 'late once', late_repeatedly: 'late repeatedly', late: 'late at least once', at_most_once_late: 'late at most once' },
+  fee_exposure: { none: 'no fee', one: 'one fee', two_or_more: '2+ fees', one_or_more: '1+ fees', at_most_one: 'at most one fee' },
   tenure_band: { '<1y': '< 1 year', '1-2y': '1–2 years', '2+y': '2+ years', '2y+': '2+ years' },
   plan_fit: { fits_use: 'fits use', priced_above_use: 'priced above use', no_usage_data: 'no usage data' },
   satisfaction_level: { satisfied: 'satisfied', dissatisfied: 'dissatisfied', unknown: 'unknown' },
@@ -42,6 +42,8 @@ export function groupNoun(factor: string, key: string): string {
     case 'timeliness':
       return key === 'on_time' ? 'on-time payers' : `customers paying ${levelLabel(factor, key)}`;
     case 'fee_exposure':
+      if (key === 'one_or_more') return 'customers charged one or more fees';
+      if (key === 'at_most_one') return 'customers charged at most one fee';
       return key === 'none' ? 'customers never charged a fee' : key === 'one' ? 'customers charged one fee' : 'customers charged two or more fees';
     case 'age_band':
       return `customers aged ${key}`;

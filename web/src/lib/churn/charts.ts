@@ -12,6 +12,7 @@ export interface Curve {
   key: string;
   n: number;
   events: number;
+  small_sample?: boolean;
   median_days: number | null;
   points: { t_days: number; survival: number; lower: number | null; upper: number | null; at_risk: number }[];
 }
@@ -55,7 +56,9 @@ export function survivalOption(opts: { factor: string; curves: Curve[]; xName: s
       step: 'end',
       showSymbol: false,
       color,
-      lineStyle: { width: 2, color },
+      // A curve under the minimum group size is drawn thin, dashed and faded, and says so at its end.
+      lineStyle: c.small_sample ? { width: 1.5, color, type: 'dashed', opacity: 0.55 } : { width: 2, color },
+      ...(c.small_sample ? { smallSample: true, endLabel: { show: true, formatter: 'n too small', fontSize: 10, color: '#555' } } : {}),
       data: pts.map((p) => [p.t_days, p.survival]),
     });
   }

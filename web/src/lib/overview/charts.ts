@@ -71,6 +71,7 @@ export function bandLinesOption(opts: {
 export interface CohortRow {
   signup_month: string;
   n: number;
+  small_sample?: boolean;
   retention: { months_since: number; active: number; share: number; ci: readonly [number, number] }[];
 }
 
@@ -92,12 +93,13 @@ export function cohortOption(cohorts: CohortRow[]): ChartOption {
         return [
           `<b>signed up ${fmtMonth(c.signup_month)}</b>, month ${r.months_since}`,
           `retained <b>${fmtPct(r.share)}</b> (95 % CI ${pctCi(r.ci)})`,
-          `${fmtInt(r.active)} active of n = ${fmtInt(c.n)}`,
+          `${fmtInt(r.active)} active of n = ${fmtInt(c.n)}${c.small_sample ? ' — <b>n too small</b>' : ''}`,
         ].join('<br>');
       },
     },
     xAxis: { type: 'category', data: cols, name: 'months since signup', ...AXIS_NAME, nameGap: 28 },
-    yAxis: { type: 'category', data: rows, inverse: true, axisLabel: { formatter: (m: string) => fmtMonth(m) } },
+    // A cohort under the minimum size says so on its row (its cells are shown, never headlined).
+    yAxis: { type: 'category', data: rows, inverse: true, axisLabel: { formatter: (m: string) => fmtMonth(m) + (cohorts.find((c) => c.signup_month === m)?.small_sample ? ' · n too small' : '') } },
     visualMap: {
       type: 'continuous',
       min: lo,

@@ -62,6 +62,14 @@ export function forecastVsActualOption(opts: { backtest: Backtest; plan: Plan; c
         symbol: 'circle',
         symbolSize: 4,
         lineStyle: { width: 1.5 },
+        // Outlier days (excluded from the fit, service/staffing/forecast.ts) are marked where they fall.
+        markPoint: {
+          symbol: 'pin',
+          symbolSize: 38,
+          itemStyle: { color: '#d55e00' },
+          label: { formatter: 'outlier', fontSize: 9 },
+          data: opts.plan.model.outliers.days.filter((o) => at(o.date)).map((o) => ({ name: 'outlier', coord: [o.date, at(o.date)!.actual], value: 'outlier' })),
+        },
       },
       {
         type: 'line',
