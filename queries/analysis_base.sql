@@ -5,13 +5,24 @@
 --   landmark: customers active at T = $exp_end::TIMESTAMPTZ; exposure in [$exp_start::TIMESTAMPTZ, T); outcome = a
 --             cancellation in [T, $outcome_end::TIMESTAMPTZ); time counted from T.
 -- Nothing at or after $outcome_end::TIMESTAMPTZ is read, so the future of the as-of date cannot leak in.
+-- Who is a customer (docs/definitions.md): an id enters at its first subscription_started; an id with
+-- no start but an invoice_issued, customer_updated, plan_changed or subscription_cancelled is a
+-- customer first seen late (observed_late): it enters at the first of those. Its tenure origin is
+-- the customer_since date a customer_updated may carry (an extra field: CRMs export it), else
+-- unknown (tenure_known = false: tenure then runs from the first sighting, and the lifetime
+-- survival and Cox analyses leave it out rather than pretend its tenure began when we first saw it).
+-- entry_days = time on the tenure scale before we could have seen the customer leave (R's
+-- Surv(entry, exit, event)); 0 for customers seen from their start, and always 0 in the landmark
+-- view (time counts from T there). Ids with none of these events are orphans: never rows here
+-- (queries/quality/orphans.sql counts them).
 -- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched
 -- (upkeep of customer_facts); NULL means everyone.
 WITH scope AS (
   SELECT DISTINCT customer_id FROM events WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT)
 ), seen AS (
   -- Every customer with any event before the end: tenure falls back to the first event.
-  SELECT customer_id, min(occurred_at) AS first_event
+  SELECT customer_id, min(occurred_at) AS first_event,
+         min(occurred_at) FILTER (WHERE type IN ('invoice_issued', 'customer_updated', 'plan_changed', 'subscription_cancelled')) AS first_evidence
   FROM events WHERE occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), life AS (
@@ -31,7 +42,8 @@ WITH scope AS (
     arg_max(currency, occurred_at) FILTER (WHERE currency IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS currency,
     arg_max(satisfaction, occurred_at) FILTER (WHERE satisfaction IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS satisfaction,
     arg_max(score, occurred_at) FILTER (WHERE type = 'survey_response' AND occurred_at < $exp_end::TIMESTAMPTZ) AS survey_score,
-    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method
+    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method,
+    min(TRY_CAST(json_extract_string(extra, '$.customer_since') AS DATE)::TIMESTAMPTZ) FILTER (WHERE type = 'customer_updated' AND occurred_at < $exp_end::TIMESTAMPTZ) AS customer_since
   FROM events
   WHERE type IN ('subscription_started', 'subscription_cancelled', 'customer_updated', 'plan_changed', 'payment_method_changed', 'survey_response')
     AND occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
@@ -85,7 +97,12 @@ WITH scope AS (
   GROUP BY customer_id
 ), base AS (
   SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
-         coalesce(l.first_start, s.first_event) AS tenure_start,
+         l.first_start IS NULL AS observed_late,
+         coalesce(l.first_start, s.first_evidence) AS entered_at,
+         CASE WHEN l.first_start IS NOT NULL THEN l.first_start
+              WHEN l.customer_since <= s.first_evidence THEN l.customer_since
+              ELSE s.first_evidence END AS tenure_start,
+         (l.first_start IS NOT NULL OR coalesce(l.customer_since <= s.first_evidence, false)) AS tenure_known,
          (l.last_cancel IS NOT NULL AND (l.last_start IS NULL OR l.last_cancel > l.last_start)) AS churned_before,
          coalesce(pm.method, l.changed_method) AS payment_method,
          coalesce(pc.cls, CASE WHEN l.changed_method IS NULL THEN 'unknown'
@@ -104,9 +121,12 @@ WITH scope AS (
   LEFT JOIN payment_method_classes cm ON cm.label = l.changed_method
   LEFT JOIN inv i USING (customer_id)
   LEFT JOIN fee f USING (customer_id)
-  WHERE coalesce(l.first_start, s.first_event) < $exp_end::TIMESTAMPTZ
+  WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ
 )
 SELECT customer_id, tenure_start,
+       observed_late, tenure_known, entered_at,
+       ($landmark::BOOLEAN OR tenure_known) AS on_time_scale,
+       CASE WHEN $landmark::BOOLEAN THEN 0.0 ELSE epoch(entered_at - tenure_start) / 86400.0 END AS entry_days,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel IS NOT NULL ELSE churned_before END AS churned,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel WHEN churned_before THEN last_cancel END AS churn_at,
        CASE WHEN $landmark::BOOLEAN THEN epoch(coalesce(next_cancel, $outcome_end::TIMESTAMPTZ) - $exp_end::TIMESTAMPTZ) / 86400.0

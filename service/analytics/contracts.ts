@@ -115,11 +115,31 @@ export const DoseResponse = z.object({
 export type DoseResponse = z.infer<typeof DoseResponse>;
 
 export const SurvivalPoint = z.object({ t_days: z.number(), survival: z.number(), lower: z.number().nullable(), upper: z.number().nullable(), at_risk: z.number().int() });
+export const SurvivalAtTime = z.object({
+  t_days: z.number(),
+  survival: z.number(),
+  std_err: z.number().nullable().describe('Greenwood standard error of −log S (R std.err / surv)'),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  at_risk: z.number().int().describe('number at risk at t (R n.risk)'),
+  beyond_follow_up: z.boolean().describe('t is past the last observed time of the group: the value is carried forward and nobody is at risk'),
+});
 export const SurvivalCurves = z.object({
   ...AnalysisMeta,
   by: z.enum(FACTORS),
   time_origin: z.string().describe('tenure start (lifetime) or the landmark (landmark)'),
-  curves: z.array(z.object({ key: z.string(), n: z.number().int(), events: z.number().int(), median_days: z.number().nullable(), points: z.array(SurvivalPoint) })),
+  delayed_entry: z.boolean().describe('true when some customers were first seen after their tenure began and are at risk only from then (left truncation, R Surv(entry, exit, event))'),
+  curves: z.array(
+    z.object({
+      key: z.string(),
+      n: z.number().int(),
+      events: z.number().int(),
+      entered_late: z.number().int().describe('customers of the curve at risk only from a later entry time'),
+      median_days: z.number().nullable(),
+      points: z.array(SurvivalPoint).describe('the curve thinned to about 200 points, for charts'),
+      at_times: z.array(SurvivalAtTime).optional().describe('only with times=: the curve at exactly those times, as R summary(survfit, times =)'),
+    }),
+  ),
   log_rank: z.object({ chi_square: z.number(), df: z.number().int(), p_value: z.number() }).nullable(),
 });
 export type SurvivalCurves = z.infer<typeof SurvivalCurves>;
@@ -144,6 +164,7 @@ export const Drivers = z.object({
   concordance: z.number().nullable().describe("Harrell's C of the fitted risk score"),
   loglik: z.tuple([z.number(), z.number()]).describe('at zero and at the estimate'),
   iterations: z.number().int(),
+  delayed_entry: z.boolean().describe('true when customers first seen late enter the risk sets only from their first sighting'),
   terms: z.array(CoxTerm),
   note: z.string(),
 });

@@ -8,7 +8,7 @@ import { FeeEconomics, FeeEconomicsQuery, FilterQuery } from '../analytics/contr
 import { feeEconomics } from '../analytics/overview.ts';
 import { respond } from '../http/arrow-response.ts';
 import { requireRole } from '../http/auth.ts';
-import { parseQuery } from '../http/query.ts';
+import { parseAnalysisQuery } from '../http/query.ts';
 import { resultCache } from '../http/result-cache.ts';
 
 export function feeRoutes(ctx: AppContext) {
@@ -16,7 +16,7 @@ export function feeRoutes(ctx: AppContext) {
   const Query = FilterQuery.extend(FeeEconomicsQuery.shape);
   ctx.openapi.add({ method: 'get', path: '/v1/fees/economics', tag: 'churn', role: 'read', summary: 'Fee revenue against the value of churn attributable to fees and the handling cost of reminders and fee contacts, per vertical', query: Query, responses: { 200: { description: 'economics', schema: FeeEconomics } } });
   return new Hono().get('/economics', requireRole(ctx.config.tokens, 'read'), resultCache(ctx.db), async (c) => {
-    const q = parseQuery(Query, c);
+    const q = await parseAnalysisQuery(Query, c, ctx.db);
     const body = FeeEconomics.parse(await feeEconomics(engine, q, q));
     return respond(c, body, (b) => ({
       rows: b.verticals,
