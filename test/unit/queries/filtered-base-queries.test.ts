@@ -35,6 +35,13 @@ beforeAll(async () => {
       late_invoices INTEGER, timeliness VARCHAR, fees INTEGER, fee_exposure VARCHAR, fee_amount DOUBLE, reminders INTEGER, fee_contacts INTEGER,
       monthly_price DOUBLE, plan_fit VARCHAR, satisfaction_level VARCHAR)`);
     for (const r of ROWS) await c.run(`INSERT INTO base VALUES (${r.map((_, i) => `$${i + 1}`).join(', ')})`, [...r]);
+    // Entry on the tenure scale: c2 was first seen 300 days into its tenure (delayed entry), c4
+    // 900 days in, after it was last seen (no time at risk), and c3's tenure origin is unknown.
+    await c.run(`ALTER TABLE base ADD COLUMN entry_days DOUBLE DEFAULT 0`);
+    await c.run(`ALTER TABLE base ADD COLUMN on_time_scale BOOLEAN DEFAULT true`);
+    await c.run(`UPDATE base SET entry_days = 300 WHERE customer_id = 'c2'`);
+    await c.run(`UPDATE base SET entry_days = 900 WHERE customer_id = 'c4'`);
+    await c.run(`UPDATE base SET on_time_scale = false WHERE customer_id = 'c3'`);
   });
 });
 afterAll(() => db.close());
@@ -76,18 +83,16 @@ describe('queries over the filtered base', () => {
     ]);
   });
 
-  it('survival_input and cox_input leave out negative times', async () => {
+  it('survival_input and cox_input leave out negative times, rows off the time scale and rows with no time at risk after entry', async () => {
     const surv = await run('churn/survival_input', {}, { factor: 'vertical' });
-    expect(surv.map((r) => [r.key, r.time_days, r.event]).sort()).toEqual([
-      ['energy', 20, 1],
-      ['energy', 800, 0],
-      ['telecom', 100, 1],
-      ['telecom', 400, 0],
-      ['telecom', 50, 1],
+    expect(surv.map((r) => [r.key, r.entry_days, r.time_days, r.event]).sort()).toEqual([
+      ['energy', 0, 20, 1],
+      ['telecom', 0, 100, 1],
+      ['telecom', 300, 400, 0],
     ]);
     const cox = await run('churn/cox_input');
-    expect(cox).toHaveLength(5);
-    expect(cox.find((r) => r.time_days === 50)).toMatchObject({ event: 1, payment_method_class: 'manual', timeliness: 'late_once', fee_exposure: 'one', plan_fit: 'priced_above_use', satisfaction_level: 'dissatisfied' });
+    expect(cox).toHaveLength(3);
+    expect(cox.find((r) => r.time_days === 400)).toMatchObject({ entry_days: 300, event: 0, payment_method_class: 'automatic', timeliness: 'on_time', fee_exposure: 'none', plan_fit: 'fits_use', satisfaction_level: 'satisfied' });
   });
 
   it('fee_economics sums fees, reminders and churn with and without fees per vertical', async () => {
