@@ -97,12 +97,13 @@ WITH scope AS (
   GROUP BY customer_id
 ), base AS (
   SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
-         l.first_start IS NULL AS observed_late,
-         coalesce(l.first_start, s.first_evidence) AS entered_at,
-         CASE WHEN l.first_start IS NOT NULL THEN l.first_start
-              WHEN l.customer_since <= s.first_evidence THEN l.customer_since
-              ELSE s.first_evidence END AS tenure_start,
-         (l.first_start IS NOT NULL OR coalesce(l.customer_since <= s.first_evidence, false)) AS tenure_known,
+         -- A customer_since before the first start (or with no start) means the customer existed before
+         -- the data shows them: observed late, tenure from customer_since, at risk from the first sighting.
+         (k.known_since OR l.first_start IS NULL) AS observed_late,
+         CASE WHEN k.known_since THEN least(s.first_evidence, coalesce(l.first_start, s.first_evidence))
+              ELSE coalesce(l.first_start, s.first_evidence) END AS entered_at,
+         CASE WHEN k.known_since THEN l.customer_since ELSE coalesce(l.first_start, s.first_evidence) END AS tenure_start,
+         (k.known_since OR l.first_start IS NOT NULL) AS tenure_known,
          (l.last_cancel IS NOT NULL AND (l.last_start IS NULL OR l.last_cancel > l.last_start)) AS churned_before,
          coalesce(pm.method, l.changed_method) AS payment_method,
          coalesce(pc.cls, CASE WHEN l.changed_method IS NULL THEN 'unknown'
@@ -114,6 +115,7 @@ WITH scope AS (
          coalesce(f.disputed_fees, 0) AS disputed_fees
   FROM seen s
   LEFT JOIN life l USING (customer_id)
+  CROSS JOIN LATERAL (SELECT coalesce(l.customer_since <= s.first_evidence AND (l.first_start IS NULL OR l.customer_since < l.first_start), false) AS known_since) k
   LEFT JOIN activity a USING (customer_id)
   LEFT JOIN channel ch USING (customer_id)
   LEFT JOIN pay_class pc USING (customer_id)
@@ -121,7 +123,7 @@ WITH scope AS (
   LEFT JOIN payment_method_classes cm ON cm.label = l.changed_method
   LEFT JOIN inv i USING (customer_id)
   LEFT JOIN fee f USING (customer_id)
-  WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ
+  WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ OR (k.known_since AND s.first_evidence < $exp_end::TIMESTAMPTZ)
 )
 SELECT customer_id, tenure_start,
        observed_late, tenure_known, entered_at,
