@@ -227,8 +227,8 @@ export const Heatmap = z.object({
 export type Heatmap = z.infer<typeof Heatmap>;
 
 export const FeeEconomicsQuery = z.object({
-  handling_cost_per_reminder: z.coerce.number().min(0).max(10_000).default(15).describe('cost of handling one reminder (money)'),
-  handling_cost_per_fee_contact: z.coerce.number().min(0).max(10_000).default(60).describe('cost of one fee-related contact'),
+  handling_cost_per_reminder: z.coerce.number().min(0).max(10_000).default(15).describe('cost of handling one reminder, in the reporting currency'),
+  handling_cost_per_fee_contact: z.coerce.number().min(0).max(10_000).default(60).describe('cost of one fee-related contact, in the reporting currency'),
   expected_lifetime_months: z.coerce.number().min(1).max(240).default(24).describe('expected remaining lifetime of a retained customer'),
 });
 export const FeeEconomics = z.object({
@@ -251,8 +251,17 @@ export const FeeEconomics = z.object({
       mean_monthly_price: z.number().nullable(),
       attributable_churn_value: z.number(),
       net: z.number().describe('fee revenue − attributable churn value − handling cost'),
+      net_ci: NullableInterval.describe('net over the 95 % interval of attributable churn'),
+      by_currency: z
+        .array(z.object({ currency: z.string(), customers: z.number().int(), fee_customers: z.number().int(), fees: z.number().int(), fee_revenue: z.number().describe('in this currency'), rate: z.number().nullable(), fee_revenue_converted: z.number().nullable() }))
+        .describe('the vertical by billing currency, amounts in that currency'),
+      unconverted: z.array(z.object({ currency: z.string(), fee_revenue: z.number(), customers: z.number().int() })).describe('currencies without an exchange rate, left out of the money figures'),
     }),
   ),
+  currency: z.string().describe('the reporting currency every money figure is in'),
+  exchange_rates: z.record(z.string(), z.number()).describe('the rates used: one unit of each billing currency in the reporting currency'),
+  totals: z.object({ customers: z.number().int(), fee_customers: z.number().int(), fees: z.number().int(), fee_revenue: z.number(), handling_cost: z.number(), attributable_churn_value: z.number(), net: z.number() }).describe('all verticals, in the reporting currency'),
+  unconverted_currencies: z.array(z.string()),
   note: z.string(),
 });
 export type FeeEconomics = z.infer<typeof FeeEconomics>;

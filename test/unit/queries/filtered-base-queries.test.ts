@@ -42,6 +42,9 @@ beforeAll(async () => {
     await c.run(`UPDATE base SET entry_days = 300 WHERE customer_id = 'c2'`);
     await c.run(`UPDATE base SET entry_days = 900 WHERE customer_id = 'c4'`);
     await c.run(`UPDATE base SET on_time_scale = false WHERE customer_id = 'c3'`);
+    // Billing currencies: telecom bills in SEK and NOK, so its money must not be summed as given.
+    await c.run(`ALTER TABLE base ADD COLUMN currency VARCHAR DEFAULT 'SEK'`);
+    await c.run(`UPDATE base SET currency = 'NOK' WHERE customer_id = 'c3'`);
   });
 });
 afterAll(() => db.close());
@@ -95,10 +98,11 @@ describe('queries over the filtered base', () => {
     expect(cox.find((r) => r.time_days === 400)).toMatchObject({ entry_days: 300, event: 0, payment_method_class: 'automatic', timeliness: 'on_time', fee_exposure: 'none', plan_fit: 'fits_use', satisfaction_level: 'satisfied' });
   });
 
-  it('fee_economics sums fees, reminders and churn with and without fees per vertical', async () => {
+  it('fee_economics sums fees, reminders and churn with and without fees per vertical and currency, never across currencies', async () => {
     expect(await run('churn/fee_economics')).toEqual([
-      { vertical: 'energy', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', mean_monthly_price: 149 },
-      { vertical: 'telecom', customers: '3', fee_customers: '2', fees: '3', fee_revenue: 180, reminders: '4', fee_contacts: '1', churned_with_fee: '2', no_fee_customers: '1', churned_without_fee: '0', mean_monthly_price: 249 },
+      { vertical: 'energy', currency: 'SEK', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', fee_price_sum: 149, fee_priced: '1' },
+      { vertical: 'telecom', currency: 'NOK', customers: '1', fee_customers: '1', fees: '1', fee_revenue: 60, reminders: '1', fee_contacts: '0', churned_with_fee: '1', no_fee_customers: '0', churned_without_fee: '0', fee_price_sum: 299, fee_priced: '1' },
+      { vertical: 'telecom', currency: 'SEK', customers: '2', fee_customers: '1', fees: '2', fee_revenue: 120, reminders: '3', fee_contacts: '1', churned_with_fee: '1', no_fee_customers: '1', churned_without_fee: '0', fee_price_sum: 199, fee_priced: '1' },
     ]);
   });
 });
