@@ -12,7 +12,7 @@ export const QUALITY_CHECKS = ['orphans', 'volume_outliers', 'currencies', 'unma
 export const QualityCheck = z.object({
   key: z.enum(QUALITY_CHECKS),
   title: z.string(),
-  status: z.enum(['ok', 'warning']).describe('warning when the check found something'),
+  status: z.enum(['ok', 'info', 'warning']).describe('warning when the check found something that distorts an analysis; info when it found something the analyses already handle (several currencies, all with a rate)'),
   count: z.number().int().describe('how many problems (ids, days, verticals, labels, invoices, events: see unit)'),
   unit: z.string().describe('what count counts'),
   examples: z.array(z.record(z.string(), Scalar)).max(5).describe('up to 5 examples'),
