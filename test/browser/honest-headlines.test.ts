@@ -49,6 +49,9 @@ describe('honest headlines on messy data', () => {
     expect((await suite.page.locator('[data-kpi="active"] .value').textContent())!.trim()).toBe(fmt(active.value!));
     expect((await suite.page.locator('[data-kpi="customers"] .value').textContent())!.trim()).toBe('2,000');
     expect(await suite.page.locator('[data-kpi="active"]').textContent()).not.toContain(fmt(active.value! + 2000));
+    const note = suite.page.locator('[data-orphans-note]');
+    await expect.poll(() => note.getAttribute('data-orphans-note')).toBe('2000');
+    expect((await note.textContent())!.trim()).toMatch(/^2,000 ids have events but no subscription, invoice or customer record: they are not customers/);
     await screenshot(suite.page, 'overview-with-orphans');
   });
 
