@@ -3,7 +3,8 @@
  * has (2 000 contact events for ids with no other event, all on one Friday; an overpayment; a plan
  * change after a cancellation; fees billed in SEK, NOK, DKK and EUR; dates outside the data), and
  * the exact figures that show the wrong statements can no longer be produced. Survival at given
- * times is checked against R on the shared 3 000-customer reference set, posted as events.
+ * times, and delayed entry end to end (customers first seen late, with customer_since), are
+ * checked against R on the shared 3 000-customer reference set, posted as events.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -279,5 +280,106 @@ describe('problem 8: survival at given times, against R on the shared reference 
   it('has no fees to weigh on a data set without any', async () => {
     const body = (await (await svc.call('/v1/fees/economics?as_of=2026-05-31')).json()) as Json;
     expect(body.totals).toMatchObject({ customers: 3000, fees: 0, fee_revenue: 0 });
+  });
+});
+
+describe('delayed entry through the API, against R on the shared reference set', () => {
+  // R's rule: entry_months = max(0, tenure_months − 24) for c0003, c0006, … (number divisible by 3),
+  // else 0; the customer with tenure 0 left out. Posted as events with 100 days per month, so
+  // every date falls on a midnight and customer_since (a date) is exact; Kaplan–Meier, Cox and the
+  // concordance depend on the order of times only, so R's figures apply unchanged at 100 × t days.
+  let svc: TestService;
+  const DAY = 86_400;
+  const END = Date.parse('2026-06-01T00:00:00Z') / 1000;
+  let delayed = 0;
+  beforeAll(async () => {
+    svc = await startTestService();
+    const csv = fs.readFileSync(`${REFERENCE_DIR}/churn-3000.csv`, 'utf8').trim().split('\n');
+    const head = csv[0].split(',');
+    const col = (name: string) => head.indexOf(name);
+    const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+    const birthYear: Record<string, number> = { '18-29': 2001, '30-49': 1986, '50-79': 1966 };
+    const events: Record<string, unknown>[] = [];
+    for (const line of csv.slice(1)) {
+      const f = line.split(',');
+      const id = f[col('customer_id')];
+      const months = Number(f[col('tenure_months')]);
+      if (months === 0) continue;
+      const tenure = Math.round(months * 100) * DAY;
+      const entry = Number(id.slice(1)) % 3 === 0 ? Math.max(0, tenure - 2400 * DAY) : 0;
+      const churned = f[col('churned')] === '1';
+      const start = END - tenure - (churned ? 10 * DAY : 0);
+      const seen = start + entry;
+      const attrs = { birth_year: birthYear[f[col('age_band')]], vertical: 'telecom', market: 'SE', currency: 'SEK' };
+      if (entry > 0) {
+        delayed++;
+        events.push({ event_id: `${id}-u`, type: 'customer_updated', occurred_at: iso(seen), customer_id: id, ...attrs, customer_since: iso(start).slice(0, 10) });
+      } else {
+        events.push({ event_id: `${id}-u`, type: 'customer_updated', occurred_at: iso(start), customer_id: id, ...attrs });
+        events.push({ event_id: `${id}-s`, type: 'subscription_started', occurred_at: iso(start), customer_id: id, plan: 'basic', monthly_price: 100, currency: 'SEK' });
+      }
+      const method = f[col('payment_method')];
+      events.push({ event_id: `${id}-m`, type: 'payment_method_changed', occurred_at: iso(seen), customer_id: id, method });
+      if (f[col('late')] === '1') {
+        // One invoice paid a day after it fell due: late once.
+        const due = new Date((seen - DAY) * 1000).toISOString().slice(0, 10);
+        events.push({ event_id: `${id}-i`, type: 'invoice_issued', occurred_at: iso(seen), customer_id: id, invoice_id: `I-${id}`, amount: 100, due_date: due, currency: 'SEK' });
+        events.push({ event_id: `${id}-p`, type: 'payment_received', occurred_at: iso(seen + 1), customer_id: id, invoice_id: `I-${id}`, amount: 100, method });
+      }
+      if (f[col('fee_exposed')] === '1') events.push({ event_id: `${id}-f`, type: 'fee_charged', occurred_at: iso(seen + 1), customer_id: id, invoice_id: `F-${id}`, fee_type: 'reminder', amount: 60 });
+      if (churned) events.push({ event_id: `${id}-c`, type: 'subscription_cancelled', occurred_at: iso(start + tenure), customer_id: id });
+    }
+    events.push({ event_id: 'last', type: 'customer_updated', occurred_at: '2026-05-31T12:00:00Z', customer_id: 'c0001', satisfaction: 4 });
+    const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events as never), headers: { 'content-type': 'application/x-ndjson' } });
+    const body = await res.json();
+    expect(body.accepted, JSON.stringify(body).slice(0, 400)).toBe(events.length);
+  }, 300_000);
+  afterAll(() => svc.stop());
+
+  const close = (actual: number, expected: number, label: string) => expect(Math.abs(actual - expected) / Math.max(1, Math.abs(expected)), `${label}: ${actual} vs R ${expected}`).toBeLessThan(1e-6);
+
+  it('puts the 217 late-seen customers on the tenure scale with their entry', async () => {
+    const ref = JSON.parse(fs.readFileSync(`${REFERENCE_DIR}/churn-3000-delayed-entry.expected.json`, 'utf8'));
+    expect(delayed).toBe(ref.n_delayed);
+    const facts = await svc.query<{ n: string; late: string }>(`SELECT count(*) AS n, count(*) FILTER (WHERE observed_late AND entry_days > 0) AS late FROM customer_facts`);
+    expect(facts).toEqual([{ n: String(ref.n), late: String(ref.n_delayed) }]);
+  });
+
+  it('Kaplan–Meier (survival, bounds, number at risk) equals R at 6, 12 and 24 months to 1e-6', async () => {
+    const ref = JSON.parse(fs.readFileSync(`${REFERENCE_DIR}/churn-3000-delayed-entry.expected.json`, 'utf8')).km;
+    const body = (await (await svc.call('/v1/churn/survival?view=lifetime&by=payment_method_class&as_of=2026-05-31&times=600,1200,2400')).json()) as Json;
+    expect(body.delayed_entry).toBe(true);
+    for (let i = 0; i < ref.times.length; i++) {
+      const curve = body.curves.find((c: Json) => c.key === ref.strata[i]);
+      const at = curve.at_times.find((p: Json) => p.t_days === ref.times[i] * 100);
+      const label = `${ref.strata[i]} at ${ref.times[i]} months`;
+      expect(at.at_risk, label).toBe(ref.n_risk[i]);
+      close(at.survival, ref.survival[i], `${label} S`);
+      close(at.lower, ref.lower[i], `${label} lower`);
+      close(at.upper, ref.upper[i], `${label} upper`);
+    }
+  });
+
+  it('the lifetime Cox model (coefficients, SEs, log-likelihoods, concordance) equals R to 1e-6', async () => {
+    const ref = JSON.parse(fs.readFileSync(`${REFERENCE_DIR}/churn-3000-delayed-entry.expected.json`, 'utf8')).cox;
+    const res = await svc.call('/v1/churn/drivers?view=lifetime&as_of=2026-05-31&dimensions=age_band');
+    const body = (await res.json()) as Json;
+    expect(res.status, JSON.stringify(body).slice(0, 400)).toBe(200);
+    expect(body.delayed_entry).toBe(true);
+    const term = (name: string) => body.terms.find((t: Json) => t.term === name);
+    const r = (name: string) => ref.terms.indexOf(name);
+    for (const [ours, theirs] of [['payment_method_class=manual', 'method_classmanual'], ['timeliness=late_once', 'late_f1'], ['fee_exposure=one', 'fee_f1']]) {
+      close(term(ours).coef, ref.coef[r(theirs)], `${ours} coef`);
+      close(term(ours).se, ref.se[r(theirs)], `${ours} se`);
+    }
+    // Our age reference is the largest band (30-49), R's is 50-79: the same model, re-parametrised.
+    const g18 = term('age_band=18-29').coef;
+    const g50 = term('age_band=50-79').coef;
+    close(-g50, ref.coef[r('age_band30-49')], 'age 30-49 vs 50-79');
+    close(g18 - g50, ref.coef[r('age_band18-29')], 'age 18-29 vs 50-79');
+    close(term('age_band=50-79').se, ref.se[r('age_band30-49')], 'age 30-49 vs 50-79 se');
+    close(body.loglik[0], ref.loglik[0], 'loglik at zero');
+    close(body.loglik[1], ref.loglik[1], 'loglik at the estimate');
+    close(body.concordance, ref.concordance, 'concordance');
   });
 });
