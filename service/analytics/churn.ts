@@ -100,10 +100,9 @@ function reportTimes(maxDays: number): number[] {
 }
 
 /**
- * Entry times for the statistics, or undefined when nobody entered late: without delayed entry the
- * fits take the plain right-censored path, which is what they did before and what R does for
- * Surv(time, event). With it, a row at time 0 has no time at risk (R refuses Surv(0, 0, ·)), so
- * such rows are dropped by the caller's `keep`.
+ * Whether anyone entered late. Only then do the fits get entry times: otherwise they take the plain
+ * right-censored path, as R does for Surv(time, event). With entry times, a row whose exit is not
+ * after its entry has no time at risk (R refuses Surv(0, 0, ·)), so the callers drop such rows.
  */
 function delayedEntry(entry: ArrayLike<number>): boolean {
   for (let i = 0; i < entry.length; i++) if (entry[i] > 0) return true;

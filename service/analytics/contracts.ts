@@ -59,7 +59,7 @@ const isoDate = z.iso
   .describe('YYYY-MM-DD, 1970-01-01 to 2199-12-31');
 
 export const FilterQuery = z.object({
-  as_of: isoDate.optional().describe('analysis date; nothing after its end is visible (default: the latest event)'),
+  as_of: isoDate.optional().describe('analysis date; nothing after its end is visible (default: the latest event). A date outside the days the events span is refused (422 as_of_out_of_range, details name the range); a string that is no calendar date is a 422 invalid_date'),
   view: z.enum(['lifetime', 'landmark']).optional().describe('lifetime (each customer once, whole history) or landmark (active at as_of, exposure in the look-back, churn within the horizon)'),
   lookback_days: z.coerce.number().int().min(30).max(1095).default(180).describe('landmark look-back window L in days'),
   horizon_days: z.coerce.number().int().min(7).max(730).default(90).describe('landmark outcome horizon H in days'),
