@@ -5,6 +5,16 @@
 --   landmark: customers active at T = $exp_end::TIMESTAMPTZ; exposure in [$exp_start::TIMESTAMPTZ, T); outcome = a
 --             cancellation in [T, $outcome_end::TIMESTAMPTZ); time counted from T.
 -- Nothing at or after $outcome_end::TIMESTAMPTZ is read, so the future of the as-of date cannot leak in.
+-- Who is a customer (docs/definitions.md): an id enters at its first subscription_started; an id with
+-- no start but an invoice_issued, customer_updated, plan_changed or subscription_cancelled is a
+-- customer first seen late (observed_late): it enters at the first of those. Its tenure origin is
+-- the customer_since date a customer_updated may carry (an extra field: CRMs export it), else
+-- unknown (tenure_known = false: tenure then runs from the first sighting, and the lifetime
+-- survival and Cox analyses leave it out rather than pretend its tenure began when we first saw it).
+-- entry_days = time on the tenure scale before we could have seen the customer leave (R's
+-- Surv(entry, exit, event)); 0 for customers seen from their start, and always 0 in the landmark
+-- view (time counts from T there). Ids with none of these events are orphans: never rows here
+-- (queries/quality/orphans.sql counts them).
 -- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched with an event
 -- dated before $outcome_end::TIMESTAMPTZ (incremental upkeep of customer_facts and of the stored bases, the same set
 -- queries/bases/forget_touched.sql deletes); NULL means everyone.
@@ -13,7 +23,8 @@ WITH scope AS (
   WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT) AND occurred_at < $outcome_end::TIMESTAMPTZ
 ), seen AS (
   -- Every customer with any event before the end: tenure falls back to the first event.
-  SELECT customer_id, min(occurred_at) AS first_event
+  SELECT customer_id, min(occurred_at) AS first_event,
+         min(occurred_at) FILTER (WHERE type IN ('invoice_issued', 'customer_updated', 'plan_changed', 'subscription_cancelled')) AS first_evidence
   FROM events WHERE occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), life AS (
@@ -33,7 +44,8 @@ WITH scope AS (
     arg_max(currency, occurred_at) FILTER (WHERE currency IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS currency,
     arg_max(satisfaction, occurred_at) FILTER (WHERE satisfaction IS NOT NULL AND occurred_at < $exp_end::TIMESTAMPTZ) AS satisfaction,
     arg_max(score, occurred_at) FILTER (WHERE type = 'survey_response' AND occurred_at < $exp_end::TIMESTAMPTZ) AS survey_score,
-    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method
+    arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method,
+    min(TRY_CAST(json_extract_string(extra, '$.customer_since') AS DATE)::TIMESTAMPTZ) FILTER (WHERE type = 'customer_updated' AND occurred_at < $exp_end::TIMESTAMPTZ) AS customer_since
   FROM events
   WHERE type IN ('subscription_started', 'subscription_cancelled', 'customer_updated', 'plan_changed', 'payment_method_changed', 'survey_response')
     AND occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
@@ -87,7 +99,13 @@ WITH scope AS (
   GROUP BY customer_id
 ), base AS (
   SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
-         coalesce(l.first_start, s.first_event) AS tenure_start,
+         -- A customer_since before the first start (or with no start) means the customer existed before
+         -- the data shows them: observed late, tenure from customer_since, at risk from the first sighting.
+         (k.known_since OR l.first_start IS NULL) AS observed_late,
+         CASE WHEN k.known_since THEN least(s.first_evidence, coalesce(l.first_start, s.first_evidence))
+              ELSE coalesce(l.first_start, s.first_evidence) END AS entered_at,
+         CASE WHEN k.known_since THEN l.customer_since ELSE coalesce(l.first_start, s.first_evidence) END AS tenure_start,
+         (k.known_since OR l.first_start IS NOT NULL) AS tenure_known,
          (l.last_cancel IS NOT NULL AND (l.last_start IS NULL OR l.last_cancel > l.last_start)) AS churned_before,
          coalesce(pm.method, l.changed_method) AS payment_method,
          coalesce(pc.cls, CASE WHEN l.changed_method IS NULL THEN 'unknown'
@@ -99,6 +117,7 @@ WITH scope AS (
          coalesce(f.disputed_fees, 0) AS disputed_fees
   FROM seen s
   LEFT JOIN life l USING (customer_id)
+  CROSS JOIN LATERAL (SELECT coalesce(l.customer_since <= s.first_evidence AND (l.first_start IS NULL OR l.customer_since < l.first_start), false) AS known_since) k
   LEFT JOIN activity a USING (customer_id)
   LEFT JOIN channel ch USING (customer_id)
   LEFT JOIN pay_class pc USING (customer_id)
@@ -106,9 +125,12 @@ WITH scope AS (
   LEFT JOIN payment_method_classes cm ON cm.label = l.changed_method
   LEFT JOIN inv i USING (customer_id)
   LEFT JOIN fee f USING (customer_id)
-  WHERE coalesce(l.first_start, s.first_event) < $exp_end::TIMESTAMPTZ
+  WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ OR (k.known_since AND s.first_evidence < $exp_end::TIMESTAMPTZ)
 )
 SELECT customer_id, tenure_start,
+       observed_late, tenure_known, entered_at,
+       ($landmark::BOOLEAN OR tenure_known) AS on_time_scale,
+       CASE WHEN $landmark::BOOLEAN THEN 0.0 ELSE epoch(entered_at - tenure_start) / 86400.0 END AS entry_days,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel IS NOT NULL ELSE churned_before END AS churned,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel WHEN churned_before THEN last_cancel END AS churn_at,
        CASE WHEN $landmark::BOOLEAN THEN epoch(coalesce(next_cancel, $outcome_end::TIMESTAMPTZ) - $exp_end::TIMESTAMPTZ) / 86400.0

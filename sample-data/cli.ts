@@ -3,7 +3,7 @@
  * --to streams the same events to a running server, and reports on stderr what it did and how long
  * it took; the summary line goes to stderr too so stdout stays free for the POST totals (JSON).
  *
- *   npm run sample -- --size small|default|large|N --seed 42 --out DIR [--dirt] [--gzip]
+ *   npm run sample -- --size small|default|large|N --seed 42 --out DIR [--dirt] [--mid-life] [--gzip]
  *                     [--months 24] [--end 2026-10-31T23:59:59Z]
  *   npm run sample -- --size default --seed 42 --to http://localhost:8080 [--token T] [--dirt]
  */
@@ -14,7 +14,7 @@ import { Progress } from './progress.ts';
 import type { SampleSize } from './types.ts';
 import { writeSample } from './write.ts';
 
-const USAGE = `usage: npm run sample -- --size <small|default|large|N> [--seed 42] (--out <dir> | --to <base url> [--token t]) [--dirt] [--gzip] [--months 24] [--end 2026-10-31T23:59:59Z] [--batch 250000]`;
+const USAGE = `usage: npm run sample -- --size <small|default|large|N> [--seed 42] (--out <dir> | --to <base url> [--token t]) [--dirt] [--mid-life] [--gzip] [--months 24] [--end 2026-10-31T23:59:59Z] [--batch 250000]`;
 
 function parseSize(s: string): SampleSize {
   if (s === 'small' || s === 'default' || s === 'large') return s;
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       token: { type: 'string' },
       batch: { type: 'string' },
       dirt: { type: 'boolean', default: false },
+      'mid-life': { type: 'boolean', default: false },
       gzip: { type: 'boolean', default: false },
       months: { type: 'string' },
       end: { type: 'string' },
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     months: intArg('months', values.months),
     end: values.end,
     dirt: values.dirt,
+    midLife: values['mid-life'],
   };
   const customers = customersForSize(size);
   const progress = new Progress(`${customers} customers`);

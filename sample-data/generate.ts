@@ -37,6 +37,7 @@ export interface ResolvedOptions {
   end: number;
   endText: string;
   dirt: boolean;
+  midLife: boolean;
 }
 
 export function resolveOptions(opts: SampleOptions): ResolvedOptions {
@@ -44,7 +45,7 @@ export function resolveOptions(opts: SampleOptions): ResolvedOptions {
   if (!Number.isInteger(months) || months < 1 || months > 240) throw new Error(`months must be 1–240, got ${months}`);
   if (!Number.isInteger(opts.seed)) throw new Error(`seed must be an integer, got ${opts.seed}`);
   const end = parseInstant(opts.end ?? DEFAULT_END);
-  return { size: opts.size, seed: opts.seed, customers: customersForSize(opts.size), months, end, endText: iso(end), dirt: opts.dirt ?? false };
+  return { size: opts.size, seed: opts.seed, customers: customersForSize(opts.size), months, end, endText: iso(end), dirt: opts.dirt ?? false, midLife: opts.midLife ?? false };
 }
 
 /** One generation run; iterate `chunks()` once, then read `manifest()`. */
@@ -65,7 +66,7 @@ export class SampleRun {
     this.dirt = new Dirt(o.seed, o.dirt, this.out);
     this.timeline = new Timeline((src, start, end, t) => this.dirt.feed(src, start, end, t));
     this.writer = new EventWriter(o.seed, this.timeline, o.end);
-    this.sim = new Simulation({ customers: o.customers, seed: o.seed, months: o.months, end: o.end, params, unknownLabels: o.dirt }, this.writer);
+    this.sim = new Simulation({ customers: o.customers, seed: o.seed, months: o.months, end: o.end, params, unknownLabels: o.dirt, midLife: o.midLife }, this.writer);
     this.stepsTotal = o.months + 2;
   }
 
@@ -122,6 +123,7 @@ export class SampleRun {
       window_start: iso(this.sim.windowStart),
       end: o.endText,
       dirt: o.dirt,
+      ...(o.midLife ? { mid_life: true } : {}),
       lines: this.out.lines,
       events,
       event_counts: this.writer.countsByType(),

@@ -29,6 +29,13 @@ export interface SimulationConfig {
   params: Parameters;
   /** Labels the default payment-method map does not know, for a few customers (dirt). */
   unknownLabels: boolean;
+  /**
+   * History starts mid-life: customers who joined before the window have no backdated events, as
+   * when a company starts sending events today. Each is first seen at the window start through a
+   * customer_updated carrying its `customer_since` date (an extra field, as CRMs export it), and
+   * never has a subscription_started in the data. Same draws as without, so the population is the same.
+   */
+  midLife?: boolean;
 }
 
 const MONTH_DAYS = 30.44;
@@ -215,12 +222,19 @@ export class Simulation {
     const plan = this.plans[c.vertical][c.plan];
     const cur = c.market.currency;
     const price = money(c.price);
-    out.customerUpdated(
-      t, c.id,
-      `,"vertical":"${VERTICALS[c.vertical]}","market":"${c.market.code}","birth_year":${c.birthYear},"segment":"${c.business ? 'business' : 'consumer'}","plan":"${plan.name}","monthly_price":${price},"currency":"${cur}"`,
-    );
-    out.subscriptionStarted(t + 1, c.id, plan.name, price, cur, BINDING[rng.int(0, 3)]);
-    this.countLabel(c, out.methodChanged(t + 60 + rng.int(0, 3 * HOUR), c.id, this.label(c, c.method)));
+    const attributes = `,"vertical":"${VERTICALS[c.vertical]}","market":"${c.market.code}","birth_year":${c.birthYear},"segment":"${c.business ? 'business' : 'consumer'}","plan":"${plan.name}","monthly_price":${price},"currency":"${cur}"`;
+    const binding = BINDING[rng.int(0, 3)];
+    const methodDelay = 60 + rng.int(0, 3 * HOUR);
+    if (this.cfg.midLife && t < this.windowStart) {
+      // First seen at the window start; the start date is known only from the CRM's customer_since.
+      const seen = this.windowStart;
+      out.customerUpdated(seen, c.id, `${attributes},"customer_since":"${dateOfDay(Math.floor(t / DAY))}"`);
+      this.countLabel(c, out.methodChanged(seen + methodDelay, c.id, this.label(c, c.method)));
+    } else {
+      out.customerUpdated(t, c.id, attributes);
+      out.subscriptionStarted(t + 1, c.id, plan.name, price, cur, binding);
+      this.countLabel(c, out.methodChanged(t + methodDelay, c.id, this.label(c, c.method)));
+    }
     c.active = true;
     c.joinT = t;
   }

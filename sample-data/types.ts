@@ -15,6 +15,8 @@ export interface SampleOptions {
   months?: number;
   end?: string;
   dirt?: boolean;
+  /** History starts mid-life: customers who joined before the window have no subscription_started in the data (simulate.ts). */
+  midLife?: boolean;
 }
 
 export interface Manifest {
@@ -26,6 +28,8 @@ export interface Manifest {
   window_start: string;
   end: string;
   dirt: boolean;
+  /** Set when the history starts mid-life (customers who joined earlier are first seen at the window start). */
+  mid_life?: boolean;
   /** Lines in the file, including duplicates and invalid rows. */
   lines: number;
   /** Distinct valid events (what ingestion should accept). */

@@ -21,6 +21,7 @@ import { feeRoutes } from './routes/fees.ts';
 import { healthRoutes } from './routes/health.ts';
 import { ingestionStatusRoutes } from './routes/ingestion.ts';
 import { offerRoutes } from './routes/offers.ts';
+import { qualityRoutes } from './routes/quality.ts';
 import { rejectedRoutes } from './routes/rejected.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shiftRoutes } from './routes/shifts.ts';
@@ -43,6 +44,7 @@ export function createApp(ctx: AppContext) {
     .route('/settings', settingsRoutes(ctx))
     .route('/export', exportRoutes(ctx))
     .route('/ingestion', ingestionStatusRoutes(ctx))
+    .route('/data-quality', qualityRoutes(ctx))
     .route('/churn', churnRoutes(ctx))
     .route('/engagement', engagementRoutes(ctx))
     .route('/fees', feeRoutes(ctx))

@@ -1,7 +1,8 @@
--- Rows for the Cox model: time, event and the categorical exposures and segments it adjusts for.
+-- Rows for the Cox model: entry, time, event and the categorical exposures and segments it adjusts
+-- for. The same population as survival_input.sql: on the time scale, and time at risk after entry.
 -- Ordered by customer, so the fit's sums run in one order and the same data give the same last digit.
-SELECT time_days::DOUBLE AS time_days, churned::INTEGER AS event,
+SELECT entry_days::DOUBLE AS entry_days, time_days::DOUBLE AS time_days, churned::INTEGER AS event,
        payment_method_class, timeliness, fee_exposure,
        vertical, market, age_band, tenure_band, plan, invoice_channel, plan_fit, satisfaction_level
-FROM filtered WHERE time_days >= 0
+FROM filtered WHERE time_days >= 0 AND on_time_scale AND (entry_days = 0 OR time_days > entry_days)
 ORDER BY customer_id

@@ -100,38 +100,64 @@ function reportTimes(maxDays: number): number[] {
   return times;
 }
 
-export async function survival(engine: Engine, filters: Filters, by: Factor): Promise<SurvivalCurves> {
+/**
+ * Whether anyone entered late. Only then do the fits get entry times: otherwise they take the plain
+ * right-censored path, as R does for Surv(time, event). With entry times, a row whose exit is not
+ * after its entry has no time at risk (R refuses Surv(0, 0, ·)), so the callers drop such rows.
+ */
+function delayedEntry(entry: ArrayLike<number>): boolean {
+  for (let i = 0; i < entry.length; i++) if (entry[i] > 0) return true;
+  return false;
+}
+
+export async function survival(engine: Engine, filters: Filters, by: Factor, atTimes?: readonly number[]): Promise<SurvivalCurves> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
   const cols = await overFilteredColumns(engine, scope, filters, 'churn/survival_input', { identifiers: { factor: by } });
-  const keys = cols.key as string[];
-  const times = Float64Array.from(cols.time_days as number[]);
-  const eventsCol = Uint8Array.from(cols.event as number[]);
-  const groups = new Map<string, { t: number[]; e: number[] }>();
+  const allEntry = (cols.entry_days as number[]) ?? [];
+  const late = delayedEntry(allEntry);
+  const rows: number[] = [];
+  for (let i = 0; i < (cols.time_days as number[]).length; i++) if (!late || (cols.time_days as number[])[i] > allEntry[i]) rows.push(i);
+  const keys = rows.map((i) => String((cols.key as string[])[i]));
+  const times = Float64Array.from(rows, (i) => Number((cols.time_days as number[])[i]));
+  const entries = Float64Array.from(rows, (i) => Number(allEntry[i]));
+  const eventsCol = Uint8Array.from(rows, (i) => Number((cols.event as number[])[i]));
+  const groups = new Map<string, { t: number[]; e: number[]; en: number[] }>();
   for (let i = 0; i < keys.length; i++) {
-    const g = groups.get(keys[i]) ?? { t: [], e: [] };
+    const g = groups.get(keys[i]) ?? { t: [], e: [], en: [] };
     g.t.push(times[i]);
     g.e.push(eventsCol[i]);
+    g.en.push(entries[i]);
     groups.set(keys[i], g);
   }
   const maxDays = times.reduce((m, t) => Math.max(m, t), 0);
   const at = reportTimes(maxDays);
   const curves = [...groups].sort((a, b) => b[1].t.length - a[1].t.length).map(([key, g]) => {
-    const fit = kaplanMeier(g.t, g.e, { times: at });
-    return {
+    const entry = late ? g.en : undefined;
+    const fit = kaplanMeier(g.t, g.e, { times: at, entry });
+    const curve = {
       key,
       n: fit.n,
       events: fit.events,
+      entered_late: late ? g.en.filter((v) => v > 0).length : 0,
       median_days: fit.median,
       small_sample: isSmallSample(fit.n),
       points: fit.at.filter((p) => !p.beyondFollowUp).map((p) => ({ t_days: p.time, survival: p.survival, lower: p.lower, upper: p.upper, at_risk: p.atRisk })),
     };
+    if (!atTimes) return curve;
+    // R's summary(survfit, times =): exactly the times asked for, carried forward (and flagged) past follow-up.
+    const exact = kaplanMeier(g.t, g.e, { times: atTimes, entry }).at;
+    return { ...curve, at_times: exact.map((p) => ({ t_days: p.time, survival: p.survival, std_err: p.stdErr, lower: p.lower, upper: p.upper, at_risk: p.atRisk, beyond_follow_up: p.beyondFollowUp })) };
   });
   let log_rank: SurvivalCurves['log_rank'] = null;
   if (groups.size >= 2) {
-    const lr = logRank(times, eventsCol, keys);
+    const lr = logRank(times, eventsCol, keys, late ? { entry: entries } : {});
     if (lr.chiSquare !== null && lr.pValue !== null) log_rank = { chi_square: lr.chiSquare, df: lr.df, p_value: lr.pValue };
   }
-  return { ...meta(scope), by, time_origin: scope.view === 'landmark' ? `the landmark ${scope.window!.landmark}` : 'tenure start (first subscription_started)', curves, log_rank };
+  const origin =
+    scope.view === 'landmark'
+      ? `the landmark ${scope.window!.landmark}`
+      : `tenure start (first subscription_started, or the customer_since of a customer first seen late)${late ? '; customers first seen late are at risk only from their first sighting (delayed entry)' : ''}`;
+  return { ...meta(scope), by, time_origin: origin, delayed_entry: late, curves, log_rank };
 }
 
 const EXPOSURES = ['payment_method_class', 'timeliness', 'fee_exposure'] as const;
@@ -145,17 +171,22 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new AnalysisInputError(`unknown dimension ${d}`);
   const cols = await overFilteredColumns(engine, scope, filters, 'churn/cox_input');
   // Unclassified payment methods are not an exposure level: leave those customers out, and say so.
-  const keep: number[] = [];
   const pmc = cols.payment_method_class as string[];
-  for (let i = 0; i < pmc.length; i++) if (pmc[i] !== 'unknown') keep.push(i);
-  const excluded = pmc.length - keep.length;
+  const entryCol = ((cols.entry_days as number[]) ?? []).map(Number);
+  const timeCol = (cols.time_days as number[]).map(Number);
+  // Delayed entry only when someone entered late; then a row needs time at risk after its entry.
+  const late = delayedEntry(entryCol);
+  const keep: number[] = [];
+  for (let i = 0; i < pmc.length; i++) if (pmc[i] !== 'unknown' && (!late || timeCol[i] > entryCol[i])) keep.push(i);
+  const excluded = pmc.filter((v) => v === 'unknown').length;
+  const time = Float64Array.from(keep, (i) => timeCol[i]);
+  const entry = late ? Float64Array.from(keep, (i) => entryCol[i]) : undefined;
+  const event = Uint8Array.from(keep, (i) => Number((cols.event as number[])[i]));
   const factors = [...EXPOSURES, ...chosen];
   const column = (name: string) => {
     const all = cols[name] as unknown[];
     return keep.map((i) => String(all[i]));
   };
-  const time = Float64Array.from(keep, (i) => Number((cols.time_days as number[])[i]));
-  const event = Uint8Array.from(keep, (i) => Number((cols.event as number[])[i]));
   const events = event.reduce((s, e) => s + e, 0);
   if (keep.length === 0 || events === 0) {
     throw new AnalysisRefusedError('model_refused', `no ${keep.length === 0 ? 'customers' : 'churn events'} match these filters in this window; the model cannot be fitted`, { n: keep.length, events });
@@ -212,14 +243,14 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
   }
   let fit;
   try {
-    fit = fitCox(time, event, covariates, { ties });
+    fit = fitCox(time, event, covariates, { ties, entry });
   } catch (error) {
     if (error instanceof CoxModelError) {
       throw new AnalysisRefusedError(error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
     }
     throw error;
   }
-  const c = concordance(time, event, fit.linearPredictor);
+  const c = concordance(time, event, fit.linearPredictor, { entry });
   return {
     ...meta(scope),
     n: fit.n,
@@ -242,7 +273,8 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     })),
     merged_levels,
     constant_factors: constant,
-    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${excluded ? ` ${excluded} customers with an unclassified payment method are left out.` : ''}${
+    delayed_entry: entry !== undefined,
+    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${entry ? ' Customers first seen late are at risk only from their first sighting (delayed entry).' : ''}${excluded ? ` ${excluded} customers with an unclassified payment method are left out.` : ''}${
       merged_levels.length ? ` Levels below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events are merged into a neighbour: ${merged_levels.map((m) => `${m.dimension} ${m.from} → ${m.into} (n = ${m.n})`).join(', ')}.` : ''
     }${constant.length ? ` ${constant.join(', ')} ${constant.length === 1 ? 'is' : 'are'} constant for these filters and left out.` : ''}`,
   };

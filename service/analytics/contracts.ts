@@ -59,7 +59,7 @@ const isoDate = z.iso
   .describe('YYYY-MM-DD, 1970-01-01 to 2199-12-31');
 
 export const FilterQuery = z.object({
-  as_of: isoDate.optional().describe('analysis date; nothing after its end is visible (default: the latest event)'),
+  as_of: isoDate.optional().describe('analysis date; nothing after its end is visible (default: the latest event). A date outside the days the events span is refused (422 as_of_out_of_range, details name the range); a string that is no calendar date is a 422 invalid_date'),
   view: z.enum(['lifetime', 'landmark']).optional().describe('lifetime (each customer once, whole history) or landmark (active at as_of, exposure in the look-back, churn within the horizon)'),
   lookback_days: z.coerce.number().int().min(30).max(1095).default(180).describe('landmark look-back window L in days'),
   horizon_days: z.coerce.number().int().min(7).max(730).default(90).describe('landmark outcome horizon H in days'),
@@ -116,12 +116,31 @@ export const DoseResponse = z.object({
 export type DoseResponse = z.infer<typeof DoseResponse>;
 
 export const SurvivalPoint = z.object({ t_days: z.number(), survival: z.number(), lower: z.number().nullable(), upper: z.number().nullable(), at_risk: z.number().int() });
+export const SurvivalAtTime = z.object({
+  t_days: z.number(),
+  survival: z.number(),
+  std_err: z.number().nullable().describe('Greenwood standard error of −log S (R std.err / surv)'),
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  at_risk: z.number().int().describe('number at risk at t (R n.risk)'),
+  beyond_follow_up: z.boolean().describe('t is past the last observed time of the group: the value is carried forward and nobody is at risk'),
+});
 export const SurvivalCurves = z.object({
   ...AnalysisMeta,
   by: z.enum(FACTORS),
   time_origin: z.string().describe('tenure start (lifetime) or the landmark (landmark)'),
+  delayed_entry: z.boolean().describe('true when some customers were first seen after their tenure began and are at risk only from then (left truncation, R Surv(entry, exit, event))'),
   curves: z.array(
-    z.object({ key: z.string(), n: z.number().int(), events: z.number().int(), median_days: z.number().nullable(), small_sample: z.boolean().describe('fewer customers than MIN_GROUP_SIZE (default 30)'), points: z.array(SurvivalPoint) }),
+    z.object({
+      key: z.string(),
+      n: z.number().int(),
+      events: z.number().int(),
+      entered_late: z.number().int().describe('customers of the curve at risk only from a later entry time'),
+      median_days: z.number().nullable(),
+      small_sample: z.boolean().describe('fewer customers than MIN_GROUP_SIZE (default 30)'),
+      points: z.array(SurvivalPoint).describe('the curve thinned to about 200 points, for charts'),
+      at_times: z.array(SurvivalAtTime).optional().describe('only with times=: the curve at exactly those times, as R summary(survfit, times =)'),
+    }),
   ),
   log_rank: z.object({ chi_square: z.number(), df: z.number().int(), p_value: z.number() }).nullable(),
 });
@@ -147,6 +166,7 @@ export const Drivers = z.object({
   concordance: z.number().nullable().describe("Harrell's C of the fitted risk score"),
   loglik: z.tuple([z.number(), z.number()]).describe('at zero and at the estimate'),
   iterations: z.number().int(),
+  delayed_entry: z.boolean().describe('true when customers first seen late enter the risk sets only from their first sighting'),
   terms: z.array(CoxTerm),
   merged_levels: z
     .array(z.object({ dimension: z.string(), from: z.string(), into: z.string(), n: z.number().int().describe('customers of the original level'), events: z.number().int() }))
@@ -214,8 +234,8 @@ export const Heatmap = z.object({
 export type Heatmap = z.infer<typeof Heatmap>;
 
 export const FeeEconomicsQuery = z.object({
-  handling_cost_per_reminder: z.coerce.number().min(0).max(10_000).default(15).describe('cost of handling one reminder (money)'),
-  handling_cost_per_fee_contact: z.coerce.number().min(0).max(10_000).default(60).describe('cost of one fee-related contact'),
+  handling_cost_per_reminder: z.coerce.number().min(0).max(10_000).default(15).describe('cost of handling one reminder, in the reporting currency'),
+  handling_cost_per_fee_contact: z.coerce.number().min(0).max(10_000).default(60).describe('cost of one fee-related contact, in the reporting currency'),
   expected_lifetime_months: z.coerce.number().min(1).max(240).default(24).describe('expected remaining lifetime of a retained customer'),
 });
 export const FeeEconomics = z.object({
@@ -238,8 +258,17 @@ export const FeeEconomics = z.object({
       mean_monthly_price: z.number().nullable(),
       attributable_churn_value: z.number(),
       net: z.number().describe('fee revenue − attributable churn value − handling cost'),
+      net_ci: NullableInterval.describe('net over the 95 % interval of attributable churn'),
+      by_currency: z
+        .array(z.object({ currency: z.string(), customers: z.number().int(), fee_customers: z.number().int(), fees: z.number().int(), fee_revenue: z.number().describe('in this currency'), rate: z.number().nullable(), fee_revenue_converted: z.number().nullable() }))
+        .describe('the vertical by billing currency, amounts in that currency'),
+      unconverted: z.array(z.object({ currency: z.string(), fee_revenue: z.number(), customers: z.number().int() })).describe('currencies without an exchange rate, left out of the money figures'),
     }),
   ),
+  currency: z.string().describe('the reporting currency every money figure is in'),
+  exchange_rates: z.record(z.string(), z.number()).describe('the rates used: one unit of each billing currency in the reporting currency'),
+  totals: z.object({ customers: z.number().int(), fee_customers: z.number().int(), fees: z.number().int(), fee_revenue: z.number(), handling_cost: z.number(), attributable_churn_value: z.number(), net: z.number() }).describe('all verticals, in the reporting currency'),
+  unconverted_currencies: z.array(z.string()),
   note: z.string(),
 });
 export type FeeEconomics = z.infer<typeof FeeEconomics>;

@@ -105,35 +105,72 @@ export interface FeeCosts {
   expected_lifetime_months: number;
 }
 
-export async function feeEconomics(engine: Engine, filters: Filters, costs: FeeCosts): Promise<FeeEconomics> {
+/** Exchange rates: the value of one unit of each billing currency in the reporting currency. */
+export interface Money {
+  reporting_currency: string;
+  exchange_rates: Record<string, number>;
+}
+
+export async function feeEconomics(engine: Engine, filters: Filters, costs: FeeCosts, money: Money): Promise<FeeEconomics> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
   const rows = await overFiltered(engine, scope, filters, 'churn/fee_economics');
   const z = normalQuantile(0.975);
-  const verticals = rows.map((r) => {
-    const feeCustomers = num(r.fee_customers);
-    const cmp = compareRisks({ n: feeCustomers, events: num(r.churned_with_fee) }, { n: num(r.no_fee_customers), events: num(r.churned_without_fee) });
+  const rateOf = (currency: string): number | null => money.exchange_rates[currency] ?? null;
+  const byVertical = new Map<string, Record<string, unknown>[]>();
+  for (const r of rows) byVertical.set(String(r.vertical), [...(byVertical.get(String(r.vertical)) ?? []), r]);
+  const verticals = [...byVertical].map(([vertical, list]) => {
+    const sum = (k: string) => list.reduce((s, r) => s + num(r[k]), 0);
+    const feeCustomers = sum('fee_customers');
+    const noFee = sum('no_fee_customers');
+    const cmp = compareRisks({ n: feeCustomers, events: sum('churned_with_fee') }, { n: noFee, events: sum('churned_without_fee') });
     const rd = cmp.riskDifference;
     // Wald interval of the risk difference, scaled to customers: attributable churners.
     let rdCi: [number, number] | null = null;
-    if (rd !== null && feeCustomers > 0 && num(r.no_fee_customers) > 0) {
+    if (rd !== null && feeCustomers > 0 && noFee > 0) {
       const p1 = cmp.exposed.rate!;
       const p0 = cmp.reference.rate!;
-      const se = Math.sqrt((p1 * (1 - p1)) / feeCustomers + (p0 * (1 - p0)) / num(r.no_fee_customers));
+      const se = Math.sqrt((p1 * (1 - p1)) / feeCustomers + (p0 * (1 - p0)) / noFee);
       rdCi = [(rd - z * se) * feeCustomers, (rd + z * se) * feeCustomers];
     }
     const attributable = rd !== null ? rd * feeCustomers : 0;
-    const price = r.mean_monthly_price === null ? null : num(r.mean_monthly_price);
-    const value = Math.max(0, attributable) * (price ?? 0) * costs.expected_lifetime_months;
-    const handling = num(r.reminders) * costs.handling_cost_per_reminder + num(r.fee_contacts) * costs.handling_cost_per_fee_contact;
-    const revenue = num(r.fee_revenue);
+    // Money: each currency converted before anything is added; a currency without a rate is left out and listed.
+    let revenue = 0;
+    let priceSum = 0;
+    let priced = 0;
+    const unconverted: { currency: string; fee_revenue: number; customers: number }[] = [];
+    const byCurrency = list.map((r) => {
+      const currency = String(r.currency);
+      const rate = rateOf(currency);
+      if (rate !== null) {
+        revenue += num(r.fee_revenue) * rate;
+        priceSum += num(r.fee_price_sum) * rate;
+        priced += num(r.fee_priced);
+      } else unconverted.push({ currency, fee_revenue: num(r.fee_revenue), customers: num(r.customers) });
+      return {
+        currency,
+        customers: num(r.customers),
+        fee_customers: num(r.fee_customers),
+        fees: num(r.fees),
+        fee_revenue: num(r.fee_revenue),
+        rate,
+        fee_revenue_converted: rate === null ? null : num(r.fee_revenue) * rate,
+      };
+    });
+    const price = priced > 0 ? priceSum / priced : null;
+    const valueOf = (churners: number) => Math.max(0, churners) * (price ?? 0) * costs.expected_lifetime_months;
+    const value = valueOf(attributable);
+    // Unit costs are given in the reporting currency.
+    const handling = sum('reminders') * costs.handling_cost_per_reminder + sum('fee_contacts') * costs.handling_cost_per_fee_contact;
+    const net = revenue - value - handling;
+    const netCi: [number, number] | null = rdCi ? [revenue - valueOf(rdCi[1]) - handling, revenue - valueOf(rdCi[0]) - handling] : null;
     return {
-      vertical: String(r.vertical),
-      customers: num(r.customers),
+      vertical,
+      customers: sum('customers'),
       fee_customers: feeCustomers,
-      fees: num(r.fees),
+      fees: sum('fees'),
       fee_revenue: revenue,
-      reminders: num(r.reminders),
-      fee_contacts: num(r.fee_contacts),
+      reminders: sum('reminders'),
+      fee_contacts: sum('fee_contacts'),
       handling_cost: handling,
       rate_with_fee: cmp.exposed.rate,
       rate_without_fee: cmp.reference.rate,
@@ -141,16 +178,34 @@ export async function feeEconomics(engine: Engine, filters: Filters, costs: FeeC
       attributable_churned_ci: rdCi,
       mean_monthly_price: price,
       attributable_churn_value: value,
-      net: revenue - value - handling,
+      net,
+      net_ci: netCi,
+      by_currency: byCurrency,
+      unconverted,
     };
   });
+  const total = (k: 'fees' | 'fee_revenue' | 'handling_cost' | 'attributable_churn_value' | 'net' | 'customers' | 'fee_customers') => verticals.reduce((s, v) => s + v[k], 0);
+  const unconverted = verticals.flatMap((v) => v.unconverted);
+  const present = [...new Set(rows.map((r) => String(r.currency)))].sort();
   return {
     as_of: scope.asOf,
     view: scope.view,
     window: scope.window,
     parameters: { ...costs },
+    currency: money.reporting_currency,
+    exchange_rates: Object.fromEntries(present.filter((c) => rateOf(c) !== null).map((c) => [c, rateOf(c)!])),
+    totals: {
+      customers: total('customers'),
+      fee_customers: total('fee_customers'),
+      fees: total('fees'),
+      fee_revenue: total('fee_revenue'),
+      handling_cost: total('handling_cost'),
+      attributable_churn_value: total('attributable_churn_value'),
+      net: total('net'),
+    },
+    unconverted_currencies: [...new Set(unconverted.map((u) => u.currency))].sort(),
     verticals,
-    note: `Attributable churn = (churn rate with a fee − without) × customers with a fee; its value = those customers × their mean monthly price × ${costs.expected_lifetime_months} months. Money is in each customer's own currency, summed as given. ${CORRELATION_NOTE}`,
+    note: `Money is in ${money.reporting_currency}: each billing currency (${present.join(', ') || 'none'}) is converted with the exchange rates of the Offers settings before anything is added up${unconverted.length ? `; ${[...new Set(unconverted.map((u) => u.currency))].join(', ')} ha${unconverted.length === 1 ? 's' : 've'} no rate and ${unconverted.length === 1 ? 'is' : 'are'} left out of the money figures (listed per vertical)` : ''}. Unit costs are in ${money.reporting_currency}. Attributable churn = (churn rate with a fee − without) × customers with a fee; its value = those customers × their mean monthly price × ${costs.expected_lifetime_months} months; net_ci follows from the interval of attributable churn. ${CORRELATION_NOTE}`,
   };
 }
 

@@ -26,7 +26,7 @@ import { respond } from '../http/arrow-response.ts';
 import { resultCache } from '../http/result-cache.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
-import { parseQuery } from '../http/query.ts';
+import { parseAnalysisQuery } from '../http/query.ts';
 import type { RouteDoc } from '../http/openapi.ts';
 
 const groupColumns = { key: 'string', n: 'int', churned: 'int', rate: 'float', relative_risk: 'float', risk_difference: 'float', p_value: 'float', is_reference: 'bool' } as const;
@@ -35,7 +35,16 @@ const intervalColumns = { rate_lower: 'float', rate_upper: 'float', rr_lower: 'f
 
 const FactorParam = z.object({ factor: z.enum(FACTORS) });
 const ReferenceQuery = FilterQuery.extend({ reference: z.string().max(128).optional().describe('reference group (default: automatic / on_time / none, else the largest)') });
-const SurvivalQuery = FilterQuery.extend({ by: z.enum(FACTORS).default('payment_method_class') });
+const SurvivalQuery = FilterQuery.extend({
+  by: z.enum(FACTORS).default('payment_method_class'),
+  times: z
+    .preprocess(
+      (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter((s) => s.trim() !== '').map((s) => Number(s))),
+      z.array(z.number().finite().min(0).max(36_500)).min(1).max(100),
+    )
+    .optional()
+    .describe('days at which to report S(t), its 95 % interval and the number at risk exactly (e.g. 180,365,730), as R summary(survfit, times =); in the order given'),
+});
 const DriversQuery = FilterQuery.extend({
   dimensions: z
     .preprocess((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).filter(Boolean)), z.array(z.enum(ADJUSTMENTS)).max(8))
@@ -63,25 +72,25 @@ export function churnRoutes(ctx: AppContext) {
 
   return new Hono()
     .get('/summary', read, cached, async (c) => {
-      const body = Summary.parse(await summary(engine, parseQuery(FilterQuery, c)));
+      const body = Summary.parse(await summary(engine, await parseAnalysisQuery(FilterQuery, c, ctx.db)));
       return respond(c, body, (b) => ({ rows: b.trend, columns: { month: 'string', active_start: 'int', churned: 'int', churn_rate: 'float', payers: 'int', automatic_share: 'float', invoices_due: 'int', on_time_share: 'float' }, metadata: { as_of: b.as_of, kpis: b.kpis } }));
     })
     .get('/by/:factor', read, cached, async (c) => {
       const factor = FactorParam.safeParse({ factor: c.req.param('factor') });
       if (!factor.success) throw new ApiError(400, 'invalid_request', `unknown factor "${c.req.param('factor')}"; one of ${FACTORS.join(', ')}`);
-      const q = parseQuery(ReferenceQuery, c);
+      const q = await parseAnalysisQuery(ReferenceQuery, c, ctx.db);
       const body = ChurnByFactor.parse(await churnByFactor(engine, q, factor.data.factor, q.reference));
       return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns }, metadata: { factor: b.factor, view: b.view, as_of: b.as_of, reference: b.reference } }));
     })
     .get('/dose-response/:measure', read, cached, async (c) => {
       const measure = c.req.param('measure');
       if (measure !== 'late_invoices' && measure !== 'fees') throw new ApiError(400, 'invalid_request', 'measure must be late_invoices or fees');
-      const body = DoseResponse.parse(await doseResponse(engine, parseQuery(FilterQuery, c), measure));
+      const body = DoseResponse.parse(await doseResponse(engine, await parseAnalysisQuery(FilterQuery, c, ctx.db), measure));
       return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns, count_min: 'int', count_max: 'int' }, metadata: { measure: b.measure, trend: b.trend } }));
     })
     .get('/survival', read, cached, async (c) => {
-      const q = parseQuery(SurvivalQuery, c);
-      const body = SurvivalCurves.parse(await survival(engine, q, q.by));
+      const q = await parseAnalysisQuery(SurvivalQuery, c, ctx.db);
+      const body = SurvivalCurves.parse(await survival(engine, q, q.by, q.times));
       return respond(c, body, (b) => ({
         rows: b.curves.flatMap((cv) => cv.points.map((p) => ({ key: cv.key, ...p }))),
         columns: { key: 'string', t_days: 'float', survival: 'float', lower: 'float', upper: 'float', at_risk: 'int' },
@@ -89,7 +98,7 @@ export function churnRoutes(ctx: AppContext) {
       }));
     })
     .get('/drivers', read, cached, async (c) => {
-      const q = parseQuery(DriversQuery, c);
+      const q = await parseAnalysisQuery(DriversQuery, c, ctx.db);
       const body = Drivers.parse(await drivers(engine, q, q.dimensions, q.ties));
       return respond(c, body, (b) => ({
         rows: b.terms.map((t) => ({ ...t, hr_lower: t.hr_ci[0], hr_upper: t.hr_ci[1] })),
@@ -98,14 +107,14 @@ export function churnRoutes(ctx: AppContext) {
       }));
     })
     .get('/cohorts', read, cached, async (c) => {
-      const body = Cohorts.parse(await cohorts(engine, parseQuery(FilterQuery, c)));
+      const body = Cohorts.parse(await cohorts(engine, await parseAnalysisQuery(FilterQuery, c, ctx.db)));
       return respond(c, body, (b) => ({
         rows: b.cohorts.flatMap((co) => co.retention.map((r) => ({ signup_month: co.signup_month, n: co.n, months_since: r.months_since, active: r.active, share: r.share }))),
         columns: { signup_month: 'string', n: 'int', months_since: 'int', active: 'int', share: 'float' },
       }));
     })
     .get('/heatmap', read, cached, async (c) => {
-      const q = parseQuery(HeatmapQuery, c);
+      const q = await parseAnalysisQuery(HeatmapQuery, c, ctx.db);
       const body = Heatmap.parse(await heatmap(engine, q, q.rows, q.factor, q.reference));
       return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...intervalColumns }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
     })

@@ -24,7 +24,6 @@ describe('filters', () => {
       '/v1/churn/summary?market=ZZ',
       '/v1/engagement?market=ZZ',
       '/v1/fees/economics?market=ZZ',
-      '/v1/churn/by/timeliness?as_of=1990-01-01',
     ]) {
       const { status, body } = await get(path);
       expect(status, path).toBe(200);
@@ -44,7 +43,6 @@ describe('filters', () => {
     for (const [path, param] of [
       ['/v1/churn/by/payment_method_class?view=sideways', 'view'],
       ['/v1/churn/by/payment_method_class?age_band=12-15', 'age_band'],
-      ['/v1/churn/by/payment_method_class?as_of=2026-13-45', 'as_of'],
       ['/v1/churn/by/payment_method_class?lookback_days=-5', 'lookback_days'],
       ['/v1/churn/by/payment_method_class?horizon_days=abc', 'horizon_days'],
       ['/v1/churn/survival?by=shoe_size', 'by'],

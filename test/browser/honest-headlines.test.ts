@@ -1,128 +1,114 @@
 /**
- * Issue 13 in a real browser against the real service (small sample): the dirt a new user brings
- * (a tiny segment filter, a one-day contact spike) can no longer produce a wrong headline. Drivers:
- * the survival headline names a horizon where every named curve still has 30+ customers at risk
- * (never "after 0 days, 100 % vs 100 %"), small groups are labelled "n too small" and never
- * headlined, merged Cox levels are listed, and a line says which view each part of the page shows.
- * Staffing (after posting 20 000 contacts on one Friday): the spike is listed and marked as an
- * outlier, and the title says what the back-test's interval allows — here, too uncertain to plan on.
- * The Drivers checks run first: the spike's stray customer ids would otherwise join the churn base.
+ * Issue 13 in a real browser: with the dirt of real data injected (2 000 contact events for ids
+ * with no other event, all on one day), the rendered headlines say what is true. Overview counts
+ * only customers, the Fees title states its currency and claims nothing without fees, an as-of
+ * date outside the data is a message with a link to the latest date, and the Data page lists the
+ * orphans in its data-quality panel.
  */
-import { describe, expect, it } from 'vitest';
-import type { ChurnByFactor, Drivers, SurvivalCurves } from '../../service/analytics/contracts.ts';
-import type { Backtest, Plan } from '../../service/staffing/contracts.ts';
-import { chartOption, gotoReady, screenshot } from '../helpers/browser.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FeeEconomics, Summary } from '../../service/analytics/contracts.ts';
+import type { DataQuality } from '../../service/quality/contracts.ts';
+import { toNdjson } from '../helpers/events.ts';
+import { gotoReady, screenshot } from '../helpers/browser.ts';
 import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
-const suite = dashboardSuite({ width: 1280, height: 900 });
+const suite = dashboardSuite();
 
 async function ok<T>(path: string): Promise<T> {
   const res = await suite.svc.call(path);
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 }
-const h2 = (card: string) => suite.page.locator(`[data-card="${card}"] h2`).textContent();
 
-/** The headline horizon by the rule, computed here from the API's curves. */
-function expectedHorizon(sv: SurvivalCurves): number | null {
-  const big = sv.curves.filter((c) => c.n >= 30);
-  const atRisk = (c: SurvivalCurves['curves'][number], t: number) => c.points.find((p) => p.t_days >= t)?.at_risk ?? 0;
-  return [365, 180, 90, 30].find((t) => big.every((c) => atRisk(c, t) >= 30)) ?? null;
-}
+let before: Summary;
+beforeAll(async () => {
+  before = await ok<Summary>('/v1/churn/summary');
+  const stray = Array.from({ length: 2000 }, (_, i) => ({
+    event_id: `stray-${i}`,
+    type: 'contact',
+    occurred_at: `2026-10-16T${String(8 + (i % 9)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`,
+    customer_id: `STRAY-${String(i).padStart(4, '0')}`,
+    channel: 'phone',
+    topic: 'invoice',
+  }));
+  const res = await suite.svc.call('/v1/events', { method: 'POST', body: toNdjson(stray), headers: { 'content-type': 'application/x-ndjson' } });
+  expect((await res.json()).accepted).toBe(2000);
+  await suite.svc.query('SELECT 1');
+}, 120_000);
 
-describe('honest headlines', () => {
-  it('Drivers: the survival headline rests on a horizon with enough at risk, merges and views are explained', async () => {
-    const [sv, dr, rates] = await Promise.all([
-      ok<SurvivalCurves>('/v1/churn/survival?by=payment_method_class'),
-      ok<Drivers>('/v1/churn/drivers'),
-      ok<ChurnByFactor>('/v1/churn/by/payment_method_class'),
-    ]);
-    await gotoReady(suite.page, `${suite.svc.url}/drivers`);
-    const t = expectedHorizon(sv);
-    expect(t).not.toBeNull();
-    const title = (await h2('survival'))!;
-    expect(title).toMatch(new RegExp(`^(No clear survival difference by payment method class )?${t === 365 ? '[Aa]fter one year' : `[Aa]fter ${t} days`}`));
-    expect(title).not.toMatch(/After 0 days/);
-    expect(await suite.page.locator('[data-table="at-risk"] thead').textContent()).toContain(`Still subscribed at day ${t}`);
+const fmt = (n: number) => n.toLocaleString('en-US');
 
-    // The default landmark model merges two_or_more fees (7 customers) into one_or_more, and says so.
-    expect(dr.merged_levels.length).toBeGreaterThan(0);
-    const merges = suite.page.locator('[data-testid="merged-levels"] li[data-merge]');
-    expect(await merges.count()).toBe(dr.merged_levels.length);
-    expect(await suite.page.locator('[data-merge="fee_exposure:two_or_more"]').textContent()).toBe('fee exposure: 2+ fees → 1+ fees (n = 7, 1 churned)');
-
-    // Which view each part shows, with its n.
-    const views = (await suite.page.locator('[data-testid="views-line"]').textContent())!;
-    expect(views).toContain(`the ${rates.view} view (n = ${rates.n.toLocaleString('en')} customers)`);
-    expect(views).toContain(`the ${dr.view} view (n = ${dr.n.toLocaleString('en')}`);
-    expect(views).toContain('They differ because');
-    // The glossary tooltip explains "landmark" on hover.
-    const landmark = suite.page.locator('[data-testid="views-line"] [data-term="landmark"]');
-    await landmark.hover();
-    await expect.poll(() => landmark.locator('.tip').isVisible()).toBe(true);
-    expect(await landmark.locator('.tip').textContent()).toMatch(/^Landmark view:/);
-    await screenshot(suite.page, 'drivers-honest');
+describe('honest headlines on messy data', () => {
+  it('Overview: the customer and active counts ignore the 2 000 stray ids', async () => {
+    await gotoReady(suite.page, `${suite.svc.url}/`);
+    const now = await ok<Summary>('/v1/churn/summary');
+    const active = now.kpis.find((k) => k.key === 'active')!;
+    expect(active.value).toBe(before.kpis.find((k) => k.key === 'active')!.value);
+    expect(active.change).toBe(before.kpis.find((k) => k.key === 'active')!.change);
+    await expect.poll(() => suite.page.locator('[data-kpi="active"] .value').getAttribute('data-value')).toBe(String(active.value));
+    expect((await suite.page.locator('[data-kpi="active"] .value').textContent())!.trim()).toBe(fmt(active.value!));
+    expect((await suite.page.locator('[data-kpi="customers"] .value').textContent())!.trim()).toBe('2,000');
+    expect(await suite.page.locator('[data-kpi="active"]').textContent()).not.toContain(fmt(active.value! + 2000));
+    const note = suite.page.locator('[data-orphans-note]');
+    await expect.poll(() => note.getAttribute('data-orphans-note')).toBe('2000');
+    expect((await note.textContent())!.trim()).toMatch(/^2,000 ids have events but no subscription, invoice or customer record: they are not customers/);
+    await screenshot(suite.page, 'overview-with-orphans');
   });
 
-  it('Drivers: a tiny segment gets "n too small" labels and no confident headline', async () => {
-    const filter = 'market=DK&vertical=alarm&age_band=80%2B';
-    const sat = await ok<ChurnByFactor>(`/v1/churn/by/satisfaction_level?${filter}`);
-    expect(sat.n).toBeGreaterThan(0);
-    expect(sat.n).toBeLessThan(30);
-    // The adjusted model cannot be fitted on so few customers even with merging: a clean 422.
-    suite.watch.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
-    await gotoReady(suite.page, `${suite.svc.url}/drivers?${filter}`);
+  it('Fees: the title states the reporting currency, and claims nothing when no fee was charged', async () => {
+    await gotoReady(suite.page, `${suite.svc.url}/fees`);
+    const f = await ok<FeeEconomics>('/v1/fees/economics');
+    const title = suite.page.locator('[data-card="fee-economics"] h2');
+    await expect.poll(() => title.textContent()).toContain(' EUR');
+    const text = (await title.textContent())!;
+    expect(text).not.toContain('money units');
+    expect(text).toContain(`net ${f.totals.net < 0 ? '−' : '+'}`);
+    expect(text).toContain(`on ${fmt(Math.round(f.totals.fee_revenue))} EUR of fee revenue`);
+    expect(await suite.page.locator('[data-table="fee-economics"] td[data-col="currencies"]').first().textContent()).toMatch(/DKK .*EUR .*NOK .*SEK/);
 
-    const satTitle = (await h2('by-satisfaction_level'))!;
-    expect(satTitle).not.toMatch(/ranges from/);
-    expect(satTitle).toBe(`Too few customers to compare churn by satisfaction: no two groups of 30 or more (largest n = ${Math.max(...sat.groups.map((g) => g.n))})`);
-    // Every group is drawn greyed with its label.
-    const option = await chartOption<{ xAxis: { data: string[] }[]; series: { type: string; data: { itemStyle?: { color?: string } }[] }[] }>(suite.page, 'by-satisfaction_level');
-    for (const label of option.xAxis[0].data) expect(label).toContain('n too small');
-    for (const d of option.series.find((s) => s.type === 'bar')!.data) expect(d.itemStyle?.color).toBe('#d4d4d4');
-
-    const survivalTitle = (await h2('survival'))!;
-    expect(survivalTitle).toMatch(/^Too few customers to compare survival by payment method class: no group of 30 or more/);
-    expect(await suite.page.locator('[data-table="at-risk"] [data-small-sample]').count()).toBeGreaterThan(0);
-
-    const refused = await suite.svc.call(`/v1/churn/drivers?${filter}`);
-    expect(refused.status).toBe(422);
-    const err = ((await refused.json()) as { error: { code: string; message: string } }).error;
-    expect(['group_too_small', 'model_refused']).toContain(err.code);
-    expect(await suite.page.locator('[data-card="drivers-forest"] [data-error-code]').getAttribute('data-error-code')).toBe(err.code);
-    expect(await suite.page.locator('[data-card="drivers-forest"] [role="alert"]').textContent()).toContain(err.message);
-    await screenshot(suite.page, 'drivers-tiny-segment');
+    await gotoReady(suite.page, `${suite.svc.url}/fees?as_of=2024-11-05`);
+    const none = await ok<FeeEconomics>('/v1/fees/economics?as_of=2024-11-05');
+    expect(none.totals.fees).toBe(0);
+    await expect.poll(() => title.textContent()).toBe(`No reminder fees were charged to these ${fmt(none.totals.customers)} customers: there is no fee revenue to weigh against churn`);
+    expect(await title.textContent()).not.toContain('pay for themselves');
+    await screenshot(suite.page, 'fees-no-fees');
   });
 
-  it('Staffing: a one-day contact spike is listed as an outlier and the title says what the back-test allows', async () => {
-    const start = Date.parse('2026-10-16T08:00:00Z');
-    const lines = Array.from({ length: 20_000 }, (_, i) =>
-      JSON.stringify({ event_id: `browser-spike-${i}`, type: 'contact', occurred_at: new Date(start + Math.floor(i * 1.8) * 1000).toISOString().replace('.000Z', 'Z'), customer_id: `STRAY${i}`, channel: 'phone', topic: 'invoice', direction: 'inbound', handle_seconds: 240 }),
-    );
-    const res = await suite.svc.call('/v1/events', { method: 'POST', body: lines.join('\n') + '\n', headers: { 'content-type': 'application/x-ndjson' } });
-    expect(res.status).toBe(200);
+  it('as_of after the data: a message naming the range, with a link to the latest date', async () => {
+    suite.watch.allow({ status: 422, url: /as_of=2030-01-01/ });
+    await gotoReady(suite.page, `${suite.svc.url}/?as_of=2030-01-01`);
+    const res = await suite.svc.call('/v1/churn/summary?as_of=2030-01-01');
+    const problem = (await res.json()).error;
+    expect(problem.code).toBe('as_of_out_of_range');
+    const message = suite.page.locator('.kpis [data-as-of-message]');
+    await expect.poll(() => message.textContent()).toBe(problem.message);
+    expect(problem.message).toContain('the data runs from');
+    expect(await suite.page.locator('.kpis').textContent()).not.toContain('0.0 %');
+    expect(await suite.page.locator('[data-card="churn-trend"] h2').textContent()).toBe('No data for this date');
+    const link = suite.page.locator('.kpis [data-as-of-latest]');
+    expect((await link.textContent())!.trim()).toBe('Show the latest date, 2026-10-31');
+    expect(new URL((await link.getAttribute('href'))!).searchParams.get('as_of')).toBe('2026-10-31');
+    await screenshot(suite.page, 'as-of-out-of-range');
+    await link.click();
+    await expect.poll(() => suite.page.locator('[data-kpi="active"] .value').getAttribute('data-value'), { timeout: 30_000 }).toBe(String(before.kpis.find((k) => k.key === 'active')!.value));
+  });
 
-    const [bt, plan] = await Promise.all([
-      ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC'),
-      ok<Plan>('/v1/staffing/plan?weeks=4&interval_minutes=30&time_zone=UTC&intervals=false'),
-    ]);
-    expect(plan.model.outliers.days.map((d) => d.date)).toEqual(['2026-10-16']);
-    await gotoReady(suite.page, `${suite.svc.url}/staffing`, 120_000);
+  it('as_of not on the calendar: a sentence saying why', async () => {
+    suite.watch.allow({ status: 422, url: /as_of=2026-02-30/ });
+    await gotoReady(suite.page, `${suite.svc.url}/?as_of=2026-02-30`);
+    await expect.poll(() => suite.page.locator('.kpis [data-as-of-message]').textContent()).toBe('as_of: 2026-02-30 is not a date: February 2026 has 28 days.');
+  });
 
-    const all = bt.channels.find((c) => c.channel === 'all')!;
-    const title = (await h2('forecast-vs-actual'))!;
-    expect(title).toBe(`All channels: ${all.verdict.statement}, over the last 4 held-out weeks`);
-    expect(title).toMatch(/^All channels: the forecast is too uncertain to plan on — daily error \d+ %, above 30 %/);
-    expect(title).not.toMatch(/beats/);
-
-    const listed = suite.page.locator('[data-testid="forecast-outliers"] li[data-outlier="2026-10-16"]');
-    expect(await listed.count()).toBe(1);
-    expect(await listed.textContent()).toMatch(/20.?002 contacts \(Phone\)/);
-    const option = await chartOption<{ series: { name: string; markPoint?: { data: { coord: [string, number] }[] } }[] }>(suite.page, 'forecast-vs-actual');
-    expect(option.series.find((s) => s.name === 'Actual')!.markPoint!.data.map((d) => d.coord)).toEqual([['2026-10-16', bt.daily.find((d) => d.channel === 'all' && d.date === '2026-10-16')!.actual]]);
-    // The plan's peak stays where a normal week puts it.
-    expect(await suite.page.locator('[data-kpi="peak"] .value').textContent()).toBe(String(plan.totals.peak_rostered_agents));
-    expect(plan.totals.peak_rostered_agents).toBeLessThan(20);
-    await screenshot(suite.page, 'staffing-spike');
+  it('Data: the data-quality panel lists the orphans and the spike', async () => {
+    await gotoReady(suite.page, `${suite.svc.url}/data`);
+    const dq = await ok<DataQuality>('/v1/data-quality');
+    const orphans = suite.page.locator('[data-check="orphans"]');
+    await expect.poll(() => orphans.getAttribute('data-count')).toBe('2000');
+    expect(await orphans.locator('[data-check-title]').textContent()).toBe('2,000 ids with 2,000 events but no subscription, invoice or customer record');
+    expect(await orphans.textContent()).toContain('contact 2,000 events from 2,000 ids');
+    const spike = dq.checks.find((c) => c.key === 'volume_outliers')!;
+    expect(await suite.page.locator('[data-check="volume_outliers"]').getAttribute('data-count')).toBe(String(spike.count));
+    expect(spike.examples[0]).toMatchObject({ type: 'contact', day: '2026-10-16' });
+    await screenshot(suite.page, 'data-quality');
   });
 });

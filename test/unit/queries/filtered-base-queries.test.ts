@@ -35,6 +35,16 @@ beforeAll(async () => {
       late_invoices INTEGER, timeliness VARCHAR, fees INTEGER, fee_exposure VARCHAR, fee_amount DOUBLE, reminders INTEGER, fee_contacts INTEGER,
       monthly_price DOUBLE, plan_fit VARCHAR, satisfaction_level VARCHAR)`);
     for (const r of ROWS) await c.run(`INSERT INTO base VALUES (${r.map((_, i) => `$${i + 1}`).join(', ')})`, [...r]);
+    // Entry on the tenure scale: c2 was first seen 300 days into its tenure (delayed entry), c4
+    // 900 days in, after it was last seen (no time at risk), and c3's tenure origin is unknown.
+    await c.run(`ALTER TABLE base ADD COLUMN entry_days DOUBLE DEFAULT 0`);
+    await c.run(`ALTER TABLE base ADD COLUMN on_time_scale BOOLEAN DEFAULT true`);
+    await c.run(`UPDATE base SET entry_days = 300 WHERE customer_id = 'c2'`);
+    await c.run(`UPDATE base SET entry_days = 900 WHERE customer_id = 'c4'`);
+    await c.run(`UPDATE base SET on_time_scale = false WHERE customer_id = 'c3'`);
+    // Billing currencies: telecom bills in SEK and NOK, so its money must not be summed as given.
+    await c.run(`ALTER TABLE base ADD COLUMN currency VARCHAR DEFAULT 'SEK'`);
+    await c.run(`UPDATE base SET currency = 'NOK' WHERE customer_id = 'c3'`);
   });
 });
 afterAll(() => db.close());
@@ -76,24 +86,23 @@ describe('queries over the filtered base', () => {
     ]);
   });
 
-  it('survival_input and cox_input leave out negative times', async () => {
+  it('survival_input and cox_input leave out negative times, rows off the time scale and rows with no time at risk after entry', async () => {
     const surv = await run('churn/survival_input', {}, { factor: 'vertical' });
-    expect(surv.map((r) => [r.key, r.time_days, r.event]).sort()).toEqual([
-      ['energy', 20, 1],
-      ['energy', 800, 0],
-      ['telecom', 100, 1],
-      ['telecom', 400, 0],
-      ['telecom', 50, 1],
+    expect(surv.map((r) => [r.key, r.entry_days, r.time_days, r.event]).sort()).toEqual([
+      ['energy', 0, 20, 1],
+      ['telecom', 0, 100, 1],
+      ['telecom', 300, 400, 0],
     ]);
     const cox = await run('churn/cox_input');
-    expect(cox).toHaveLength(5);
-    expect(cox.find((r) => r.time_days === 50)).toMatchObject({ event: 1, payment_method_class: 'manual', timeliness: 'late_once', fee_exposure: 'one', plan_fit: 'priced_above_use', satisfaction_level: 'dissatisfied' });
+    expect(cox).toHaveLength(3);
+    expect(cox.find((r) => r.time_days === 400)).toMatchObject({ entry_days: 300, event: 0, payment_method_class: 'automatic', timeliness: 'on_time', fee_exposure: 'none', plan_fit: 'fits_use', satisfaction_level: 'satisfied' });
   });
 
-  it('fee_economics sums fees, reminders and churn with and without fees per vertical', async () => {
+  it('fee_economics sums fees, reminders and churn with and without fees per vertical and currency, never across currencies', async () => {
     expect(await run('churn/fee_economics')).toEqual([
-      { vertical: 'energy', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', mean_monthly_price: 149 },
-      { vertical: 'telecom', customers: '3', fee_customers: '2', fees: '3', fee_revenue: 180, reminders: '4', fee_contacts: '1', churned_with_fee: '2', no_fee_customers: '1', churned_without_fee: '0', mean_monthly_price: 249 },
+      { vertical: 'energy', currency: 'SEK', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', fee_price_sum: 149, fee_priced: '1' },
+      { vertical: 'telecom', currency: 'NOK', customers: '1', fee_customers: '1', fees: '1', fee_revenue: 60, reminders: '1', fee_contacts: '0', churned_with_fee: '1', no_fee_customers: '0', churned_without_fee: '0', fee_price_sum: 299, fee_priced: '1' },
+      { vertical: 'telecom', currency: 'SEK', customers: '2', fee_customers: '1', fees: '2', fee_revenue: 120, reminders: '3', fee_contacts: '1', churned_with_fee: '1', no_fee_customers: '1', churned_without_fee: '0', fee_price_sum: 199, fee_priced: '1' },
     ]);
   });
 });

@@ -21,6 +21,7 @@ import type { AudiencePage, CatalogueResponse, Performance, Recommendations, Ris
 import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
 import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-contracts.ts';
 import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
+import type { DataQuality } from '$service/quality/contracts.ts';
 import { activity } from './activity.svelte.ts';
 
 /** GET /v1/rejected (its zod schema is local to service/routes/rejected.ts, so mirrored here). */
@@ -52,6 +53,7 @@ export type Endpoints = {
   '/v1/churn/dose-response/late_invoices': DoseResponse;
   '/v1/churn/dose-response/fees': DoseResponse;
   '/v1/fees/economics': FeeEconomics;
+  '/v1/data-quality': DataQuality;
   '/v1/ingestion/status': IngestionStatus;
   '/v1/rejected': RejectedPage;
   '/v1/health': Health;

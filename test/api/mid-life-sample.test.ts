@@ -1,0 +1,122 @@
+/**
+ * A history that starts mid-life (sample-data --mid-life): the customers who joined before the
+ * data begins have no subscription_started, only a customer_updated at the window start carrying
+ * their customer_since date. They must still be customers (observed late, not orphans), enter the
+ * lifetime survival statistics with delayed entry, and the planted effects must still be found:
+ * the lifetime relative risks on the small population, the planted hazard ratios of the landmark
+ * Cox model on a larger one (the same 20 000-customer set as sample-data.test.ts uses).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../service/events/ingest.ts';
+import { generateNdjsonChunks } from '../../sample-data/index.ts';
+import type { PlantedEffects } from '../../sample-data/index.ts';
+import { startTestService, type TestService } from '../helpers/service.ts';
+
+const SMALL = path.resolve(import.meta.dirname, '../../sample-data/small');
+const planted = JSON.parse(fs.readFileSync(path.join(SMALL, 'planted-effects.json'), 'utf8')) as PlantedEffects;
+const truths = planted.population_truths!;
+
+type Group = { key: string; n: number; churned: number; relative_risk: number; rr_ci: [number, number] };
+
+async function serviceWith(size: number, seed: number): Promise<{ svc: TestService; sinceLines: number; startedLines: number }> {
+  const svc = await startTestService();
+  const chunks = [...generateNdjsonChunks({ size, seed, midLife: true })];
+  const lines = chunks.join('').split('\n');
+  const sinceLines = lines.filter((l) => l.includes('"customer_since"')).length;
+  const startedLines = new Set(lines.filter((l) => l.includes('"type":"subscription_started"')).map((l) => /"customer_id":"([^"]+)"/.exec(l)![1])).size;
+  await ingest(svc.ctx.db, chunks.map((c) => Buffer.from(c)), 'application/x-ndjson', { afterIngest: svc.ctx.afterIngest });
+  return { svc, sinceLines, startedLines };
+}
+
+describe('a 2 000-customer history that starts mid-life', () => {
+  let svc: TestService;
+  let sinceLines: number;
+  let startedLines: number;
+  beforeAll(async () => {
+    ({ svc, sinceLines, startedLines } = await serviceWith(2000, 42));
+  }, 300_000);
+  afterAll(() => svc.stop());
+  const get = async (p: string) => (await svc.call(p)).json();
+
+  it('counts every id as a customer: the earlier joiners observed late with a known tenure, none an orphan', async () => {
+    // The generator's population: 55 % present at the window start, seen first through customer_since.
+    expect(sinceLines).toBe(1100);
+    // 900 joined in the window; 17 of the earlier joiners left and came back (a new subscription_started).
+    expect(startedLines).toBe(917);
+    const facts = await svc.query<{ observed_late: boolean; tenure_known: boolean; n: string }>(
+      `SELECT observed_late, tenure_known, count(*) AS n FROM customer_facts GROUP BY ALL ORDER BY observed_late`,
+    );
+    expect(facts).toEqual([
+      { observed_late: false, tenure_known: true, n: '900' },
+      { observed_late: true, tenure_known: true, n: '1100' },
+    ]);
+    const summary = await get('/v1/churn/summary');
+    expect(summary.kpis.find((k: { key: string }) => k.key === 'customers').value).toBe(2000);
+  });
+
+  it('puts the late-seen customers into the lifetime Kaplan–Meier with delayed entry', async () => {
+    const s = await get('/v1/churn/survival?view=lifetime&by=payment_method_class&times=365,730');
+    expect(s.delayed_entry).toBe(true);
+    const late = s.curves.reduce((a: number, c: { entered_late: number }) => a + c.entered_late, 0);
+    // Everyone present at the window start enters late, the 17 who came back included.
+    expect(late).toBe(1100);
+    expect(s.time_origin).toContain('delayed entry');
+    // With delayed entry nobody is at risk before they could be seen: at 30 days only those who joined in the window.
+    const auto = s.curves.find((c: { key: string }) => c.key === 'automatic');
+    expect(auto.points[0].at_risk).toBeLessThan(auto.n);
+    const drivers = await get('/v1/churn/drivers?view=lifetime&dimensions=age_band');
+    expect(drivers.delayed_entry).toBe(true);
+    expect(drivers.note).toContain('delayed entry');
+  });
+
+  it('still recovers the lifetime relative risks of payment class, timeliness and fees within their 95 % intervals', async () => {
+    const cases: [string, string, string][] = [
+      ['payment_method_class', 'manual', 'manual_vs_automatic'],
+      ['timeliness', 'late_once', 'late_once_vs_on_time'],
+      ['timeliness', 'late_repeatedly', 'late_repeatedly_vs_on_time'],
+      ['fee_exposure', 'one', 'one_fee_vs_none'],
+      ['fee_exposure', 'two_or_more', 'two_or_more_fees_vs_none'],
+    ];
+    for (const [factor, level, truth] of cases) {
+      const g = ((await get(`/v1/churn/by/${factor}?view=lifetime`)).groups as Group[]).find((x) => x.key === level)!;
+      const rr = truths.relative_risks[truth].rr;
+      expect(g.rr_ci[0], `${factor}=${level}: ${g.relative_risk} vs planted ${rr}`).toBeLessThanOrEqual(rr);
+      expect(g.rr_ci[1], `${factor}=${level}: ${g.relative_risk} vs planted ${rr}`).toBeGreaterThanOrEqual(rr);
+    }
+  });
+});
+
+describe('a 20 000-customer history that starts mid-life: the landmark Cox model', () => {
+  let svc: TestService;
+  beforeAll(async () => {
+    ({ svc } = await serviceWith(20_000, 3));
+  }, 600_000);
+  afterAll(() => svc.stop());
+
+  it('finds every planted hazard ratio inside its 95 % interval, tenure bands taken from customer_since', async () => {
+    const res = await svc.call('/v1/churn/drivers?view=landmark&lookback_days=180&horizon_days=30&dimensions=age_band,tenure_band,plan_fit,satisfaction_level,vertical');
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body).slice(0, 300)).toBe(200);
+    const hr = (name: string) => planted.hazard_model.covariates.find((c) => c.name === name)!.exp_beta as number;
+    const fee = planted.hazard_model.fee_effect_by_vertical;
+    const expected: Record<string, number | [number, number]> = {
+      'payment_method_class=manual': hr('manual_payment'),
+      'timeliness=late_once': hr('late_in_lookback'),
+      'timeliness=late_repeatedly': hr('late_in_lookback'),
+      'fee_exposure=one': [Math.min(...Object.values(fee).map((f) => f.exp_beta)), Math.max(...Object.values(fee).map((f) => f.exp_beta))],
+      'age_band=18-29': hr('under_30'),
+      'tenure_band=<1y': hr('tenure_under_24_months'),
+      'tenure_band=1-2y': hr('tenure_under_24_months'),
+      'plan_fit=priced_above_use': hr('overpriced_plan'),
+      'satisfaction_level=dissatisfied': hr('dissatisfied'),
+    };
+    for (const [term, value] of Object.entries(expected)) {
+      const t = body.terms.find((x: { term: string }) => x.term === term);
+      const [lo, hi] = Array.isArray(value) ? value : [value, value];
+      expect(t.hr_ci[0], `${term}: HR ${t.hazard_ratio} (${t.hr_ci}) vs planted ${value}`).toBeLessThanOrEqual(hi);
+      expect(t.hr_ci[1], `${term}: HR ${t.hazard_ratio} (${t.hr_ci}) vs planted ${value}`).toBeGreaterThanOrEqual(lo);
+    }
+  });
+});
