@@ -3,12 +3,14 @@
 -- clicked number. NULL means "this kind of click was not made".
 --   factor / level (and factor2 / level2): churn_by_factor.sql and churn_by_segment_and_factor.sql group by
 --     {{factor}}::VARCHAR, so the level is matched the same way; $outcome narrows to churners or stayers.
+--   measure / count: churn_by_count.sql's least({{count_column}}, 3), a dose–response bar (3 = three or more).
 --   kpi: the FILTER of summary_counts.sql behind each Overview KPI (a share's numerator).
 --   cohort / month: cohort_retention.sql's cohort (signed up after the first invoice in the data) and its
 --     "still active k months later", only for cells the as-of date lets us observe.
 SELECT * FROM filtered
 WHERE ($level::VARCHAR IS NULL OR {{factor}}::VARCHAR = $level::VARCHAR)
   AND ($level2::VARCHAR IS NULL OR {{factor2}}::VARCHAR = $level2::VARCHAR)
+  AND ($count::INTEGER IS NULL OR least({{count_column}}, 3)::INTEGER = $count::INTEGER)
   AND ($outcome::VARCHAR = 'any' OR churned = ($outcome::VARCHAR = 'churned'))
   AND ($kpi::VARCHAR IS NULL OR CASE $kpi::VARCHAR
         WHEN 'customers' THEN true

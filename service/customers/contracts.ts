@@ -24,13 +24,15 @@ export const DrillQuery = FilterQuery.extend({
   level: level.optional().describe('the level of factor that was clicked'),
   factor2: z.enum(FACTORS).optional().describe('a second factor (a heat-map cell: its row dimension); with level2'),
   level2: level.optional(),
+  measure: z.enum(['late_invoices', 'fees']).optional().describe('a bar of /v1/churn/dose-response/{measure}; with count'),
+  count: z.coerce.number().int().min(0).max(3).optional().describe('the number of late invoices or fees of that bar (3 = three or more); with measure'),
   cohort: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'YYYY-MM')
     .optional()
     .describe('a signup month of /v1/churn/cohorts (YYYY-MM): its customers, or with month those still active that many months later'),
   month: z.coerce.number().int().min(0).max(119).optional().describe('months since signup (a cohort cell); with cohort'),
-  outcome: z.enum(['any', 'churned', 'retained']).default('any').describe('with factor: narrow to the churners (the numerator of a rate) or to those who stayed'),
+  outcome: z.enum(['any', 'churned', 'retained']).default('any').describe('with factor or measure: narrow to the churners (the numerator of a rate) or to those who stayed'),
   sort: z.enum(DRILL_SORTS).default('customer_id'),
   order: z.enum(['asc', 'desc']).default('asc'),
   limit: z.coerce.number().int().min(1).max(500).default(50),

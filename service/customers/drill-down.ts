@@ -1,7 +1,7 @@
 /**
  * Drill-down: from a number on the dashboard to the customers behind it (issue 15). A click names
  * a group — a factor level (a bar), two levels (a heat-map cell), a cohort cell, or an Overview KPI
- * — and this module lists exactly those customers, paged and sorted, or streams them as CSV.
+ * — a dose–response bar — and this module lists exactly those customers, paged and sorted, or streams them as CSV.
  *
  * The list must count what the figure counted. So it runs over the same analysis base and window
  * the figure's analysis uses (the same scope rules as churn.ts and overview.ts), narrowed by the
@@ -33,19 +33,21 @@ const KPI_WINDOW: Record<KpiKey, { view: 'lifetime' | 'landmark'; count: string;
   fee_share: { view: 'landmark', count: 'with_fee', denominator: 'customers' },
 };
 
-type Kind = 'kpi' | 'heatmap' | 'factor' | 'cohort' | 'all';
+type Kind = 'kpi' | 'heatmap' | 'factor' | 'dose' | 'cohort' | 'all';
 
 function kindOf(q: DrillQuery): Kind {
-  const kinds = [q.kpi !== undefined && 'kpi', q.factor !== undefined && 'factor', q.cohort !== undefined && 'cohort'].filter(Boolean);
+  const kinds = [q.kpi !== undefined && 'kpi', q.factor !== undefined && 'factor', q.measure !== undefined && 'measure', q.cohort !== undefined && 'cohort'].filter(Boolean);
   if (kinds.length > 1) throw new DrillInputError(`one kind of group at a time: got ${kinds.join(' and ')}`);
   if ((q.factor === undefined) !== (q.level === undefined)) throw new DrillInputError('factor and level go together');
   if ((q.factor2 === undefined) !== (q.level2 === undefined)) throw new DrillInputError('factor2 and level2 go together');
   if (q.factor2 !== undefined && q.factor === undefined) throw new DrillInputError('factor2 needs factor (a heat-map cell names its row and its column)');
   if (q.month !== undefined && q.cohort === undefined) throw new DrillInputError('month needs cohort');
-  if (q.outcome !== 'any' && q.factor === undefined) throw new DrillInputError('outcome narrows a factor group; a KPI or cohort cell already says which customers it counts');
+  if ((q.measure === undefined) !== (q.count === undefined)) throw new DrillInputError('measure and count go together');
+  if (q.outcome !== 'any' && q.factor === undefined && q.measure === undefined) throw new DrillInputError('outcome narrows a factor or dose–response group; a KPI or cohort cell already says which customers it counts');
   if (q.kpi) return 'kpi';
   if (q.cohort) return 'cohort';
   if (q.factor) return q.factor2 ? 'heatmap' : 'factor';
+  if (q.measure) return 'dose';
   return 'all';
 }
 
@@ -71,6 +73,8 @@ function describe(q: DrillQuery, kind: Kind): string {
       return `${q.factor} = ${q.level}${out}`;
     case 'heatmap':
       return `${q.factor2} = ${q.level2} and ${q.factor} = ${q.level}${out}`;
+    case 'dose':
+      return `${q.count === 3 ? '3 or more' : q.count} ${q.measure === 'fees' ? 'fees' : 'late invoices'}${out}`;
     default:
       return 'every customer matching the filters';
   }
@@ -93,7 +97,7 @@ async function prepare(engine: Engine, q: DrillQuery): Promise<Prepared> {
     base,
     kind,
     // Absent groups bind NULL, and their identifier is a harmless column the NULL never compares.
-    identifiers: { factor: q.factor ?? 'customer_id', factor2: q.factor2 ?? 'customer_id' },
+    identifiers: { factor: q.factor ?? 'customer_id', factor2: q.factor2 ?? 'customer_id', count_column: q.measure ?? 'late_invoices' },
     params: {
       level: q.level ?? null,
       level2: q.level2 ?? null,
@@ -101,6 +105,7 @@ async function prepare(engine: Engine, q: DrillQuery): Promise<Prepared> {
       kpi: q.kpi ?? null,
       cohort: q.cohort ? `${q.cohort}-01` : null,
       month: q.month ?? null,
+      count: q.count ?? null,
       as_of_end: scope.params.exp_end,
     },
   };
@@ -136,6 +141,12 @@ async function figureOf(engine: Engine, p: Prepared, q: DrillQuery): Promise<Dri
   if (p.kind === 'heatmap') {
     const rows = await overFiltered(engine, p.base, q, 'churn/churn_by_segment_and_factor', { identifiers: { rows: q.factor2!, factor: q.factor! } });
     const g = rows.find((r) => String(r.row_key) === q.level2 && String(r.key) === q.level);
+    const n = num(g?.n);
+    return { count: pick(n, num(g?.churned)), denominator: q.outcome === 'any' ? null : n, share: q.outcome === 'any' || !n ? null : pick(n, num(g?.churned)) / n };
+  }
+  if (p.kind === 'dose') {
+    const rows = await overFiltered(engine, p.base, q, 'churn/churn_by_count', { identifiers: { count_column: q.measure! } });
+    const g = rows.find((r) => num(r.k) === q.count);
     const n = num(g?.n);
     return { count: pick(n, num(g?.churned)), denominator: q.outcome === 'any' ? null : n, share: q.outcome === 'any' || !n ? null : pick(n, num(g?.churned)) / n };
   }

@@ -7,7 +7,7 @@
  * timeline; erased customers are gone; reads are role-checked.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChurnByFactor, Cohorts, Heatmap, Summary } from '../../service/analytics/contracts.ts';
+import type { ChurnByFactor, Cohorts, DoseResponse, Heatmap, Summary } from '../../service/analytics/contracts.ts';
 import type { CustomerPage, DrillPage } from '../../service/customers/contracts.ts';
 import { toNdjson } from '../helpers/events.ts';
 import { syntheticCustomer } from '../helpers/offer-customers.ts';
@@ -69,6 +69,19 @@ describe('drill-down: the list counts what was clicked', () => {
     expect(page.total).toBe(g.n);
     expect(page.rows.length).toBe(g.n);
     expect(page.rows.every((r) => ['telecom', 'broadband'].includes(r.vertical) && r.age_band === '18-29' && r.timeliness === 'late_repeatedly')).toBe(true);
+  });
+
+  it('a dose–response bar (number of late invoices or fees, 3 = three or more)', async () => {
+    for (const measure of ['late_invoices', 'fees'] as const) {
+      const dr = await get<DoseResponse>(`/v1/churn/dose-response/${measure}`);
+      for (const g of dr.groups) {
+        const page = await drill(`measure=${measure}&count=${g.count_min}&limit=1`);
+        expect(page.total, `${measure} ${g.key}`).toBe(g.n);
+        expect((await drill(`measure=${measure}&count=${g.count_min}&outcome=churned&limit=1`)).total).toBe(g.churned);
+      }
+    }
+    const three = await drill('measure=late_invoices&count=3&limit=500&sort=late_invoices');
+    expect(three.rows.every((r) => r.late_invoices >= 3)).toBe(true);
   });
 
   it('a heat-map cell (two factors)', async () => {
@@ -147,7 +160,7 @@ describe('drill-down: paging, sorting, CSV, validation', () => {
   });
 
   it('refuses what names no single group, and columns outside the allow-list', async () => {
-    for (const qs of ['kpi=churned&factor=timeliness&level=on_time', 'factor=timeliness', 'level=x', 'month=3', 'factor2=vertical&level2=telecom', 'kpi=churned&outcome=churned', 'sort=monthly_price;drop', 'kpi=mrr', 'cohort=2025-13', 'limit=501']) {
+    for (const qs of ['kpi=churned&factor=timeliness&level=on_time', 'factor=timeliness', 'level=x', 'month=3', 'factor2=vertical&level2=telecom', 'kpi=churned&outcome=churned', 'measure=fees', 'count=2', 'measure=fees&count=4', 'sort=monthly_price;drop', 'kpi=mrr', 'cohort=2025-13', 'limit=501']) {
       const res = await svc.call(`/v1/customers?${qs}`, { token: READ });
       expect(res.status, qs).toBe(400);
       expect((await res.json()).error.code).toBe('invalid_request');
@@ -157,7 +170,11 @@ describe('drill-down: paging, sorting, CSV, validation', () => {
   it('streams the whole list as CSV (format=csv or Accept: text/csv), in the JSON order', async () => {
     const qs = 'factor=fee_exposure&level=two_or_more&sort=fee_amount&order=desc';
     const ids = await allIds(qs, 500);
-    for (const init of [{ path: `/v1/customers?${qs}&format=csv`, headers: {} }, { path: `/v1/customers?${qs}`, headers: { accept: 'text/csv' } }]) {
+    const ways: { path: string; headers: Record<string, string> }[] = [
+      { path: `/v1/customers?${qs}&format=csv`, headers: {} },
+      { path: `/v1/customers?${qs}`, headers: { accept: 'text/csv' } },
+    ];
+    for (const init of ways) {
       const res = await svc.call(init.path, { token: READ, headers: init.headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');

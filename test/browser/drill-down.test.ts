@@ -116,7 +116,7 @@ describe('drill-down from the dashboard', () => {
       await suite.page.locator(`[data-kpi="${key}"]`).click();
       await waitReady(suite.page);
       const expected = k.unit === 'count' ? k.value! : Math.round(k.value! * k.n);
-      await expect.poll(() => drillTotal(suite.page), key).toBe(String(expected));
+      await expect.poll(() => drillTotal(suite.page), { message: key }).toBe(String(expected));
       if (k.unit === 'share') await expect.poll(() => suite.page.locator('.drill .count').textContent()).toContain(`of ${k.n.toLocaleString('en-GB')}`);
       await suite.page.keyboard.press('Escape');
       await waitReady(suite.page);
