@@ -25,7 +25,7 @@ export function closeDrill() {
 /** The group of a `drill` parameter, keeping only the keys the API takes for a group. */
 export function drillGroup(raw: string | null): URLSearchParams | null {
   if (!raw) return null;
-  const allowed = new Set(['kpi', 'factor', 'level', 'factor2', 'level2', 'cohort', 'month', 'outcome']);
+  const allowed = new Set(['kpi', 'factor', 'level', 'factor2', 'level2', 'measure', 'count', 'cohort', 'month', 'outcome']);
   const out = new URLSearchParams();
   for (const [k, v] of new URLSearchParams(raw)) if (allowed.has(k)) out.set(k, v);
   return [...out.keys()].length ? out : null;

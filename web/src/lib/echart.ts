@@ -66,7 +66,9 @@ const isDark = () => darkQuery()?.matches ?? false;
  */
 const DARK_SWAP: Record<string, string> = { '#000': '#e3e7ec', '#000000': '#e3e7ec', '#111': '#e3e7ec', '#222': '#d8dde3', '#333': '#c3cad3', '#444': '#aeb6c0', '#555': '#9aa4b0', '#666': '#8d97a3', '#fff': '#1b2026', '#ffffff': '#1b2026' };
 function forDark<T>(v: T, key = ''): T {
-  if (typeof v === 'string') return (/color$/i.test(key) && DARK_SWAP[v.toLowerCase()] ? DARK_SWAP[v.toLowerCase()] : v) as T;
+  if (typeof v === 'string') return (/(color|stroke|fill)$/i.test(key) && DARK_SWAP[v.toLowerCase()] ? DARK_SWAP[v.toLowerCase()] : v) as T;
+  // Custom series draw their shapes at render time (whiskers): recolour what they return.
+  if (typeof v === 'function' && key === 'renderItem') return ((...args: unknown[]) => forDark((v as (...a: unknown[]) => unknown)(...args))) as T;
   if (Array.isArray(v)) return v.map((x) => forDark(x, key)) as T;
   if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
   const out: Record<string, unknown> = {};
