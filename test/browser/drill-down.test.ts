@@ -136,6 +136,14 @@ describe('layout and habits', () => {
       await gotoReady(page, `${suite.svc.url}${p}`, 120_000);
       await page.waitForTimeout(300);
       widths[p] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth] as [number, number]);
+      // A table wider than the screen scrolls inside its own box, so no column is out of reach.
+      const clipped = await page.evaluate(() =>
+        [...document.querySelectorAll('table')]
+          .filter((t) => t.getBoundingClientRect().width > document.documentElement.clientWidth)
+          .filter((t) => !t.closest('.table-wrap') || !['auto', 'scroll'].includes(getComputedStyle(t.closest('.table-wrap')!).overflowX))
+          .map((t) => t.getAttribute('data-table') ?? '?'),
+      );
+      expect(clipped, p).toEqual([]);
     }
     await screenshot(page, 'customer-400');
     await ctx.close();
@@ -169,6 +177,12 @@ describe('layout and habits', () => {
     await expect.poll(() => rows.count()).toBe(by.groups.length);
     const keys = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[1]?.textContent));
     expect(keys).toEqual(by.groups.map((g) => g.key));
+    // Open tables are in the URL, so a reload or a shared link shows them too.
+    await expect.poll(() => new URL(suite.page.url()).searchParams.getAll('table')).toEqual(['by-timeliness']);
+    await suite.page.reload();
+    await waitReady(suite.page);
+    expect(await suite.page.locator('details[data-table-for="by-timeliness"]').getAttribute('open')).not.toBeNull();
+    await expect.poll(() => rows.count()).toBe(by.groups.length);
   });
 
   it('the Offers acceptance slider is in the URL and survives a reload', async () => {
