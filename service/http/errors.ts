@@ -10,6 +10,7 @@ import { storageFailure } from '../db/failures.ts';
 import { AnalysisInputError, AnalysisRefusedError } from '../analytics/errors.ts';
 import { BodyInflationError, BodyParseError, BodyTooLargeError, ClientGoneError } from '../events/body-errors.ts';
 import { RiskModelRefusedError, UnknownCustomerError } from '../offers/errors.ts';
+import { CustomerNotFoundError, DrillInputError } from '../customers/errors.ts';
 import { StaffingInputError, StaffingQueryError } from '../staffing/errors.ts';
 import { NotEnoughHistoryError } from '../staffing/forecast.ts';
 
@@ -45,7 +46,8 @@ export function handleError(error: unknown, c: Context, debug = false): Response
   // Domain errors: each domain says why it refuses; only here does that become a status.
   if (error instanceof AnalysisInputError) return c.json(errorBody(error.code, error.message), 400);
   if (error instanceof AnalysisRefusedError || error instanceof RiskModelRefusedError) return c.json(errorBody(error.code, error.message, error.details), 422);
-  if (error instanceof UnknownCustomerError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof UnknownCustomerError || error instanceof CustomerNotFoundError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof DrillInputError) return c.json(errorBody(error.code, error.message), 400);
   if (error instanceof StaffingInputError || error instanceof StaffingQueryError) return c.json(errorBody(error.code, error.message, error.details), 400);
   if (error instanceof NotEnoughHistoryError) return c.json(errorBody('not_enough_history', error.message), 422);
   const storage = storageFailure(error);

@@ -17,6 +17,7 @@ import type {
   SurvivalCurves,
 } from '$service/analytics/contracts.ts';
 import type { RejectionCode } from '$service/events/contract.ts';
+import type { CustomerPage, DrillPage } from '$service/customers/contracts.ts';
 import type { AudiencePage, CatalogueResponse, Performance, Recommendations, RiskModel } from '$service/offers/contracts.ts';
 import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
 import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-contracts.ts';
@@ -71,7 +72,8 @@ export type Endpoints = {
   '/v1/staffing/shifts': ShiftPlanResponse;
   '/v1/staffing/roster': RosterResponse;
   '/v1/staffing/agents': { agents: RosterResponse['agents'][number][]; saved_at: string | null };
-} & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor };
+  '/v1/customers': DrillPage;
+} & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor } & { [K in `/v1/customers/${string}`]: CustomerPage };
 export type EndpointPath = keyof Endpoints;
 
 export interface ApiProblem {

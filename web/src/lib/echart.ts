@@ -3,6 +3,12 @@
  * replaces the option on every update (`notMerge`, so removed series really disappear), follows the
  * element's size with a ResizeObserver, and disposes the instance when the element goes away.
  * Only the chart types and components the dashboard uses are registered (tree-shaken bundle).
+ *
+ * Two things every chart gets here, once: a click on a data item (a bar, a point, a heat-map cell)
+ * is re-dispatched on the element as a `chartpick` DOM event carrying the series and data index, so
+ * any chart can drill down without knowing ECharts' event API; and the theme follows
+ * `prefers-color-scheme` (ECharts' built-in dark theme on a transparent background, re-created
+ * when the system switches), as the page's CSS does.
  */
 import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
 import {
@@ -50,15 +56,48 @@ function clean<T>(v: T): T {
   return out as T;
 }
 
+const darkQuery = () => (typeof window !== 'undefined' && typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null);
+const isDark = () => darkQuery()?.matches ?? false;
+
+/**
+ * In dark mode, the near-black text and white separators charts set for a light page are swapped
+ * for their dark-page counterparts, so one option serves both schemes (data colours stay: the
+ * palette is chosen to read on both).
+ */
+const DARK_SWAP: Record<string, string> = { '#000': '#e3e7ec', '#000000': '#e3e7ec', '#111': '#e3e7ec', '#222': '#d8dde3', '#333': '#c3cad3', '#444': '#aeb6c0', '#555': '#9aa4b0', '#666': '#8d97a3', '#fff': '#1b2026', '#ffffff': '#1b2026' };
+function forDark<T>(v: T, key = ''): T {
+  if (typeof v === 'string') return (/(color|stroke|fill)$/i.test(key) && DARK_SWAP[v.toLowerCase()] ? DARK_SWAP[v.toLowerCase()] : v) as T;
+  // Custom series draw their shapes at render time (whiskers): recolour what they return.
+  if (typeof v === 'function' && key === 'renderItem') return ((...args: unknown[]) => forDark((v as (...a: unknown[]) => unknown)(...args))) as T;
+  if (Array.isArray(v)) return v.map((x) => forDark(x, key)) as T;
+  if (v === null || typeof v !== 'object' || Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = forDark(x, k);
+  return out as T;
+}
+
 /** Defaults every chart shares; a chart's own option wins. */
 function withDefaults(option: ChartOption): ChartOption {
+  const own = clean(option);
   return {
     animationDuration: 300,
     animationDurationUpdate: 300,
-    textStyle: { fontFamily: FONT, fontSize: 12, color: '#222' },
+    // Transparent, so the card's own (light or dark) surface shows through.
+    backgroundColor: 'transparent',
+    textStyle: { fontFamily: FONT, fontSize: 12, color: isDark() ? '#d8dde3' : '#222' },
     aria: { enabled: true },
-    ...clean(option),
+    ...(isDark() ? forDark(own) : own),
   };
+}
+
+/** What a click on a chart's data item reports (the `chartpick` event's detail). */
+export interface ChartPick {
+  seriesIndex: number;
+  seriesName: string;
+  seriesType: string;
+  dataIndex: number;
+  name: string;
+  value: unknown;
 }
 
 /** The chart on an element (for the export buttons and tests). */
@@ -68,6 +107,7 @@ declare global {
   interface Window {
     /** Test hook: the current option of the chart with `data-chart="<id>"`. */
     __chartOption?: (id: string) => unknown;
+    __chartPixel?: (id: string, seriesIndex: number, value: unknown[]) => { x: number; y: number } | null;
   }
 }
 if (typeof window !== 'undefined') {
@@ -78,10 +118,29 @@ if (typeof window !== 'undefined') {
     // Functions (formatters, renderItem) do not survive structured cloning; drop them.
     return JSON.parse(JSON.stringify(chart.getOption()));
   };
+  /** Test hook: the page position of a data value of a series, so a test can click it like a user. */
+  window.__chartPixel = (id: string, seriesIndex: number, value: unknown[]) => {
+    const el = document.querySelector<HTMLElement>(`[data-chart="${CSS.escape(id)}"]`);
+    const chart = chartOf(el);
+    if (!el || !chart) return null;
+    const [x, y] = chart.convertToPixel({ seriesIndex }, value as number[]) as number[];
+    const box = el.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y };
+  };
 }
 
 export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
-  const chart = echarts.init(node, null, { renderer: 'canvas' });
+  let chart = echarts.init(node, isDark() ? 'dark' : null, { renderer: 'canvas' });
+  let current = option;
+  const pick = (p: { componentType?: string; seriesIndex?: number; seriesName?: string; seriesType?: string; dataIndex?: number; name?: string; value?: unknown }) => {
+    if (p.componentType !== 'series' || p.dataIndex === undefined || p.dataIndex < 0) return;
+    const detail: ChartPick = { seriesIndex: p.seriesIndex ?? 0, seriesName: p.seriesName ?? '', seriesType: p.seriesType ?? '', dataIndex: p.dataIndex, name: p.name ?? '', value: p.value };
+    node.dispatchEvent(new CustomEvent<ChartPick>('chartpick', { detail, bubbles: true }));
+  };
+  const wire = () => {
+    chart.on('rendered', settle);
+    chart.on('click', pick);
+  };
   let waiting = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const settle = () => {
@@ -91,10 +150,11 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     node.dataset.rendered = 'true';
     activity.chartDone();
   };
-  chart.on('rendered', settle);
+  wire();
 
   const apply = (next: ChartOption) => untrack(() => applyNow(next));
   const applyNow = (next: ChartOption) => {
+    current = next;
     if (!waiting) {
       waiting = true;
       activity.chartPending();
@@ -115,9 +175,21 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
   });
   observer.observe(node);
 
+  // The system switched between light and dark: re-create the chart in the other theme.
+  const media = darkQuery();
+  const onScheme = () => {
+    if (chart.isDisposed()) return;
+    chart.dispose();
+    chart = echarts.init(node, isDark() ? 'dark' : null, { renderer: 'canvas' });
+    wire();
+    apply(current);
+  };
+  media?.addEventListener('change', onScheme);
+
   return {
     update: (next) => apply(next),
     destroy() {
+      media?.removeEventListener('change', onScheme);
       observer.disconnect();
       cancelAnimationFrame(frame);
       untrack(settle);
@@ -125,3 +197,10 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     },
   };
 };
+
+// `onchartpick` on an element (the event the action dispatches), typed for Svelte templates.
+declare module 'svelte/elements' {
+  interface HTMLAttributes<T extends EventTarget> {
+    onchartpick?: (event: CustomEvent<ChartPick>) => void;
+  }
+}
