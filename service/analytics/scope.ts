@@ -5,6 +5,7 @@
  * at day granularity in UTC: "as of 2026-10-31" sees events up to 2026-10-31T23:59:59Z.
  */
 import type { Database } from '../db/database.ts';
+import { checkAsOfInRange } from './as-of-range.ts';
 import type { Filters } from './contracts.ts';
 
 export type View = 'lifetime' | 'landmark';
@@ -69,6 +70,8 @@ export function scopeFor(asOf: string, view: View, lookbackDays: number, horizon
 }
 
 export async function resolveScope(db: Database, filters: Filters, defaultView: View): Promise<AnalysisScope> {
+  // Every analysis resolves its window here (churn, overview, offers): one place refuses an as-of outside the data.
+  await checkAsOfInRange(db, filters.as_of);
   const asOf = filters.as_of ?? (await latestEventDate(db)) ?? new Date().toISOString().slice(0, 10);
   return scopeFor(asOf, filters.view ?? defaultView, filters.lookback_days, filters.horizon_days);
 }

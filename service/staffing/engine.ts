@@ -17,6 +17,7 @@
  */
 import type { Engine } from '../analytics/runner.ts';
 import type { Database } from '../db/database.ts';
+import { checkAsOfInRange } from '../analytics/as-of-range.ts';
 import { latestEventDate } from '../analytics/scope.ts';
 import { backtest } from './backtest.ts';
 import { fitForecastModel, loadModelBase, type ForecastModel, type ModelBase } from './forecast.ts';
@@ -51,6 +52,8 @@ export class StaffingEngine {
   /** The as-of date (default: the latest event's) and the first planned day after it. */
   async resolve(asOf: string | undefined): Promise<{ asOf: string; cutoffDay: number }> {
     await this.settle();
+    // The same refusal as the churn analyses: a plan as of a day outside the data is no plan.
+    await checkAsOfInRange(this.db, asOf);
     const date = asOf ?? (await latestEventDate(this.db)) ?? new Date().toISOString().slice(0, 10);
     return { asOf: date, cutoffDay: dateToDay(date) + 1 };
   }

@@ -188,7 +188,7 @@ describe('the small sample with injected dirt', () => {
   describe('problem 5: as_of is checked against the data', () => {
     it('refuses a date after the last event with the data range, on every analysis', async () => {
       const range = (await get('/v1/data-quality')).body;
-      for (const path of ['/v1/churn/summary?as_of=2030-01-01', '/v1/churn/by/payment_method_class?as_of=2030-01-01', '/v1/fees/economics?as_of=2030-01-01', '/v1/churn/survival?as_of=2030-01-01', '/v1/engagement?as_of=2030-01-01']) {
+      for (const path of ['/v1/churn/summary?as_of=2030-01-01', '/v1/churn/by/payment_method_class?as_of=2030-01-01', '/v1/fees/economics?as_of=2030-01-01', '/v1/churn/survival?as_of=2030-01-01', '/v1/engagement?as_of=2030-01-01', '/v1/offers/recommendations?as_of=2030-01-01', '/v1/offers/performance?as_of=2030-01-01', '/v1/staffing/plan?as_of=2030-01-01', '/v1/churn/cohorts?as_of=2030-01-01']) {
         const { status, body } = await get(path);
         expect(status, path).toBe(422);
         expect(body.error.code, path).toBe('as_of_out_of_range');
