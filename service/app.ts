@@ -14,7 +14,7 @@ import { noSymlinks } from './http/no-symlinks.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { engagementRoutes } from './routes/engagement.ts';
-import { eventRoutes } from './routes/events.ts';
+import { eventRoutes, readAfterWrites } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { feeRoutes } from './routes/fees.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -29,6 +29,7 @@ export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 
 export function createApp(ctx: AppContext) {
   const api = new Hono()
+    .use('*', readAfterWrites(ctx))
     .route('/events', eventRoutes(ctx))
     .route('/rejected', rejectedRoutes(ctx))
     .route('/health', healthRoutes(ctx))

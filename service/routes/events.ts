@@ -2,16 +2,30 @@
  * POST /v1/events: ingestion in NDJSON, JSON, CSV or Arrow IPC, optionally gzip-encoded. The
  * response is sent only after the batch is committed; see events/ingest.ts for the mechanics.
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { IngestOverloaded } from '../events/group-commit.ts';
+import { IngestOverloaded } from '../events/live-writer.ts';
 import { IngestRefused } from '../events/ingestion.ts';
 import { MEDIA_TYPES, type MediaType } from '../events/ingest.ts';
 import { EventSchema, IngestResponse } from '../events/schemas.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, errorBody } from '../http/errors.ts';
 import { requestBody } from '../http/request-body.ts';
+
+/**
+ * Reads see every event acknowledged before them: live rows are acknowledged from the live log
+ * and applied to DuckDB a few milliseconds later, so every API call but ingestion itself and the
+ * health probe first waits until what was acknowledged before it arrived is applied (immediate
+ * when nothing waits; at most READ_WAIT_MS, 5 s, after which it reads what is there).
+ */
+export function readAfterWrites(ctx: AppContext): MiddlewareHandler {
+  return async (c, next) => {
+    const path = c.req.path;
+    if (!(path === '/v1/health' || (c.req.method === 'POST' && path === '/v1/events'))) await ctx.ingestion.settled();
+    await next();
+  };
+}
 
 export function eventRoutes(ctx: AppContext) {
   ctx.openapi.add({
