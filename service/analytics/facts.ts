@@ -190,6 +190,7 @@ export class FactsUpkeep {
 
   /** Resolves once every batch committed before the call is reflected in the derived facts. */
   async settle(): Promise<void> {
+    await this.db.liveSettled?.(); // live rows acknowledged before this call are applied first (events/live-writer.ts)
     // Anything committed but not yet reflected? Then catch up now rather than after the delay.
     if (!this.pending && (this.timer || this.rebuildCustomers || (await this.behind()))) this.start();
     while (this.pending) await this.pending;

@@ -43,6 +43,8 @@ export class Database {
    * the live path's duplicate check (`sinceBatch`: the highest batch id stored before it).
    */
   beforeWrite: ((addsEvents: boolean) => Promise<void>) | null = null;
+  /** Set by the live writer: resolves once rows acknowledged so far are applied (bounded); readers that must see them await it. */
+  liveSettled: (() => Promise<void>) | null = null;
   afterWrite: ((addsEvents: boolean, sinceBatch: number | null) => Promise<void>) | null = null;
 
   private constructor(

@@ -197,6 +197,7 @@ export class LiveWriter {
     this.log = LiveLog.open(db.path);
     db.beforeWrite = (addsEvents) => this.beforeWrite(addsEvents);
     db.afterWrite = (addsEvents, sinceBatch) => this.afterWrite(addsEvents, sinceBatch);
+    db.liveSettled = () => this.settled();
   }
 
   /**
