@@ -170,7 +170,8 @@ export class LiveLog {
       await new Promise<void>((resolve, reject) =>
         fs.write(fd, frame, 0, frame.length, seg.bytes, (error, written) => {
           if (error) return reject(error);
-          if (written !== frame.length) return reject(new Error(`short write to the live log (${written} of ${frame.length} bytes)`));
+          // A short write to a regular file means the disk is full.
+          if (written !== frame.length) return reject(Object.assign(new Error(`ENOSPC: no space left on device (a short write to the live log: ${written} of ${frame.length} bytes)`), { code: 'ENOSPC' }));
           fs.fdatasync(fd, (e) => (e ? reject(e) : resolve()));
         }),
       );

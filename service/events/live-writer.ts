@@ -38,6 +38,7 @@
  */
 import { DuckDBTimestampTZValue, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
+import { storageFailure } from '../db/failures.ts';
 import { appendTyped, DEFAULT_DATE_BOUNDS, fastCheck, fastRowOf, type DateBounds, type FastRow } from './fast-check.ts';
 import { IdFilter } from './id-filter.ts';
 import type { AfterIngest, IngestError, IngestResult } from './ingest.ts';
@@ -176,6 +177,8 @@ export class LiveWriter {
   private applyConns: Promise<{ stage: DuckDBConnection; commit: DuckDBConnection; typed: DuckDBAppender; rejected: DuckDBAppender; batches: DuckDBAppender }> | null = null;
   /** A log write that failed in a way that leaves the log untrustworthy; every later request is refused with it. */
   private broken: Error | null = null;
+  /** The applier's last attempt failed on a full disk (cleared by the next success). */
+  private applyFailure: Error | null = null;
   private closing = false;
   private readonly ackMs = new Recent();
   private readonly logMs = new Recent();
@@ -258,6 +261,8 @@ export class LiveWriter {
   submit(rows: LiveRow[], size: number, mediaType: string, source: string | null, readMs: number): Promise<IngestResult> {
     if (this.broken) return Promise.reject(this.broken);
     if (this.db.fatal) return Promise.reject(new Error(`FATAL Error: ${this.db.fatal}`));
+    // The applier cannot write to DuckDB because the disk is full: say so (507) rather than queue more.
+    if (this.applyFailure && this.unapplied.length) return Promise.reject(this.applyFailure);
     const o = this.options;
     const refuse = (reason: IngestOverloaded['reason'], message: string) => {
       this.refused++;
@@ -541,10 +546,12 @@ export class LiveWriter {
           if (this.unapplied.length) await this.applyLocked(this.takeApplyBatch());
         });
         failures = 0;
+        this.applyFailure = null;
         await this.maybeCheckpoint();
       } catch (error) {
         this.db.noticeFailure(error);
         if (this.db.fatal) return;
+        if (storageFailure(error)?.kind === 'disk_full') this.applyFailure = error instanceof Error ? error : new Error(String(error));
         failures++;
         console.error(`live writer: applying acknowledged rows failed (${String(error).split('\n')[0]}); retrying (attempt ${failures})`);
         await new Promise((r) => setTimeout(r, Math.min(2000, 100 * failures)));
