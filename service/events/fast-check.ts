@@ -1,6 +1,6 @@
 /**
  * A conservative pre-check of one JSON row, derived from the same contract as the validation SQL,
- * for the live path (group-commit.ts). The validation statement costs about 30 ms to run however
+ * for the live path (live-writer.ts). The validation statement costs about 30 ms to run however
  * few rows it judges (its CASE over every check of every type is set up per execution), which
  * would cap a trickle of one-event requests at a few dozen commits a second. So a small request's
  * rows are first looked at here: a row this check *accepts* is one the SQL would accept too, with

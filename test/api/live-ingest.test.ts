@@ -1,6 +1,6 @@
 /**
  * Live ingestion against the real server and a real DuckDB file: many concurrent small requests
- * (the group-commit path), repeats of each other's events, rows the SQL must judge, bulk requests
+ * (the live path, acknowledged from the live log), repeats of each other's events, rows the SQL must judge, bulk requests
  * overlapping live ones, SIGKILL under that load, and back-pressure with the writer slowed.
  */
 import path from 'node:path';
