@@ -15,7 +15,7 @@ import { noSymlinks } from './http/no-symlinks.ts';
 import { inlineScriptHashes, securityHeaders } from './http/security-headers.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { engagementRoutes } from './routes/engagement.ts';
-import { eventRoutes } from './routes/events.ts';
+import { eventRoutes, readAfterWrites } from './routes/events.ts';
 import { exportRoutes } from './routes/export.ts';
 import { feeRoutes } from './routes/fees.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -36,6 +36,8 @@ export function createApp(ctx: AppContext) {
   // Analytical answers carry the snapshot they reflect (data_as_of, lag_seconds): http/freshness.ts.
   const fresh = freshness(ctx.engine);
   const api = new Hono();
+  // Reads see every live row acknowledged before them, except analyses within their staleness bound (they read the published snapshot).
+  api.use('*', readAfterWrites(ctx, (path) => ctx.config.analysisMaxLagMs > 0 && ANALYTICAL_PREFIXES.some((p) => path.startsWith(`/v1/${p}/`))));
   for (const prefix of ANALYTICAL_PREFIXES) api.use(`/${prefix}/*`, fresh);
   api
     .route('/events', eventRoutes(ctx))

@@ -47,6 +47,8 @@ export async function openContext(config: Config): Promise<AppContext> {
   const afterIngest = [() => upkeep.notify(), retention.afterIngest];
   const ledger = Ledger.open(config.dbPath);
   const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);
+  // Acknowledged live rows not yet in the database are applied before anything answers.
+  await ingestion.replay((line) => console.log(line));
   const check = await db.withConnection((c) => ledger.check(c));
   if (check.missingCount > 0 && config.integrityAcceptLoss) {
     await db.withConnection((c) => ledger.acceptLoss(c));
@@ -75,7 +77,8 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => {
+        server.close(async () => {
+          await ctx.ingestion.close().catch((error) => console.error(`live writer: shutdown could not apply everything (${String(error)}); the live log replays it at the next start`));
           ctx.db.close();
           ctx.ingestion.ledger.close();
           resolve();

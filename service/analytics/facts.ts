@@ -318,6 +318,7 @@ export class FactsUpkeep {
    * requested rebuild is done). Batches committed after the call do not keep it waiting.
    */
   async settle(): Promise<void> {
+    await this.db.liveSettled?.(); // live rows acknowledged before this call are applied first (events/live-writer.ts)
     const target = await this.db.withConnection(maxBatch);
     for (;;) {
       // Anything committed but not yet reflected? Then catch up now rather than after the delay.

@@ -46,15 +46,19 @@ export class Database {
    * bulk load it would otherwise take a core from every next request.
    */
   ingestsInFlight = 0;
-  /**
-   * Commits that added events other than through the live writer (bulk ingests). The live writer
-   * checks its groups against the stored ids before taking the writer lock; when this moved in
-   * between, it checks again inside its transaction.
-   */
-  bulkCommits = 0;
   /** Set once DuckDB declared the database unusable (see failures.ts); told to `onFatal` listeners. */
   fatal: string | null = null;
   readonly onFatal: ((cause: string) => void)[] = [];
+  /**
+   * Set by the live writer (events/live-writer.ts): run under the writer lock before and after
+   * every other writer's transaction, so that rows acknowledged from the live log are applied
+   * before anything else writes, and the ids a transaction that adds events stored are known to
+   * the live path's duplicate check (`sinceBatch`: the highest batch id stored before it).
+   */
+  beforeWrite: ((addsEvents: boolean) => Promise<void>) | null = null;
+  /** Set by the live writer: resolves once rows acknowledged so far are applied (bounded); readers that must see them await it. */
+  liveSettled: (() => Promise<void>) | null = null;
+  afterWrite: ((addsEvents: boolean, sinceBatch: number | null) => Promise<void>) | null = null;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -130,29 +134,46 @@ export class Database {
 
   /**
    * Run `fn` as the only writer, in one transaction that commits or rolls back as a whole. Pass
-   * `on` to use a connection the caller already holds (its temp tables stay visible). `eventsOnly`
-   * says the transaction only added events (an ingest): analyses see it once the derived facts
-   * catch up, so the analysed snapshot does not change with the commit itself.
+   * `on` to use a connection the caller already holds (its temp tables stay visible), and
+   * `addsEvents` when it inserts events (see beforeWrite).
    */
-  async transaction<T>(fn: (connection: DuckDBConnection) => Promise<T>, on?: DuckDBConnection, eventsOnly = false): Promise<T> {
-    const inTransaction = async (connection: DuckDBConnection) => {
-      await connection.run('BEGIN TRANSACTION');
+  async transaction<T>(fn: (connection: DuckDBConnection) => Promise<T>, on?: DuckDBConnection, options: { addsEvents?: boolean } = {}): Promise<T> {
+    const addsEvents = options.addsEvents ?? false;
+    return this.writer.run(async () => {
+      if (this.beforeWrite) await this.beforeWrite(addsEvents);
+      let since: number | null = null;
       try {
-        const result = await fn(connection);
-        await connection.run('COMMIT');
-        this.version++;
-        if (!eventsOnly) {
-          this.analysisVersion++;
-          this.writesVersion++;
+        if (addsEvents && this.afterWrite) {
+          since = await this.withConnection(async (c) => Number((await c.runAndReadAll(`SELECT coalesce(max(batch_id), 0) AS b FROM ingest_batches`)).getRowObjects()[0].b));
         }
-        return result;
-      } catch (error) {
-        await connection.run('ROLLBACK').catch(() => undefined);
-        this.noticeFailure(error);
-        throw error;
+        return await (on ? this.runTransaction(fn, on, addsEvents) : this.withConnection((c) => this.runTransaction(fn, c, addsEvents)));
+      } finally {
+        if (this.afterWrite) await this.afterWrite(addsEvents, since);
       }
-    };
-    return this.writer.run(() => (on ? inTransaction(on) : this.withConnection(inTransaction)));
+    });
+  }
+
+  /**
+   * One transaction on `connection`, without the writer lock or the hooks: for a caller that holds
+   * the lock (the live writer). `eventsOnly` says it only added events (an ingest): analyses see
+   * them once the derived facts catch up, so the analysed snapshot does not change with the commit.
+   */
+  async runTransaction<T>(fn: (connection: DuckDBConnection) => Promise<T>, connection: DuckDBConnection, eventsOnly = false): Promise<T> {
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      const result = await fn(connection);
+      await connection.run('COMMIT');
+      this.version++;
+      if (!eventsOnly) {
+        this.analysisVersion++;
+        this.writesVersion++;
+      }
+      return result;
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      this.noticeFailure(error);
+      throw error;
+    }
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 /**
  * A conservative pre-check of one JSON row, derived from the same contract as the validation SQL,
- * for the live path (group-commit.ts). The validation statement costs about 30 ms to run however
+ * for the live path (live-writer.ts). The validation statement costs about 30 ms to run however
  * few rows it judges (its CASE over every check of every type is set up per execution), which
  * would cap a trickle of one-event requests at a few dozen commits a second. So a small request's
  * rows are first looked at here: a row this check *accepts* is one the SQL would accept too, with
@@ -22,6 +22,8 @@ import { ENVELOPE, EVENT_TYPES, PAYLOAD_COLUMNS, type FieldRule, type FieldSpec 
 /** A row this check accepted: its id, its parsed fields and its instant (µs since 1970). */
 export interface FastRow {
   eventId: string;
+  /** the row's JSON text, as logged */
+  doc: string;
   fields: Record<string, unknown>;
   micros: bigint;
 }
@@ -158,7 +160,18 @@ export function fastCheck(doc: string, nowMs: number, bounds: DateBounds = DEFAU
       if (spec.required) return null;
     } else if (!passes(spec.rule, value, days)) return null;
   }
-  return { eventId: row.event_id as string, fields: row, micros };
+  return { eventId: row.event_id as string, doc, fields: row, micros };
+}
+
+/**
+ * A row fastCheck() accepted once, read back from the live log at replay: parsed, not judged again
+ * (its verdict was acknowledged; the clock and date bounds may have moved since).
+ */
+export function fastRowOf(doc: string): FastRow {
+  const fields = JSON.parse(doc) as Record<string, unknown>;
+  const micros = rfc3339Micros(fields.occurred_at as string);
+  if (micros === null) throw new Error(`live log: a logged row has no readable occurred_at: ${doc.slice(0, 200)}`);
+  return { eventId: fields.event_id as string, doc, fields, micros };
 }
 
 /**

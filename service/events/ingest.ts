@@ -143,8 +143,7 @@ async function ingestOn(
         source: options.source ?? null,
       });
       return { batch_id: batchId, accepted, duplicates: valid - accepted, rejected, errors };
-    }, connection, true);
-    db.bulkCommits++;
+    }, connection, { addsEvents: true });
     const t5 = performance.now();
     const ms = (a: number, b: number) => Math.round(b - a);
     await connection.run(`DROP TABLE IF EXISTS already_stored`);

@@ -1,19 +1,20 @@
 /**
  * Where a request's rows go: a small text body (NDJSON, JSON or CSV of at most `liveMaxBytes`
- * once decompressed) is read into memory and committed by the live writer together with whatever
- * else is queued (group-commit.ts); a larger one, or any Arrow stream, streams through the bulk
- * path (ingest.ts), which stages in DuckDB and validates in parallel with other requests. Both
- * answer only after the commit, with the same result shape, and both serialise on the one writer
- * lock, so an event_id is stored once whichever paths its copies took.
+ * once decompressed) is read into memory, judged, and acknowledged by the live writer once it is
+ * in the fsynced live log together with whatever else arrived meanwhile (live-writer.ts); a
+ * larger one, or any Arrow stream, streams through the bulk path (ingest.ts), which stages in
+ * DuckDB, validates in parallel with other requests and answers after its DuckDB commit. Both
+ * answer with the same result shape, and the bulk commit drains the live log first under the one
+ * writer lock, so an event_id is stored once whichever paths its copies took.
  *
  * The split is by size because the costs are: the bulk path pays ~40–80 ms of fixed work per
  * request and then about 5 µs per row; the live path pays almost nothing per request but holds
- * the request's text in memory until its group commits. 1 MiB (≈ 5 000 events) keeps the live
+ * the request's rows in memory until they are applied. 1 MiB (≈ 5 000 events) keeps the live
  * queue's memory small while bulk loads keep DuckDB's row-group-sized inserts.
  */
 import type { Database } from '../db/database.ts';
 import type { ByteSource } from './readers/body-errors.ts';
-import { GroupCommitter, IngestOverloaded, type GroupCommitOptions } from './group-commit.ts';
+import { IngestOverloaded, LiveWriter, type GroupCommitOptions } from './live-writer.ts';
 import { ingest, MEDIA_TYPES, type AfterIngest, type IngestResult, type MediaType } from './ingest.ts';
 import { Ledger, type LedgerCheck } from './ledger.ts';
 import { LiveRows } from './live-rows.ts';
@@ -45,7 +46,7 @@ function iterate(body: ByteSource): AsyncIterator<Uint8Array> {
 }
 
 export class Ingestion {
-  readonly live: GroupCommitter;
+  readonly live: LiveWriter;
   private bulkInFlight = 0;
   /** Bytes of small bodies being read right now: they count against the live queue's byte budget. */
   private reading = 0;
@@ -59,7 +60,22 @@ export class Ingestion {
     private readonly options: IngestionOptions,
     readonly ledger: Ledger = Ledger.open(':memory:'),
   ) {
-    this.live = new GroupCommitter(db, afterIngest, options.groupCommit, ledger);
+    this.live = new LiveWriter(db, afterIngest, options.groupCommit, ledger);
+  }
+
+  /** Start-up: the live log replayed into the database (before the server answers anything). */
+  replay(note: (line: string) => void): Promise<{ records: number; applied: number }> {
+    return this.live.replay(note);
+  }
+
+  /** Resolves once everything acknowledged so far is in DuckDB (bounded; see LiveWriter.settled). */
+  settled(): Promise<void> {
+    return this.live.settled();
+  }
+
+  /** Graceful shutdown: everything acknowledged applied to the database file. */
+  close(): Promise<void> {
+    return this.live.close();
   }
 
   async ingest(body: ByteSource, mediaType: MediaType, source: string | null = null): Promise<IngestResult> {

@@ -1,5 +1,5 @@
 /**
- * The rows of one small request, held in memory for the live path (group-commit.ts) instead of a
+ * The rows of one small request, held in memory for the live path (live-writer.ts) instead of a
  * DuckDB staging table of its own: creating, filling and dropping temp tables cost each request a
  * few milliseconds of fixed work, more than its rows. The readers write here through the same
  * RowSink interface as for Staging, and lines are kept or skipped by the same rule as the SQL split

@@ -2,16 +2,53 @@
  * POST /v1/events: ingestion in NDJSON, JSON, CSV or Arrow IPC, optionally gzip-encoded. The
  * response is sent only after the batch is committed; see events/ingest.ts for the mechanics.
  */
-import { Hono } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { IncomingMessage } from 'node:http';
+import { ClientGoneError } from '../events/body-errors.ts';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
-import { IngestOverloaded } from '../events/group-commit.ts';
+import { IngestOverloaded } from '../events/live-writer.ts';
 import { IngestRefused } from '../events/ingestion.ts';
 import { MEDIA_TYPES, type MediaType } from '../events/ingest.ts';
 import { EventSchema, IngestResponse } from '../events/schemas.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, errorBody } from '../http/errors.ts';
 import { requestBody } from '../http/request-body.ts';
+
+/**
+ * Reads see every event acknowledged before them: live rows are acknowledged from the live log
+ * and applied to DuckDB a few milliseconds later, so every API call but ingestion itself and the
+ * health probe first waits until what was acknowledged before it arrived is applied (immediate
+ * when nothing waits; at most READ_WAIT_MS, 5 s, after which it reads what is there).
+ */
+export function readAfterWrites(ctx: AppContext, exempt: (path: string) => boolean = () => false): MiddlewareHandler {
+  return async (c, next) => {
+    const path = c.req.path;
+    if (!(path === '/v1/health' || (c.req.method === 'POST' && path === '/v1/events') || exempt(path))) await ctx.ingestion.settled();
+    await next();
+  };
+}
+
+/**
+ * A small uncompressed body with a declared length, read straight from node's request: the web
+ * ReadableStream (and the AbortSignal) that `c.req.raw.body` builds cost about as much CPU per
+ * 1-event request as everything else on the live path. Anything else takes requestBody().
+ */
+function smallBody(c: Context, max: number): AsyncIterable<Uint8Array> | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  const length = Number(c.req.header('content-length'));
+  if (!incoming || !(incoming instanceof IncomingMessage) || c.req.header('content-encoding') || !Number.isInteger(length) || length > max || incoming.readableDidRead) return null;
+  const whole = new Promise<Uint8Array>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    incoming.on('data', (d: Buffer) => parts.push(d));
+    incoming.once('end', () => resolve(parts.length === 1 ? parts[0] : Buffer.concat(parts)));
+    incoming.once('error', () => reject(new ClientGoneError()));
+    incoming.once('close', () => (incoming.complete ? undefined : reject(new ClientGoneError())));
+  });
+  return (async function* () {
+    yield await whole;
+  })();
+}
 
 export function eventRoutes(ctx: AppContext) {
   ctx.openapi.add({
@@ -47,7 +84,7 @@ export function eventRoutes(ctx: AppContext) {
     if (!(mediaType in MEDIA_TYPES)) {
       throw new ApiError(415, 'unsupported_media_type', `Content-Type "${mediaType || '(none)'}" is not accepted; use one of ${Object.keys(MEDIA_TYPES).join(', ')}`);
     }
-    const body = requestBody(c.req.raw, ctx.config.maxBodyBytes);
+    const body = smallBody(c, Math.min(ctx.config.maxBodyBytes, ctx.config.ingestion.liveMaxBytes)) ?? requestBody(c.req.raw, ctx.config.maxBodyBytes);
     try {
       return c.json(await ctx.ingestion.ingest(body, mediaType as MediaType, c.req.header('user-agent') ?? null), 200);
     } catch (error) {

@@ -164,7 +164,9 @@ describe('concurrent ingest from several clients while reads run', () => {
     reading = false;
     const reads = await reader;
     expect(readErrors).toEqual([]);
-    expect(reads).toBeGreaterThan(3);
+    // At least one full round of reads ran during the ingestion (each waits until the live rows
+    // acknowledged before it are applied, and the ingestion now takes well under a second).
+    expect(reads).toBeGreaterThanOrEqual(3);
     const flat = results.flat();
     const sent = new Set<string>();
     for (let k = 0; k < clients; k++) for (let b = 0; b < batches; b++) {
