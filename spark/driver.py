@@ -1,0 +1,153 @@
+"""
+The long-lived PySpark driver of Invoice Pulse (ANALYSIS_ENGINE=spark, issue 14).
+
+The service starts this process once and sends it jobs as JSON lines on stdin; each answer is one
+JSON line on the protocol descriptor. Keeping one driver (one SparkSession, one application on the
+cluster) pays the JVM start-up and executor allocation once instead of per job, which is what makes
+a dashboard's few base builds per data change acceptable; see spark/README.md.
+
+A job carries only rendered Spark SQL (service/spark/render.ts renders the one DuckDB source of each
+statement), its bound parameters, the small tables the statements join (the payment-method map), and
+where to write the result. The driver reads the events from the Hive-partitioned lake, defines the
+derived facts as views, runs the query and writes its rows as Parquet for the service to read back.
+It holds no SQL of its own, so there is nothing here that can drift from queries/.
+"""
+import json
+import os
+import sys
+import time
+import traceback
+import urllib.request
+
+# The protocol descriptor: whatever else writes to stdout (py4j, the JVM) goes to stderr instead.
+PROTOCOL = os.fdopen(os.dup(1), "w", buffering=1)
+os.dup2(2, 1)
+sys.stdout = sys.stderr
+
+from pyspark.sql import SparkSession  # noqa: E402  (after the redirect on purpose)
+
+
+def session():
+    master = os.environ.get("SPARK_MASTER", "local[*]")
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(os.environ.get("SPARK_APP_NAME", "invoice-pulse"))
+        # Both engines compute in UTC (DuckDB's session is UTC too), so dates and years agree.
+        .config("spark.sql.session.timeZone", "UTC")
+        # `alias.* EXCLUDE (c)` is rendered as a quoted regex column (render.ts).
+        .config("spark.sql.parser.quotedRegexColumnNames", "true")
+        # DuckDB reads these as TIMESTAMPTZ; Spark's default INT96 would need a conversion.
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .config("spark.sql.shuffle.partitions", os.environ.get("SPARK_SHUFFLE_PARTITIONS", "16"))
+        .config("spark.sql.adaptive.enabled", "true")
+    )
+    for pair in filter(None, (os.environ.get("SPARK_CONF") or "").split(",")):
+        key, _, value = pair.partition("=")
+        builder = builder.config(key.strip(), value.strip())
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel(os.environ.get("SPARK_LOG_LEVEL", "WARN"))
+    return spark
+
+
+def bind(params):
+    # Values arrive as JSON scalars; timestamps and dates as ISO text the SQL casts itself.
+    return {k: v for k, v in (params or {}).items()}
+
+
+def register_lake(spark, lake):
+    # The lake root: year=/month=/type= are discovered as columns; _staging, _manifests and
+    # _results start with an underscore, which Spark's file listing skips.
+    events = spark.read.option("basePath", lake).parquet(lake)
+    events.createOrReplaceTempView("events")
+    return events
+
+
+def run_job(spark, job):
+    started = time.time()
+    cached = []
+    try:
+        register_lake(spark, job["lake"])
+        for name, table in (job.get("tables") or {}).items():
+            spark.createDataFrame(table["rows"], table["schema"]).createOrReplaceTempView(name)
+        for view in job.get("views") or []:
+            df = spark.sql(view["sql"], args=bind(view.get("params")))
+            if view.get("columns"):
+                df = df.toDF(*view["columns"])
+            if view.get("cache"):
+                df = df.cache()
+                cached.append(df)
+            df.createOrReplaceTempView(view["name"])
+        query = job["query"]
+        result = spark.sql(query["sql"], args=bind(query.get("params")))
+        result.write.mode("overwrite").parquet(job["out"])
+        return {"ms": round((time.time() - started) * 1000, 1)}
+    finally:
+        for df in cached:
+            df.unpersist()
+
+
+def executors(spark):
+    """Per-executor task counts from the driver's own status API (which worker did the work)."""
+    sc = spark.sparkContext
+    url = sc.uiWebUrl
+    if not url:
+        return []
+    with urllib.request.urlopen(f"{url}/api/v1/applications/{sc.applicationId}/allexecutors", timeout=10) as r:
+        rows = json.loads(r.read())
+    return [
+        {
+            "id": e["id"],
+            "hostPort": e.get("hostPort"),
+            "isActive": e.get("isActive"),
+            "totalTasks": e.get("totalTasks", 0),
+            "completedTasks": e.get("completedTasks", 0),
+            "failedTasks": e.get("failedTasks", 0),
+            "activeTasks": e.get("activeTasks", 0),
+            "logs": e.get("executorLogs", {}),
+        }
+        for e in rows
+    ]
+
+
+def answer(message):
+    PROTOCOL.write(json.dumps(message, default=str) + "\n")
+    PROTOCOL.flush()
+
+
+def main():
+    spark = None
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        rid = request.get("id")
+        op = request.get("op")
+        try:
+            if op == "stop":
+                answer({"id": rid, "ok": True})
+                break
+            if spark is None:
+                spark = session()
+            if op == "ping":
+                sc = spark.sparkContext
+                answer({"id": rid, "ok": True, "result": {"version": spark.version, "master": sc.master, "appId": sc.applicationId, "ui": sc.uiWebUrl}})
+            elif op == "job":
+                answer({"id": rid, "ok": True, "result": run_job(spark, request["job"])})
+            elif op == "executors":
+                answer({"id": rid, "ok": True, "result": executors(spark)})
+            elif op == "count":
+                # Read-back check of the lake: rows and distinct event ids, as Spark sees them.
+                df = register_lake(spark, request["lake"])
+                row = df.selectExpr("count(*) AS n", "count(DISTINCT event_id) AS ids").collect()[0]
+                answer({"id": rid, "ok": True, "result": {"rows": row["n"], "ids": row["ids"]}})
+            else:
+                answer({"id": rid, "ok": False, "error": f"unknown op {op}"})
+        except Exception as error:  # the service turns this into a domain error; details stay in its log
+            traceback.print_exc(file=sys.stderr)
+            answer({"id": rid, "ok": False, "error": f"{type(error).__name__}: {str(error)[:2000]}"})
+    if spark is not None:
+        spark.stop()
+
+
+if __name__ == "__main__":
+    main()
