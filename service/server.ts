@@ -20,6 +20,8 @@ import { Ledger } from './events/ledger.ts';
 import { writePlausibleDates } from './db/plausible-dates.ts';
 import { setBodyLimits } from './events/readers/body-limits.ts';
 import { rejectedRetention } from './events/rejected-rows.ts';
+import { LakeFollower } from './export/lake.ts';
+import { SparkEngine } from './spark/engine.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -40,9 +42,17 @@ export async function openContext(config: Config): Promise<AppContext> {
   const upkeep = new FactsUpkeep(db);
   await upkeep.ensure((line) => console.log(line));
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
-  upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
-  engine.cache.prewarmSoon(() => defaultScopes(db), 0);
+  const prewarm = config.analysis.engine === 'duckdb' || config.analysis.prewarm;
+  if (prewarm) upkeep.onSettled.push(() => engine.cache.prewarmSoon(() => defaultScopes(db)));
+  if (prewarm) engine.cache.prewarmSoon(() => defaultScopes(db), 0);
   const afterIngest = [() => upkeep.notify(), retention.afterIngest];
+  // Issue 14: with the Spark engine the lake follows every committed batch and bases are built on Spark.
+  const spark = config.analysis.engine === 'spark' ? sparkEngine(db, config) : null;
+  if (spark) {
+    engine.cache.buildElsewhere = (scope, table) => spark.buildBaseOnSpark(scope, { after: null, upto: null }, table);
+    afterIngest.push(() => spark.lake.notify());
+    spark.lake.notify();
+  }
   const ledger = Ledger.open(config.dbPath);
   const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);
   const check = await db.withConnection((c) => ledger.check(c));
@@ -57,7 +67,12 @@ export async function openContext(config: Config): Promise<AppContext> {
         `restore a backup, or restart with INTEGRITY_ACCEPT_LOSS=true to accept the loss.`,
     );
   }
-  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date() };
+  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date(), spark };
+}
+
+function sparkEngine(db: Database, config: Config): SparkEngine {
+  const { lakeDir, resultsDir, sparkMaster, sparkConf } = config.analysis;
+  return new SparkEngine(db, { master: sparkMaster, conf: sparkConf, lakeDir, resultsDir, log: (line) => console.error(line) }, new LakeFollower(db, lakeDir));
 }
 
 export async function startService(ctx: AppContext): Promise<RunningService> {
@@ -73,7 +88,8 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
     url: `http://${host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.close(() => {
+        server.close(async () => {
+          await ctx.spark?.close();
           ctx.db.close();
           ctx.ingestion.ledger.close();
           resolve();

@@ -62,28 +62,40 @@ def register_lake(spark, lake):
     return events
 
 
+# Views kept between jobs while the lake and their definition are unchanged: the derived facts do
+# not depend on a job's window, so the bases of one dashboard view share one computation of them.
+CACHED = {}
+
+
 def run_job(spark, job):
     started = time.time()
-    cached = []
-    try:
+    lake_key = (job["lake"], job.get("lake_version"))
+    if CACHED.get("events") != lake_key:
+        for name, (_, df) in list(CACHED.items()):
+            if name != "events":
+                df.unpersist()
+        CACHED.clear()
         register_lake(spark, job["lake"])
-        for name, table in (job.get("tables") or {}).items():
-            spark.createDataFrame(table["rows"], table["schema"]).createOrReplaceTempView(name)
-        for view in job.get("views") or []:
-            df = spark.sql(view["sql"], args=bind(view.get("params")))
-            if view.get("columns"):
-                df = df.toDF(*view["columns"])
-            if view.get("cache"):
-                df = df.cache()
-                cached.append(df)
-            df.createOrReplaceTempView(view["name"])
-        query = job["query"]
-        result = spark.sql(query["sql"], args=bind(query.get("params")))
-        result.write.mode("overwrite").parquet(job["out"])
-        return {"ms": round((time.time() - started) * 1000, 1)}
-    finally:
-        for df in cached:
-            df.unpersist()
+        CACHED["events"] = lake_key
+    for name, table in (job.get("tables") or {}).items():
+        spark.createDataFrame(table["rows"], table["schema"]).createOrReplaceTempView(name)
+    for view in job.get("views") or []:
+        key = json.dumps([view["sql"], view.get("params"), view.get("columns")])
+        if view.get("cache") and view["name"] in CACHED and CACHED[view["name"]][0] == key:
+            continue
+        df = spark.sql(view["sql"], args=bind(view.get("params")))
+        if view.get("columns"):
+            df = df.toDF(*view["columns"])
+        if view.get("cache"):
+            if view["name"] in CACHED:
+                CACHED[view["name"]][1].unpersist()
+            df = df.cache()
+            CACHED[view["name"]] = (key, df)
+        df.createOrReplaceTempView(view["name"])
+    query = job["query"]
+    result = spark.sql(query["sql"], args=bind(query.get("params")))
+    result.write.mode("overwrite").parquet(job["out"])
+    return {"ms": round((time.time() - started) * 1000, 1)}
 
 
 def executors(spark):
@@ -137,6 +149,7 @@ def main():
                 answer({"id": rid, "ok": True, "result": executors(spark)})
             elif op == "count":
                 # Read-back check of the lake: rows and distinct event ids, as Spark sees them.
+                CACHED.clear()
                 df = register_lake(spark, request["lake"])
                 row = df.selectExpr("count(*) AS n", "count(DISTINCT event_id) AS ids").collect()[0]
                 answer({"id": rid, "ok": True, "result": {"rows": row["n"], "ids": row["ids"]}})

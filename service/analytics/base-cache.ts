@@ -16,6 +16,12 @@ export class BaseCache {
   private attached: Promise<void> | null = null;
   private readonly entries = new Map<string, { table: string; ready: Promise<string>; used: number }>();
   private counter = 0;
+  /**
+   * ENGINE SWITCH (issue 14, ANALYSIS_ENGINE=spark): when set, a base is built by this function
+   * (SparkEngine.buildBaseOnSpark, which creates `table` in DuckDB from Spark's result) instead of
+   * by DuckDB. Set once in server.ts; null keeps the DuckDB engine.
+   */
+  buildElsewhere: ((scope: AnalysisScope, table: string) => Promise<unknown>) | null = null;
 
   constructor(
     private readonly db: Database,
@@ -67,11 +73,15 @@ export class BaseCache {
       return hit.ready;
     }
     const table = `analysis_cache.base_${++this.counter}`;
-    const ready = this.db
-      .withConnection(async (c) => {
-        await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
-        return table;
-      })
+    const build = this.buildElsewhere; // issue 14 engine switch (see buildElsewhere)
+    const ready = (
+      build
+        ? build(scope, table).then(() => table)
+        : this.db.withConnection(async (c) => {
+            await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
+            return table;
+          })
+    )
       .catch((error) => {
         this.entries.delete(key);
         throw error;

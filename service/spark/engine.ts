@@ -125,6 +125,8 @@ export class SparkEngine {
     try {
       const job = {
         lake: this.options.lakeDir,
+        // A new batch in the lake retires Spark's cached facts and its file listing.
+        lake_version: JSON.stringify(this.lake.status()),
         tables: { payment_method_classes: await this.paymentMethodClasses() },
         views,
         query: { sql: rendered, params: sparkArgs(rendered, params) },
