@@ -15,6 +15,7 @@ It holds no SQL of its own, so there is nothing here that can drift from queries
 import json
 import os
 import sys
+import threading
 import time
 import traceback
 import urllib.request
@@ -40,6 +41,10 @@ def session():
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
         .config("spark.sql.shuffle.partitions", os.environ.get("SPARK_SHUFFLE_PARTITIONS", "16"))
         .config("spark.sql.adaptive.enabled", "true")
+        # The follower writes one file per partition per batch, so the lake has many small files:
+        # a low estimated cost of opening one packs them into few tasks (the default, 4 MiB,
+        # made one task per file of the small sample).
+        .config("spark.sql.files.openCostInBytes", "131072")
     )
     for pair in filter(None, (os.environ.get("SPARK_CONF") or "").split(",")):
         key, _, value = pair.partition("=")
@@ -104,7 +109,7 @@ def executors(spark):
     url = sc.uiWebUrl
     if not url:
         return []
-    with urllib.request.urlopen(f"{url}/api/v1/applications/{sc.applicationId}/allexecutors", timeout=10) as r:
+    with urllib.request.urlopen(f"{url}/api/v1/applications/{sc.applicationId}/allexecutors", timeout=60) as r:
         rows = json.loads(r.read())
     return [
         {
@@ -121,45 +126,71 @@ def executors(spark):
     ]
 
 
+ANSWER_LOCK = threading.Lock()
+# One job at a time (each is spread over the whole cluster, and jobs share the temp views of the
+# session); status requests run beside a job, so a caller can watch it.
+JOB_LOCK = threading.Lock()
+SESSION_LOCK = threading.Lock()
+STATE = {"spark": None}
+
+
 def answer(message):
-    PROTOCOL.write(json.dumps(message, default=str) + "\n")
-    PROTOCOL.flush()
+    with ANSWER_LOCK:
+        PROTOCOL.write(json.dumps(message, default=str) + "\n")
+        PROTOCOL.flush()
+
+
+def get_spark():
+    with SESSION_LOCK:
+        if STATE["spark"] is None:
+            STATE["spark"] = session()
+        return STATE["spark"]
+
+
+def handle(request):
+    rid = request.get("id")
+    op = request.get("op")
+    try:
+        spark = get_spark()
+        if op == "ping":
+            sc = spark.sparkContext
+            answer({"id": rid, "ok": True, "result": {"version": spark.version, "master": sc.master, "appId": sc.applicationId, "ui": sc.uiWebUrl}})
+        elif op == "job":
+            with JOB_LOCK:
+                answer({"id": rid, "ok": True, "result": run_job(spark, request["job"])})
+        elif op == "executors":
+            answer({"id": rid, "ok": True, "result": executors(spark)})
+        elif op == "count":
+            # Read-back check of the lake: rows and distinct event ids, as Spark sees them.
+            with JOB_LOCK:
+                CACHED.clear()
+                df = register_lake(spark, request["lake"])
+                row = df.selectExpr("count(*) AS n", "count(DISTINCT event_id) AS ids").collect()[0]
+            answer({"id": rid, "ok": True, "result": {"rows": row["n"], "ids": row["ids"]}})
+        else:
+            answer({"id": rid, "ok": False, "error": f"unknown op {op}"})
+    except Exception as error:  # the service turns this into a domain error; details stay in its log
+        for line in traceback.format_exc().splitlines():
+            print(f"ERROR driver: {line}", file=sys.stderr)
+        answer({"id": rid, "ok": False, "error": f"{type(error).__name__}: {str(error)[:2000]}"})
 
 
 def main():
-    spark = None
+    stop_id = None
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
-        rid = request.get("id")
-        op = request.get("op")
-        try:
-            if op == "stop":
-                answer({"id": rid, "ok": True})
-                break
-            if spark is None:
-                spark = session()
-            if op == "ping":
-                sc = spark.sparkContext
-                answer({"id": rid, "ok": True, "result": {"version": spark.version, "master": sc.master, "appId": sc.applicationId, "ui": sc.uiWebUrl}})
-            elif op == "job":
-                answer({"id": rid, "ok": True, "result": run_job(spark, request["job"])})
-            elif op == "executors":
-                answer({"id": rid, "ok": True, "result": executors(spark)})
-            elif op == "count":
-                # Read-back check of the lake: rows and distinct event ids, as Spark sees them.
-                CACHED.clear()
-                df = register_lake(spark, request["lake"])
-                row = df.selectExpr("count(*) AS n", "count(DISTINCT event_id) AS ids").collect()[0]
-                answer({"id": rid, "ok": True, "result": {"rows": row["n"], "ids": row["ids"]}})
-            else:
-                answer({"id": rid, "ok": False, "error": f"unknown op {op}"})
-        except Exception as error:  # the service turns this into a domain error; details stay in its log
-            traceback.print_exc(file=sys.stderr)
-            answer({"id": rid, "ok": False, "error": f"{type(error).__name__}: {str(error)[:2000]}"})
-    if spark is not None:
-        spark.stop()
+        if request.get("op") == "stop":
+            stop_id = request.get("id")
+            break
+        threading.Thread(target=handle, args=(request,), daemon=True).start()
+    # A stop, or stdin closed because the service is gone: leave the cluster cleanly.
+    with JOB_LOCK:
+        if STATE["spark"] is not None:
+            STATE["spark"].stop()
+    if stop_id is not None:
+        answer({"id": stop_id, "ok": True})
 
 
 if __name__ == "__main__":

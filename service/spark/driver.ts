@@ -50,7 +50,15 @@ export class SparkDriver {
     if (this.child) return this.child;
     const log = this.options.log ?? ((line: string) => console.error(line));
     const child = spawn(this.options.python ?? process.env.PYSPARK_PYTHON ?? 'python3', [DRIVER_SCRIPT], {
-      env: { ...process.env, ...this.options.env, SPARK_MASTER: this.options.master, SPARK_CONF: this.options.conf ?? '', PYTHONUNBUFFERED: '1' },
+      env: {
+        ...process.env,
+        // A local master keeps the driver, its UI and its block manager on loopback.
+        ...(this.options.master.startsWith('local') ? { SPARK_LOCAL_IP: '127.0.0.1' } : {}),
+        ...this.options.env,
+        SPARK_MASTER: this.options.master,
+        SPARK_CONF: this.options.conf ?? '',
+        PYTHONUNBUFFERED: '1',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -68,7 +76,7 @@ export class SparkDriver {
       else waiter.reject(new SparkEngineError('the Spark job failed', { cause: message.error }));
     });
     readline.createInterface({ input: child.stderr }).on('line', (line) => {
-      if (/\b(ERROR|Exception|Traceback)\b/.test(line) || process.env.SPARK_DRIVER_LOG === 'all') log(`spark driver: ${line}`);
+      if (/^ERROR driver:|\bERROR\b/.test(line) || process.env.SPARK_DRIVER_LOG === 'all') log(`spark driver: ${line}`);
     });
     child.on('exit', (code, signal) => {
       if (this.child === child) this.child = null;
