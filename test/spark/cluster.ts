@@ -50,6 +50,13 @@ const killGroup = (p: ChildProcess) => {
 process.on('exit', () => {
   for (const p of live) killGroup(p);
 });
+// A bench or test stopped by a signal runs no 'exit' handlers by default: kill the JVMs first.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const p of live) killGroup(p);
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  });
+}
 
 export class SparkCluster {
   readonly workers: Worker[] = [];
