@@ -8,6 +8,7 @@ import type { Database } from './db/database.ts';
 import type { AfterIngest } from './events/ingest.ts';
 import type { Ingestion } from './events/ingestion.ts';
 import type { OpenApiRegistry } from './http/openapi.ts';
+import type { SparkEngine } from './spark/engine.ts';
 
 export interface AppContext {
   db: Database;
@@ -19,4 +20,6 @@ export interface AppContext {
   /** Where ingest requests go: the live group committer for small bodies, the bulk path for the rest. */
   ingestion: Ingestion;
   startedAt: Date;
+  /** Issue 14: the Spark engine when ANALYSIS_ENGINE=spark (the lake follower is its `lake`). */
+  spark?: SparkEngine | null;
 }

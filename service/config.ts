@@ -46,6 +46,13 @@ const EnvSchema = z.object({
   INGEST_TEST_WRITER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   INTEGRITY_ACCEPT_LOSS: z.enum(['true', 'false']).default('false'),
   ANALYSIS_MAX_LAG: z.coerce.number().min(0).max(3600).default(30),
+  // Issue 14: where the event-sized work runs (service/spark/README: spark/README.md).
+  ANALYSIS_ENGINE: z.enum(['duckdb', 'spark']).default('duckdb'),
+  SPARK_MASTER: z.string().regex(/^(local(\[[^\]]+\])?|local-cluster\[[^\]]+\]|spark:\/\/[^\s]+|yarn|k8s:\/\/[^\s]+)$/, 'local[*], local-cluster[…], spark://host:7077, yarn or k8s://…').default('local[*]'),
+  LAKE_DIR: z.string().optional(),
+  SPARK_RESULTS_DIR: z.string().optional(),
+  SPARK_PREWARM: z.enum(['true', 'false']).default('true'),
+  SPARK_CONF: z.string().regex(/^([^=,\s]+=[^,]*)?(,[^=,\s]+=[^,]*)*$/, 'comma-separated key=value Spark settings').default(''),
 });
 
 export interface Config {
@@ -75,6 +82,8 @@ export interface Config {
   ingestion: IngestionOptions;
   /** Start even though the ledger lists batches the database lost, and record the loss. */
   integrityAcceptLoss: boolean;
+  /** Issue 14: the engine of the event-sized work; with spark, the lake follows ingestion. */
+  analysis: { engine: 'duckdb' | 'spark'; sparkMaster: string; lakeDir: string; resultsDir: string; sparkConf: string; prewarm: boolean };
 }
 
 export function parseTokens(spec: string): Map<string, Role> {
@@ -120,6 +129,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sampleSeed: e.SAMPLE_SEED,
     minGroupSize: e.MIN_GROUP_SIZE,
     integrityAcceptLoss: e.INTEGRITY_ACCEPT_LOSS === 'true',
+    analysis: {
+      engine: e.ANALYSIS_ENGINE,
+      sparkMaster: e.SPARK_MASTER,
+      lakeDir: path.resolve(e.LAKE_DIR ?? path.join(dataDir, 'lake')),
+      resultsDir: path.resolve(e.SPARK_RESULTS_DIR ?? path.join(e.LAKE_DIR ?? path.join(dataDir, 'lake'), '_results')),
+      sparkConf: e.SPARK_CONF,
+      prewarm: e.SPARK_PREWARM === 'true',
+    },
     ingestion: {
       liveMaxBytes: e.INGEST_LIVE_MAX_BYTES,
       maxBulkRequests: e.INGEST_MAX_BULK_REQUESTS,

@@ -20,6 +20,8 @@ import { Ledger } from './events/ledger.ts';
 import { writePlausibleDates } from './db/plausible-dates.ts';
 import { setBodyLimits } from './events/readers/body-limits.ts';
 import { rejectedRetention } from './events/rejected-rows.ts';
+import { LakeFollower } from './export/lake.ts';
+import { SparkEngine } from './spark/engine.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -43,8 +45,18 @@ export async function openContext(config: Config): Promise<AppContext> {
   const maxLag = config.analysisMaxLagMs;
   const upkeep = new FactsUpkeep(db, Math.min(2000, Math.max(250, maxLag / 10)), maxLag > 0 ? Math.max(1000, maxLag / 3) : 30_000, maxLag);
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
-  await upkeep.ensure((line) => console.log(line));
   const afterIngest = [() => upkeep.notify(), retention.afterIngest];
+  // Issue 14: with the Spark engine the lake follows every committed batch and bases are built on
+  // Spark (set before the first catch-up, which may build the default windows). SPARK_PREWARM=false
+  // leaves the default windows to be built on first use instead of by the catch-up.
+  const spark = config.analysis.engine === 'spark' ? sparkEngine(db, config) : null;
+  if (spark) {
+    engine.cache.buildElsewhere = (params, table, c) => spark.buildBaseOnSpark({ params }, { after: null, upto: null }, table, c);
+    engine.cache.buildDefaults = config.analysis.prewarm;
+    afterIngest.push(() => spark.lake.notify());
+    spark.lake.notify();
+  }
+  await upkeep.ensure((line) => console.log(line));
   const ledger = Ledger.open(config.dbPath);
   const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);
   // Acknowledged live rows not yet in the database are applied before anything answers.
@@ -61,7 +73,12 @@ export async function openContext(config: Config): Promise<AppContext> {
         `restore a backup, or restart with INTEGRITY_ACCEPT_LOSS=true to accept the loss.`,
     );
   }
-  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date() };
+  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date(), spark };
+}
+
+function sparkEngine(db: Database, config: Config): SparkEngine {
+  const { lakeDir, resultsDir, sparkMaster, sparkConf } = config.analysis;
+  return new SparkEngine(db, { master: sparkMaster, conf: sparkConf, lakeDir, resultsDir, log: (line) => console.error(line) }, new LakeFollower(db, lakeDir));
 }
 
 export async function startService(ctx: AppContext): Promise<RunningService> {
@@ -79,6 +96,7 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
       new Promise<void>((resolve) => {
         server.close(async () => {
           await ctx.ingestion.close().catch((error) => console.error(`live writer: shutdown could not apply everything (${String(error)}); the live log replays it at the next start`));
+          await ctx.spark?.close();
           ctx.db.close();
           ctx.ingestion.ledger.close();
           resolve();

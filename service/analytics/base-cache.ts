@@ -70,6 +70,16 @@ export class BaseCache implements FactsFollower {
   private defaultAsOf: string | null = null;
   private skippedDefaults = 0;
   readonly counters: BaseCounters = { builds: 0, refreshes: 0, rebuilds: 0, last_refresh: null };
+  /**
+   * ENGINE SWITCH (issue 14, ANALYSIS_ENGINE=spark): when set, a base is built from all events by
+   * this function (SparkEngine.buildBaseOnSpark: Spark computes it from the lake and the result is
+   * read back into `table` on the given connection, inside the base store's transaction) instead of
+   * by DuckDB. The increments after it stay with DuckDB (they are proportional to the batch), so
+   * the registered batch is the facts' watermark: whatever the lake held beyond it is recomputed.
+   */
+  /** Whether the catch-up builds the default windows of a new latest date (SPARK_PREWARM). */
+  buildDefaults = true;
+  buildElsewhere: ((params: BaseParams, table: string, c: DuckDBConnection) => Promise<unknown>) | null = null;
 
   constructor(
     private readonly db: Database,
@@ -147,7 +157,8 @@ export class BaseCache implements FactsFollower {
     const key = keyOf(params);
     const table = `analysis_base_${hash(key + definitionHash())}`;
     await c.run(`DROP TABLE IF EXISTS ${table}`);
-    await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...params, after: null, upto: null } as never);
+    if (this.buildElsewhere) await this.buildElsewhere(params, table, c);
+    else await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...params, after: null, upto: null } as never);
     await c.run(`INSERT OR REPLACE INTO analysis_bases VALUES ($key, $table, $params, $hash, $batch, now(), now())`, {
       key,
       table,
@@ -240,7 +251,7 @@ export class BaseCache implements FactsFollower {
 
   private async publishDefaults(c: DuckDBConnection, upto: number): Promise<void> {
     const latest = (await c.runAndReadAll(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events WHERE occurred_at <= now() + INTERVAL 1 DAY`)).getRowObjects()[0]?.d as string | null;
-    if (!latest || latest === this.defaultAsOf) return;
+    if (!latest || latest === this.defaultAsOf || !this.buildDefaults) return;
     // Building windows mid-load would slow the load and be stale at once: while ingests are in
     // flight keep the published date (its bases exist), unless that has gone on for a while.
     if (this.defaultAsOf && this.db.ingestsInFlight > 0 && this.skippedDefaults++ < 3) return;
