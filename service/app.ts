@@ -24,6 +24,7 @@ import { rejectedRoutes } from './routes/rejected.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shiftRoutes } from './routes/shifts.ts';
 import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
+import { viewRoutes } from './routes/views.ts';
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 
@@ -42,7 +43,8 @@ export function createApp(ctx: AppContext) {
     .route('/customers', customerRoutes(ctx))
     .route('/staffing', staffingRoutes(ctx))
     .route('/staffing', shiftRoutes(ctx))
-    .route('/operations', operationsRoutes(ctx));
+    .route('/operations', operationsRoutes(ctx))
+    .route('/views', viewRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 

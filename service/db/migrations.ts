@@ -51,6 +51,26 @@ export const MIGRATIONS: Migration[] = [
       await c.run(`INSERT INTO plausible_dates VALUES (DATE '1970-01-01', 3660)`);
     },
   },
+  {
+    // 5_issue15_saved_views (the integrator renumbers): named filter sets with their audit fields.
+    version: 5,
+    description: '5_issue15_saved_views: named filter sets of the dashboard',
+    up: async (c) => {
+      await c.run(`CREATE TABLE saved_views (
+  view_id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  name_key VARCHAR NOT NULL UNIQUE,
+  description VARCHAR,
+  filters JSON NOT NULL,
+  created_by_role VARCHAR NOT NULL,
+  created_by_token VARCHAR,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_by_role VARCHAR NOT NULL,
+  updated_by_token VARCHAR,
+  updated_at TIMESTAMPTZ NOT NULL
+)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {
