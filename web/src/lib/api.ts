@@ -21,6 +21,7 @@ import type { AudiencePage, CatalogueResponse, Performance, Recommendations, Ris
 import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
 import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-contracts.ts';
 import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
+import type { ViewList } from '$service/views/contracts.ts';
 import { activity } from './activity.svelte.ts';
 
 /** GET /v1/rejected (its zod schema is local to service/routes/rejected.ts, so mirrored here). */
@@ -68,6 +69,7 @@ export type Endpoints = {
   '/v1/operations/time-thieves': TimeThieves;
   '/v1/staffing/shifts': ShiftPlanResponse;
   '/v1/staffing/roster': RosterResponse;
+  '/v1/views': ViewList;
   '/v1/staffing/agents': { agents: RosterResponse['agents'][number][]; saved_at: string | null };
 } & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor };
 export type EndpointPath = keyof Endpoints;
@@ -125,7 +127,7 @@ export function buildUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: 'GET' | 'PUT', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -152,6 +154,7 @@ async function request<T>(method: 'GET' | 'PUT', url: string, body?: unknown, si
       if (res.status === 401) message += ' — enter an access token on the Data page.';
       throw new ApiError(res.status, err?.code ?? `http_${res.status}`, message, err?.details);
     }
+    if (res.status === 204) return undefined as T;
     if (json === undefined) throw new ApiError(res.status, 'invalid_response', 'The service sent an empty or non-JSON response.');
     return json as T;
   } finally {
@@ -167,6 +170,11 @@ export function apiGet<P extends EndpointPath>(path: P, query?: Query, signal?: 
 /** Replace the payment-method map (admin). The body is the complete map. */
 export function putPaymentMethods(methods: Record<string, MethodClass>): Promise<PaymentMethodReport> {
   return request<PaymentMethodReport>('PUT', '/v1/settings/payment-methods', { methods });
+}
+
+/** A write to a JSON endpoint (saved views, alert rules); DELETE answers nothing (204). */
+export function apiSend<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return request<T>(method, path, body);
 }
 
 export function toProblem(e: unknown): ApiProblem {
