@@ -25,6 +25,7 @@ import { settingsRoutes } from './routes/settings.ts';
 import { shiftRoutes } from './routes/shifts.ts';
 import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
 import { viewRoutes } from './routes/views.ts';
+import { alertRoutes } from './routes/alerts.ts';
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 
@@ -44,7 +45,8 @@ export function createApp(ctx: AppContext) {
     .route('/staffing', staffingRoutes(ctx))
     .route('/staffing', shiftRoutes(ctx))
     .route('/operations', operationsRoutes(ctx))
-    .route('/views', viewRoutes(ctx));
+    .route('/views', viewRoutes(ctx))
+    .route('/alerts', alertRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 

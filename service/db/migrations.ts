@@ -71,6 +71,51 @@ export const MIGRATIONS: Migration[] = [
 )`);
     },
   },
+  {
+    // 6_issue15_alerts (the integrator renumbers): alert rules, their last evaluation, fired
+    // alerts (one per rule × period × state) and the webhook deliveries, persisted so a restart
+    // resumes the retries.
+    version: 6,
+    description: '6_issue15_alerts: alert rules, fired alerts and webhook deliveries',
+    up: async (c) => {
+      await c.run(`CREATE TABLE alert_rules (
+  rule_id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  name_key VARCHAR NOT NULL UNIQUE,
+  definition JSON NOT NULL,
+  enabled BOOLEAN NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE alert_rule_state (
+  rule_id VARCHAR PRIMARY KEY,
+  state VARCHAR NOT NULL,
+  period_start DATE,
+  period_end DATE,
+  measurement JSON,
+  evaluated_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE alerts (
+  alert_id VARCHAR PRIMARY KEY,
+  rule_id VARCHAR NOT NULL,
+  state VARCHAR NOT NULL,
+  period_start DATE NOT NULL,
+  period_end DATE NOT NULL,
+  payload JSON NOT NULL,
+  fired_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE alert_deliveries (
+  alert_id VARCHAR PRIMARY KEY,
+  url VARCHAR NOT NULL,
+  status VARCHAR NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at TIMESTAMPTZ,
+  last_status INTEGER,
+  last_error VARCHAR,
+  delivered_at TIMESTAMPTZ
+)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {
