@@ -22,6 +22,7 @@ import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$s
 import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-contracts.ts';
 import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
 import type { ViewList } from '$service/views/contracts.ts';
+import type { AlertList, AlertRule } from '$service/alerts/contracts.ts';
 import { activity } from './activity.svelte.ts';
 
 /** GET /v1/rejected (its zod schema is local to service/routes/rejected.ts, so mirrored here). */
@@ -40,6 +41,11 @@ export interface Health {
   counts: { events: number; customers: number; rejected_rows: number; batches: number } | null;
   auth: 'on' | 'open';
   uptime_seconds: number;
+}
+
+/** GET /v1/alerts/rules (its zod list schema is inferred here from the rule type). */
+export interface RuleList {
+  rules: AlertRule[];
 }
 
 /** Response type per GET path (without query). */
@@ -70,6 +76,8 @@ export type Endpoints = {
   '/v1/staffing/shifts': ShiftPlanResponse;
   '/v1/staffing/roster': RosterResponse;
   '/v1/views': ViewList;
+  '/v1/alerts': AlertList;
+  '/v1/alerts/rules': RuleList;
   '/v1/staffing/agents': { agents: RosterResponse['agents'][number][]; saved_at: string | null };
 } & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor };
 export type EndpointPath = keyof Endpoints;
