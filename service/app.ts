@@ -26,6 +26,7 @@ import { shiftRoutes } from './routes/shifts.ts';
 import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
 import { viewRoutes } from './routes/views.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { revenueRoutes } from './routes/revenue.ts';
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 
@@ -46,7 +47,8 @@ export function createApp(ctx: AppContext) {
     .route('/staffing', shiftRoutes(ctx))
     .route('/operations', operationsRoutes(ctx))
     .route('/views', viewRoutes(ctx))
-    .route('/alerts', alertRoutes(ctx));
+    .route('/alerts', alertRoutes(ctx))
+    .route('/revenue', revenueRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 
