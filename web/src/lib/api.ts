@@ -23,6 +23,7 @@ import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-
 import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
 import type { ViewList } from '$service/views/contracts.ts';
 import type { AlertList, AlertRule } from '$service/alerts/contracts.ts';
+import type { CancellationReasons, MrrMovements, RevenueChurn } from '$service/revenue/contracts.ts';
 import { activity } from './activity.svelte.ts';
 
 /** GET /v1/rejected (its zod schema is local to service/routes/rejected.ts, so mirrored here). */
@@ -77,6 +78,9 @@ export type Endpoints = {
   '/v1/staffing/roster': RosterResponse;
   '/v1/views': ViewList;
   '/v1/alerts': AlertList;
+  '/v1/revenue/churn': RevenueChurn;
+  '/v1/revenue/mrr-movements': MrrMovements;
+  '/v1/revenue/cancellation-reasons': CancellationReasons;
   '/v1/alerts/rules': RuleList;
   '/v1/staffing/agents': { agents: RosterResponse['agents'][number][]; saved_at: string | null };
 } & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor };
