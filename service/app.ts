@@ -27,6 +27,7 @@ import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
 import { viewRoutes } from './routes/views.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { revenueRoutes } from './routes/revenue.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 
@@ -41,6 +42,7 @@ export function createApp(ctx: AppContext) {
     .route('/churn', churnRoutes(ctx))
     .route('/engagement', engagementRoutes(ctx))
     .route('/fees', feeRoutes(ctx))
+    .route('/offers/campaigns', campaignRoutes(ctx))
     .route('/offers', offerRoutes(ctx))
     .route('/customers', customerRoutes(ctx))
     .route('/staffing', staffingRoutes(ctx))

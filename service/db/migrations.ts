@@ -116,6 +116,29 @@ export const MIGRATIONS: Migration[] = [
 )`);
     },
   },
+  {
+    // 7_issue15_offer_campaigns (the integrator renumbers): exported audiences with a reproducible
+    // hold-out group, kept so the uplift can be measured against the hold-out later.
+    version: 7,
+    description: '7_issue15_offer_campaigns: offer campaigns and their treatment / hold-out members',
+    up: async (c) => {
+      await c.run(`CREATE TABLE offer_campaigns (
+  campaign_id VARCHAR PRIMARY KEY,
+  offer_id VARCHAR,
+  holdout_share DOUBLE NOT NULL,
+  as_of DATE NOT NULL,
+  filters JSON NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE offer_campaign_members (
+  campaign_id VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL,
+  offer_id VARCHAR NOT NULL,
+  grp VARCHAR NOT NULL,
+  PRIMARY KEY (campaign_id, customer_id)
+)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

@@ -14,6 +14,7 @@ import { StaffingInputError, StaffingQueryError } from '../staffing/errors.ts';
 import { NotEnoughHistoryError } from '../staffing/forecast.ts';
 import { ViewNameTakenError, ViewNotFoundError } from '../views/errors.ts';
 import { RuleNameTakenError, RuleNotFoundError } from '../alerts/errors.ts';
+import { CampaignExistsError, CampaignNotFoundError } from '../offers/campaigns.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -49,6 +50,8 @@ export function handleError(error: unknown, c: Context, debug = false): Response
   if (error instanceof AnalysisRefusedError || error instanceof RiskModelRefusedError) return c.json(errorBody(error.code, error.message, error.details), 422);
   if (error instanceof UnknownCustomerError) return c.json(errorBody(error.code, error.message), 404);
   if (error instanceof StaffingInputError || error instanceof StaffingQueryError) return c.json(errorBody(error.code, error.message, error.details), 400);
+  if (error instanceof CampaignNotFoundError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof CampaignExistsError) return c.json(errorBody(error.code, error.message), 409);
   if (error instanceof RuleNotFoundError) return c.json(errorBody(error.code, error.message), 404);
   if (error instanceof RuleNameTakenError) return c.json(errorBody(error.code, error.message), 409);
   if (error instanceof ViewNotFoundError) return c.json(errorBody(error.code, error.message), 404);
