@@ -26,6 +26,10 @@ import { rejectedRoutes } from './routes/rejected.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { shiftRoutes } from './routes/shifts.ts';
 import { operationsRoutes, staffingRoutes } from './routes/staffing.ts';
+import { viewRoutes } from './routes/views.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { revenueRoutes } from './routes/revenue.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 
 /** Route prefixes whose GET answers are analyses of the published snapshot. */
 const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations'] as const;
@@ -50,11 +54,15 @@ export function createApp(ctx: AppContext) {
     .route('/churn', churnRoutes(ctx))
     .route('/engagement', engagementRoutes(ctx))
     .route('/fees', feeRoutes(ctx))
+    .route('/offers/campaigns', campaignRoutes(ctx))
     .route('/offers', offerRoutes(ctx))
     .route('/customers', customerRoutes(ctx))
     .route('/staffing', staffingRoutes(ctx))
     .route('/staffing', shiftRoutes(ctx))
-    .route('/operations', operationsRoutes(ctx));
+    .route('/operations', operationsRoutes(ctx))
+    .route('/views', viewRoutes(ctx))
+    .route('/alerts', alertRoutes(ctx))
+    .route('/revenue', revenueRoutes(ctx));
   api.get('/openapi.json', (c) => c.json(ctx.openapi.document()));
   ctx.openapi.add({ method: 'get', path: '/v1/openapi.json', tag: 'operations', role: 'public', summary: 'This document', responses: { 200: { description: 'OpenAPI 3.1' } } });
 

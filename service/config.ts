@@ -53,6 +53,13 @@ const EnvSchema = z.object({
   SPARK_RESULTS_DIR: z.string().optional(),
   SPARK_PREWARM: z.enum(['true', 'false']).default('true'),
   SPARK_CONF: z.string().regex(/^([^=,\s]+=[^,]*)?(,[^=,\s]+=[^,]*)*$/, 'comma-separated key=value Spark settings').default(''),
+  // Alerts (issue 15): where fired alerts are delivered, how they are signed and retried.
+  ALERT_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  ALERT_WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  ALERT_WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(2000),
+  ALERT_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  ALERT_EVAL_DEBOUNCE_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
 });
 
 export interface Config {
@@ -84,6 +91,8 @@ export interface Config {
   integrityAcceptLoss: boolean;
   /** Issue 14: the engine of the event-sized work; with spark, the lake follows ingestion. */
   analysis: { engine: 'duckdb' | 'spark'; sparkMaster: string; lakeDir: string; resultsDir: string; sparkConf: string; prewarm: boolean };
+  /** Alerts: the webhook (null: alerts are only listed), its retry policy, and the evaluation debounce. */
+  alerts: { webhookUrl: string | null; webhookSecret: string | null; maxAttempts: number; backoffMs: number; timeoutMs: number; debounceMs: number };
 }
 
 export function parseTokens(spec: string): Map<string, Role> {
@@ -107,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid configuration: ${issues}`);
   }
   const e = parsed.data;
+  if (e.ALERT_WEBHOOK_URL && !e.ALERT_WEBHOOK_SECRET) throw new Error('invalid configuration: ALERT_WEBHOOK_URL needs ALERT_WEBHOOK_SECRET (alerts are always signed)');
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -136,6 +146,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       resultsDir: path.resolve(e.SPARK_RESULTS_DIR ?? path.join(e.LAKE_DIR ?? path.join(dataDir, 'lake'), '_results')),
       sparkConf: e.SPARK_CONF,
       prewarm: e.SPARK_PREWARM === 'true',
+    },
+    alerts: {
+      webhookUrl: e.ALERT_WEBHOOK_URL ?? null,
+      webhookSecret: e.ALERT_WEBHOOK_SECRET ?? null,
+      maxAttempts: e.ALERT_WEBHOOK_MAX_ATTEMPTS,
+      backoffMs: e.ALERT_WEBHOOK_BACKOFF_MS,
+      timeoutMs: e.ALERT_WEBHOOK_TIMEOUT_MS,
+      debounceMs: e.ALERT_EVAL_DEBOUNCE_MS,
     },
     ingestion: {
       liveMaxBytes: e.INGEST_LIVE_MAX_BYTES,

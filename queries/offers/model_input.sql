@@ -4,3 +4,4 @@ SELECT time_days::DOUBLE AS time_days, churned::INTEGER AS event,
        payment_method_class, timeliness, fee_exposure, age_band, tenure_band, vertical,
        CAST(dissatisfied AS VARCHAR) AS dissatisfied, CAST(overpriced AS VARCHAR) AS overpriced
 FROM {{facts}} WHERE time_days >= 0
+ORDER BY customer_id

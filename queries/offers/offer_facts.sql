@@ -35,3 +35,6 @@ SELECT b.*,
 FROM {{base}} b
 LEFT JOIN opened o USING (customer_id)
 LEFT JOIN offers x USING (customer_id)
+-- In customer order: the model fit and every sum over these rows then run in one order, so the
+-- same events give the same last digit whether the base was kept incrementally or built afresh.
+ORDER BY b.customer_id

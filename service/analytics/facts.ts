@@ -382,6 +382,8 @@ export class FactsUpkeep {
       } catch (error) {
         await c.run('ROLLBACK').catch(() => undefined);
         for (const f of this.followers) f.finish(false);
+        // A full disk or a fatal storage error seen here first must be the cause health reports.
+        this.db.noticeFailure(error);
         throw error;
       }
       for (const f of this.followers) f.finish(true);

@@ -51,6 +51,94 @@ export const MIGRATIONS: Migration[] = [
       await c.run(`INSERT INTO plausible_dates VALUES (DATE '1970-01-01', 3660)`);
     },
   },
+  {
+    // 5_issue15_saved_views (the integrator renumbers): named filter sets with their audit fields.
+    version: 5,
+    description: '5_issue15_saved_views: named filter sets of the dashboard',
+    up: async (c) => {
+      await c.run(`CREATE TABLE saved_views (
+  view_id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  name_key VARCHAR NOT NULL UNIQUE,
+  description VARCHAR,
+  filters JSON NOT NULL,
+  created_by_role VARCHAR NOT NULL,
+  created_by_token VARCHAR,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_by_role VARCHAR NOT NULL,
+  updated_by_token VARCHAR,
+  updated_at TIMESTAMPTZ NOT NULL
+)`);
+    },
+  },
+  {
+    // 6_issue15_alerts (the integrator renumbers): alert rules, their last evaluation, fired
+    // alerts (one per rule × period × state) and the webhook deliveries, persisted so a restart
+    // resumes the retries.
+    version: 6,
+    description: '6_issue15_alerts: alert rules, fired alerts and webhook deliveries',
+    up: async (c) => {
+      await c.run(`CREATE TABLE alert_rules (
+  rule_id VARCHAR PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  name_key VARCHAR NOT NULL UNIQUE,
+  definition JSON NOT NULL,
+  enabled BOOLEAN NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE alert_rule_state (
+  rule_id VARCHAR PRIMARY KEY,
+  state VARCHAR NOT NULL,
+  period_start DATE,
+  period_end DATE,
+  measurement JSON,
+  evaluated_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE alerts (
+  alert_id VARCHAR PRIMARY KEY,
+  rule_id VARCHAR NOT NULL,
+  state VARCHAR NOT NULL,
+  period_start DATE NOT NULL,
+  period_end DATE NOT NULL,
+  payload JSON NOT NULL,
+  fired_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE alert_deliveries (
+  alert_id VARCHAR PRIMARY KEY,
+  url VARCHAR NOT NULL,
+  status VARCHAR NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt_at TIMESTAMPTZ,
+  last_status INTEGER,
+  last_error VARCHAR,
+  delivered_at TIMESTAMPTZ
+)`);
+    },
+  },
+  {
+    // 7_issue15_offer_campaigns (the integrator renumbers): exported audiences with a reproducible
+    // hold-out group, kept so the uplift can be measured against the hold-out later.
+    version: 7,
+    description: '7_issue15_offer_campaigns: offer campaigns and their treatment / hold-out members',
+    up: async (c) => {
+      await c.run(`CREATE TABLE offer_campaigns (
+  campaign_id VARCHAR PRIMARY KEY,
+  offer_id VARCHAR,
+  holdout_share DOUBLE NOT NULL,
+  as_of DATE NOT NULL,
+  filters JSON NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+)`);
+      await c.run(`CREATE TABLE offer_campaign_members (
+  campaign_id VARCHAR NOT NULL,
+  customer_id VARCHAR NOT NULL,
+  offer_id VARCHAR NOT NULL,
+  grp VARCHAR NOT NULL,
+  PRIMARY KEY (campaign_id, customer_id)
+)`);
+    },
+  },
 ];
 
 export async function migrate(db: Database, migrations: Migration[] = MIGRATIONS): Promise<number> {

@@ -13,6 +13,9 @@ import { RiskModelRefusedError, UnknownCustomerError } from '../offers/errors.ts
 import { CustomerNotFoundError, DrillInputError } from '../customers/errors.ts';
 import { StaffingInputError, StaffingQueryError } from '../staffing/errors.ts';
 import { NotEnoughHistoryError } from '../staffing/forecast.ts';
+import { ViewNameTakenError, ViewNotFoundError } from '../views/errors.ts';
+import { RuleNameTakenError, RuleNotFoundError } from '../alerts/errors.ts';
+import { CampaignExistsError, CampaignNotFoundError } from '../offers/campaigns.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -49,6 +52,12 @@ export function handleError(error: unknown, c: Context, debug = false): Response
   if (error instanceof UnknownCustomerError || error instanceof CustomerNotFoundError) return c.json(errorBody(error.code, error.message), 404);
   if (error instanceof DrillInputError) return c.json(errorBody(error.code, error.message), 400);
   if (error instanceof StaffingInputError || error instanceof StaffingQueryError) return c.json(errorBody(error.code, error.message, error.details), 400);
+  if (error instanceof CampaignNotFoundError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof CampaignExistsError) return c.json(errorBody(error.code, error.message), 409);
+  if (error instanceof RuleNotFoundError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof RuleNameTakenError) return c.json(errorBody(error.code, error.message), 409);
+  if (error instanceof ViewNotFoundError) return c.json(errorBody(error.code, error.message), 404);
+  if (error instanceof ViewNameTakenError) return c.json(errorBody(error.code, error.message, error.details), 409);
   if (error instanceof NotEnoughHistoryError) return c.json(errorBody('not_enough_history', error.message), 422);
   const storage = storageFailure(error);
   if (storage?.kind === 'disk_full') {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string; // OpenAPI style: /v1/churn/by/{factor}
   summary: string;
   description?: string;

@@ -23,6 +23,9 @@ import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$s
 import type { RosterResponse, ShiftPlanResponse } from '$service/staffing/shift-contracts.ts';
 import type { PaymentMethodReport, MethodClass } from '$service/settings/payment-methods.ts';
 import type { DataQuality } from '$service/quality/contracts.ts';
+import type { ViewList } from '$service/views/contracts.ts';
+import type { AlertList, AlertRule } from '$service/alerts/contracts.ts';
+import type { CancellationReasons, MrrMovements, RevenueChurn } from '$service/revenue/contracts.ts';
 import { activity } from './activity.svelte.ts';
 
 /** GET /v1/rejected (its zod schema is local to service/routes/rejected.ts, so mirrored here). */
@@ -41,6 +44,11 @@ export interface Health {
   counts: { events: number; customers: number; rejected_rows: number; batches: number } | null;
   auth: 'on' | 'open';
   uptime_seconds: number;
+}
+
+/** GET /v1/alerts/rules (its zod list schema is inferred here from the rule type). */
+export interface RuleList {
+  rules: AlertRule[];
 }
 
 /** Response type per GET path (without query). */
@@ -71,6 +79,12 @@ export type Endpoints = {
   '/v1/operations/time-thieves': TimeThieves;
   '/v1/staffing/shifts': ShiftPlanResponse;
   '/v1/staffing/roster': RosterResponse;
+  '/v1/views': ViewList;
+  '/v1/alerts': AlertList;
+  '/v1/revenue/churn': RevenueChurn;
+  '/v1/revenue/mrr-movements': MrrMovements;
+  '/v1/revenue/cancellation-reasons': CancellationReasons;
+  '/v1/alerts/rules': RuleList;
   '/v1/staffing/agents': { agents: RosterResponse['agents'][number][]; saved_at: string | null };
   '/v1/customers': DrillPage;
 } & { [K in `/v1/churn/by/${Factor}`]: ChurnByFactor } & { [K in `/v1/customers/${string}`]: CustomerPage };
@@ -129,7 +143,7 @@ export function buildUrl(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
-async function request<T>(method: 'GET' | 'PUT', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -156,6 +170,7 @@ async function request<T>(method: 'GET' | 'PUT', url: string, body?: unknown, si
       if (res.status === 401) message += ' — enter an access token on the Data page.';
       throw new ApiError(res.status, err?.code ?? `http_${res.status}`, message, err?.details);
     }
+    if (res.status === 204) return undefined as T;
     if (json === undefined) throw new ApiError(res.status, 'invalid_response', 'The service sent an empty or non-JSON response.');
     return json as T;
   } finally {
@@ -171,6 +186,11 @@ export function apiGet<P extends EndpointPath>(path: P, query?: Query, signal?: 
 /** Replace the payment-method map (admin). The body is the complete map. */
 export function putPaymentMethods(methods: Record<string, MethodClass>): Promise<PaymentMethodReport> {
   return request<PaymentMethodReport>('PUT', '/v1/settings/payment-methods', { methods });
+}
+
+/** A write to a JSON endpoint (saved views, alert rules); DELETE answers nothing (204). */
+export function apiSend<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return request<T>(method, path, body);
 }
 
 export function toProblem(e: unknown): ApiProblem {
