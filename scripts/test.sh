@@ -27,5 +27,19 @@ if [ ! -d node_modules ]; then
   exit 1
 fi
 
+# The Spark engine's tests (test/spark/) start a standalone cluster from pyspark's own runtime:
+# install it when missing (a pinned version, so pip skips it once satisfied), and a JDK when Java
+# 17+ is missing and we may (root); otherwise say what is missing.
+if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless
+  else
+    echo "test: the Spark tests need Java 17+; install it as root with: apt-get install -y openjdk-17-jre-headless" >&2
+    exit 1
+  fi
+fi
+python3 -c 'import pyspark, sys; sys.exit(pyspark.__version__ != "4.0.1")' 2>/dev/null || python3 -m pip install --quiet "pyspark==4.0.1"
+
 npm run build
 exec npx vitest run "$@"
