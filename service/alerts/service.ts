@@ -24,19 +24,6 @@ import { evaluateRule, type Evaluation } from './measure.ts';
 const iso = (col: string) => `strftime(${col}, '%Y-%m-%dT%H:%M:%S.%gZ')`;
 const nameKey = (s: string) => s.trim().toLowerCase();
 
-async function own<T>(db: Database, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  return db.withConnection(async (c) => {
-    await c.run('BEGIN TRANSACTION');
-    try {
-      const out = await fn(c);
-      await c.run('COMMIT');
-      return out;
-    } catch (error) {
-      await c.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
-}
 
 export function alertId(ruleId: string, period: { start: string; end: string }, state: 'firing' | 'resolved'): string {
   return createHash('sha256').update(`${ruleId}|${period.start}|${period.end}|${state}`).digest('hex').slice(0, 32);
@@ -134,7 +121,7 @@ export class AlertService {
   async createRule(input: CreateRule): Promise<AlertRule> {
     const id = randomUUID().replaceAll('-', '').slice(0, 16);
     await this.mutex.run(() =>
-      own(this.db, async (c) => {
+      this.db.ownTransaction(async (c) => {
         await this.assertNameFree(c, input.name, null);
         await c.run(`INSERT INTO alert_rules VALUES ($id, $name, $key, $def::JSON, $enabled, now(), now())`, { id, name: input.name.trim(), key: nameKey(input.name), def: JSON.stringify(definitionOf(input)), enabled: input.enabled } as never);
       }),
@@ -158,7 +145,7 @@ export class AlertService {
       enabled: patch.enabled ?? current.enabled,
     });
     await this.mutex.run(() =>
-      own(this.db, async (c) => {
+      this.db.ownTransaction(async (c) => {
         await this.assertNameFree(c, merged.name, id);
         const created = current.created_at;
         await c.run(`DELETE FROM alert_rules WHERE rule_id = $id`, { id });
@@ -178,7 +165,7 @@ export class AlertService {
 
   async deleteRule(id: string): Promise<void> {
     await this.mutex.run(() =>
-      own(this.db, async (c) => {
+      this.db.ownTransaction(async (c) => {
         const gone = (await c.runAndReadAll(`DELETE FROM alert_rules WHERE rule_id = $id RETURNING rule_id`, { id })).getRowObjects();
         if (!gone.length) throw new RuleNotFoundError(id);
         await c.run(`DELETE FROM alert_rule_state WHERE rule_id = $id`, { id });
@@ -208,7 +195,7 @@ export class AlertService {
 
   /** Store the evaluation; fire an alert on a change into or out of `firing`. True when one was stored. */
   private async record(rule: AlertRule, e: Evaluation): Promise<boolean> {
-    return own(this.db, async (c) => {
+    return this.db.ownTransaction(async (c) => {
       const prev = (await c.runAndReadAll(`SELECT state, strftime(period_start, '%Y-%m-%d') AS ps, strftime(period_end, '%Y-%m-%d') AS pe FROM alert_rule_state WHERE rule_id = $id`, { id: rule.id })).getRowObjects()[0];
       const before = (prev?.state as RuleState | undefined) ?? null;
       await c.run(`DELETE FROM alert_rule_state WHERE rule_id = $id`, { id: rule.id });

@@ -176,6 +176,26 @@ export class Database {
     }
   }
 
+  /**
+   * A transaction on a pooled connection, outside the writer lock and without a version bump: for
+   * tables no analysis reads (saved views, alert rules and deliveries, campaign members), whose
+   * writes must not retire cached analyses. Noticed storage failures are recorded as everywhere.
+   */
+  async ownTransaction<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.withConnection(async (c) => {
+      await c.run('BEGIN TRANSACTION');
+      try {
+        const out = await fn(c);
+        await c.run('COMMIT');
+        return out;
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined);
+        this.noticeFailure(error);
+        throw error;
+      }
+    });
+  }
+
   close(): void {
     this.closed = true;
     for (const c of [...this.idle.splice(0), ...this.dedicated.splice(0)]) c.closeSync();

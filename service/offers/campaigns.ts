@@ -39,25 +39,12 @@ export interface CampaignInput {
   min_expected_value?: number;
 }
 
-async function own<T>(engine: Engine, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  return engine.db.withConnection(async (c) => {
-    await c.run('BEGIN TRANSACTION');
-    try {
-      const out = await fn(c);
-      await c.run('COMMIT');
-      return out;
-    } catch (error) {
-      await c.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
-}
 
 export async function createCampaign(engine: Engine, state: OfferState, filters: Filters, input: CampaignInput, storedFilters: unknown) {
   const { text, params } = filteredStatement(state.tables.best, filters, 'offers/campaign_members', {
     params: { campaign_id: input.campaign_id, share: input.holdout_share, offer_id: input.offer_id ?? null, min_value: input.min_expected_value ?? null },
   });
-  await own(engine, async (c) => {
+  await engine.db.ownTransaction(async (c) => {
     const exists = (await c.runAndReadAll(`SELECT 1 FROM offer_campaigns WHERE campaign_id = $id`, { id: input.campaign_id })).getRowObjects().length > 0;
     if (exists) throw new CampaignExistsError(input.campaign_id);
     await c.run(`INSERT INTO offer_campaigns VALUES ($id, $offer, $share, $as_of::DATE, $filters::JSON, now())`, { id: input.campaign_id, offer: input.offer_id ?? null, share: input.holdout_share, as_of: state.asOf, filters: JSON.stringify(storedFilters) } as never);

@@ -45,19 +45,6 @@ function toView(r: Record<string, unknown>): SavedView {
   };
 }
 
-async function inOwnTransaction<T>(db: Database, fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
-  return db.withConnection(async (c) => {
-    await c.run('BEGIN TRANSACTION');
-    try {
-      const out = await fn(c);
-      await c.run('COMMIT');
-      return out;
-    } catch (error) {
-      await c.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
-}
 
 async function rows(c: DuckDBConnection, where: string, params: Record<string, unknown> = {}) {
   return (await c.runAndReadAll(`${SELECT} ${where}`, params as never)).getRowObjects();
@@ -86,7 +73,7 @@ export async function getView(db: Database, id: string): Promise<SavedView> {
 
 export async function createView(db: Database, input: { name: string; description?: string | null; filters: StoredFilters }, actor: Actor): Promise<SavedView> {
   const id = randomUUID().replaceAll('-', '').slice(0, 16);
-  await inOwnTransaction(db, async (c) => {
+  await db.ownTransaction(async (c) => {
     await assertNameFree(c, input.name, null);
     await c.run(
       `INSERT INTO saved_views VALUES ($id, $name, $key, $description, $filters::JSON, $role, $token, now(), $role, $token, now())`,
@@ -99,7 +86,7 @@ export async function createView(db: Database, input: { name: string; descriptio
 export async function updateView(db: Database, id: string, patch: { name?: string; description?: string | null; filters?: StoredFilters }, actor: Actor): Promise<SavedView> {
   const current = await getView(db, id);
   const name = patch.name ?? current.name;
-  await inOwnTransaction(db, async (c) => {
+  await db.ownTransaction(async (c) => {
     if (patch.name !== undefined) await assertNameFree(c, patch.name, id);
     // DuckDB applies an UPDATE of a UNIQUE column as delete + insert; rewriting the row the same
     // way keeps a rename to a different case of the same name ("sweden" → "Sweden") legal.
