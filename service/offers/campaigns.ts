@@ -11,7 +11,6 @@
  * difference (95 % Newcombe hybrid score interval from the two Wilson intervals). Randomised, so it
  * is labelled experimental, unlike the observational past performance.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Filters } from '../analytics/contracts.ts';
 import { filteredStatement, type Engine } from '../analytics/runner.ts';
 import { latestEventDate } from '../analytics/scope.ts';
