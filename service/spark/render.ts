@@ -14,6 +14,8 @@
  * - `arg_max`/`arg_min` → `max_by`/`min_by`; a row value `(a, b)` as their ordering becomes
  *   `struct(a, b)` (both order it field by field).
  * - `epoch(a - b)` (seconds between two timestamps) → `(unix_micros(a) - unix_micros(b)) / 1000000D`.
+ * - `json_extract_string(json, '$.path')` → `get_json_object(json, '$.path')` (both give a scalar
+ *   as text, a JSON string unquoted; the lake keeps `extra` as JSON text).
  * - `SEMI JOIN`/`ANTI JOIN` → `LEFT SEMI JOIN`/`LEFT ANTI JOIN`.
  * - `alias.* EXCLUDE (c, …)` → the quoted regex column `` alias.`(c|…)?+.+` `` (the driver sets
  *   spark.sql.parser.quotedRegexColumnNames; the SQL sources use no other back-quotes).
@@ -197,7 +199,10 @@ function rewriteFunctions(tokens: Token[]): Token[] {
     if (DUCKDB_ONLY_KEYWORDS.has(t.text.toUpperCase()) && t.text === t.text.toUpperCase()) throw new UnsupportedSql(`the DuckDB clause ${t.text}`);
     if (!isOpen(next)) continue;
     if (DUCKDB_ONLY.has(lower)) throw new UnsupportedSql(`the DuckDB function ${t.text}`);
-    if (lower === 'arg_max' || lower === 'arg_min') {
+    if (lower === 'json_extract_string') {
+      if (argBounds(tokens, i + 1).length !== 2) throw new UnsupportedSql('json_extract_string with other than (json, path)');
+      t.text = 'get_json_object';
+    } else if (lower === 'arg_max' || lower === 'arg_min') {
       t.text = lower === 'arg_max' ? 'max_by' : 'min_by';
       const args = argBounds(tokens, i + 1);
       if (args.length !== 2) throw new UnsupportedSql(`${lower} with ${args.length} arguments`);
