@@ -32,7 +32,7 @@ import { revenueRoutes } from './routes/revenue.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 
 /** Route prefixes whose GET answers are analyses of the published snapshot. */
-const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations'] as const;
+const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations', 'revenue', 'data-quality'] as const;
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');
 

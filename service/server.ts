@@ -16,6 +16,7 @@ import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
 import { Ingestion } from './events/ingestion.ts';
+import type { AfterIngest } from './events/ingest.ts';
 import { Ledger } from './events/ledger.ts';
 import { writePlausibleDates } from './db/plausible-dates.ts';
 import { setBodyLimits } from './events/readers/body-limits.ts';
@@ -45,7 +46,9 @@ export async function openContext(config: Config): Promise<AppContext> {
   const maxLag = config.analysisMaxLagMs;
   const upkeep = new FactsUpkeep(db, Math.min(2000, Math.max(250, maxLag / 10)), maxLag > 0 ? Math.max(1000, maxLag / 3) : 30_000, maxLag);
   const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
-  const afterIngest = [() => upkeep.notify(), retention.afterIngest];
+  // Hooks after each ingest commit; filled in only once the live log is replayed (below), so no
+  // catch-up or lake write runs beside the replay's checkpoint.
+  const afterIngest: AfterIngest[] = [];
   // Issue 14: with the Spark engine the lake follows every committed batch and bases are built on
   // Spark (set before the first catch-up, which may build the default windows). SPARK_PREWARM=false
   // leaves the default windows to be built on first use instead of by the catch-up.
@@ -53,14 +56,18 @@ export async function openContext(config: Config): Promise<AppContext> {
   if (spark) {
     engine.cache.buildElsewhere = (params, table, c) => spark.buildBaseOnSpark({ params }, { after: null, upto: null }, table, c);
     engine.cache.buildDefaults = config.analysis.prewarm;
-    afterIngest.push(() => spark.lake.notify());
-    spark.lake.notify();
   }
   await upkeep.ensure((line) => console.log(line));
   const ledger = Ledger.open(config.dbPath);
   const ingestion = new Ingestion(db, afterIngest, config.ingestion, ledger);
   // Acknowledged live rows not yet in the database are applied before anything answers.
   await ingestion.replay((line) => console.log(line));
+  afterIngest.push(() => upkeep.notify(), retention.afterIngest);
+  upkeep.notify();
+  if (spark) {
+    afterIngest.push(() => spark.lake.notify());
+    spark.lake.notify();
+  }
   const check = await db.withConnection((c) => ledger.check(c));
   if (check.missingCount > 0 && config.integrityAcceptLoss) {
     await db.withConnection((c) => ledger.acceptLoss(c));
