@@ -21,14 +21,14 @@ describe('revenue page', () => {
     expect(title).toContain(pct(churn.overall.revenue_rate!));
     expect(title).toContain(`n = ${churn.overall.n.toLocaleString('en-GB')}`);
     expect(title).toContain(`${pct(churn.overall.revenue_rate_ci![0])}–${pct(churn.overall.revenue_rate_ci![1])}`);
-    await suite.page.locator('[data-card="revenue-churn"] details summary').click();
+    await suite.page.locator('[data-card="revenue-churn"] details summary', { hasText: /^Table$/ }).click();
     const manual = churn.groups.find((g) => g.key === 'manual')!;
     const row = suite.page.locator('[data-table="revenue-churn"] tr[data-key="manual"] td');
     expect(await row.nth(0).textContent()).toBe(manual.n.toLocaleString('en-GB'));
     expect(await row.nth(4).textContent()).toContain(pct(manual.revenue_rate!));
 
     const moves = await api<MrrMovements>('/v1/revenue/mrr-movements?market=SE');
-    await suite.page.locator('[data-card="mrr-movements"] details summary').click();
+    await suite.page.locator('[data-card="mrr-movements"] details summary', { hasText: /^Table$/ }).click();
     const rows = suite.page.locator('[data-table="mrr-movements"] tbody tr');
     expect(await rows.count()).toBe(moves.months.length);
     const last = moves.months.at(-1)!;

@@ -87,6 +87,8 @@ describe('the lake follows ingestion exactly once', () => {
       const send = async (seed: number) => expect((await svc.call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: toNdjson(makeEvents(300, seed, `crash${seed}`)) })).status).toBe(200);
       await send(1);
       await send(2);
+      // Acknowledged is not yet committed (the live log is applied behind the answers): wait for both.
+      await svc.ctx.ingestion.settled();
       // Crash after batch 1's manifest landed, before its files moved into the partitions.
       const first = new LakeFollower(svc.ctx.db, lakeDir);
       first.afterManifest = () => {
