@@ -267,9 +267,11 @@ export async function ingestionStatus(db: Database): Promise<IngestionStatus> {
 }
 
 export async function dimensions(engine: Engine): Promise<Dimensions> {
-  await engine.upkeep.settle();
+  // The staleness gate, as every analysis: the current facts of the published snapshot (a strict
+  // settle here made the filter bar wait for every catch-up under a trickle).
+  await engine.upkeep.readable();
   const db = engine.db;
-  const [rows, [totals]] = await Promise.all([rowsOf(db, 'dimension_values'), rowsOf(db, 'ingestion_status')]);
+  const [rows, [totals]] = await Promise.all([rowsOf(db, 'dimension_values'), db.cache.memo('event-span', '', () => rowsOf(db, 'event_span'))]);
   const values: Dimensions['values'] = {};
   for (const r of rows) (values[String(r.dimension)] ??= []).push({ value: String(r.value), customers: num(r.customers) });
   return {

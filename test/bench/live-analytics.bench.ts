@@ -26,7 +26,7 @@ if (!fs.existsSync(path.join(source, 'invoice-pulse.duckdb'))) {
   process.exit(2);
 }
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-analytics-'));
-for (const f of fs.readdirSync(source)) fs.copyFileSync(path.join(source, f), path.join(dir, f));
+fs.cpSync(source, dir, { recursive: true });
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 const config = () => loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '30' });
 const timed = async (url: string) => {
