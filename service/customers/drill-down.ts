@@ -17,7 +17,7 @@ import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 import type { DrillPage, DrillQuery, DrillRow, KpiKey } from './contracts.ts';
 import { DrillInputError } from './errors.ts';
-import { streamLines } from './csv-stream.ts';
+import { streamLines } from '../db/stream-lines.ts';
 
 export const DRILL_CSV_HEADER =
   'customer_id,vertical,market,age_band,tenure_band,plan,invoice_channel,payment_method_class,payment_method,timeliness,fee_exposure,tenure_start,churned,churn_at,monthly_price,currency,invoices_due,late_invoices,fees,fee_amount,contacts';
@@ -201,5 +201,5 @@ export async function drillDownPage(engine: Engine, q: DrillQuery): Promise<Dril
 export async function drillDownCsv(engine: Engine, q: DrillQuery): Promise<{ stream: ReadableStream<Uint8Array>; asOf: string }> {
   const p = await prepare(engine, q);
   const { text, params } = drilledStatement(p, q, 'customers/drill_down_csv', { sort: q.sort, order: q.order });
-  return { stream: streamLines(engine, text, params, DRILL_CSV_HEADER), asOf: p.scope.asOf };
+  return { stream: streamLines(engine.db, text, params, DRILL_CSV_HEADER), asOf: p.scope.asOf };
 }

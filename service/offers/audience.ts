@@ -10,6 +10,7 @@ import { filteredStatement, overFiltered, type Engine } from '../analytics/runne
 import type { Filters } from '../analytics/contracts.ts';
 import type { AudiencePage, AudienceRow } from './contracts.ts';
 import type { OfferState } from './engine.ts';
+import { streamLines } from '../db/stream-lines.ts';
 
 export interface AudienceOptions {
   offer_id?: string;
@@ -38,51 +39,11 @@ export async function audiencePage(engine: Engine, state: OfferState, filters: F
   };
 }
 
-class ClientGone extends Error {}
-
 /** The audience as a CSV byte stream (header first); the database connection is held only while streaming. */
 export function audienceCsv(engine: Engine, state: OfferState, filters: Filters, o: AudienceOptions): ReadableStream<Uint8Array> {
   const { text, params } = filteredStatement(state.tables.best, filters, 'offers/audience_csv', {
     identifiers: { sort: o.sort, order: o.order },
     params: { ...extra(o), value_currency: state.catalogue.document.reporting_currency },
   });
-  const encoder = new TextEncoder();
-  let wake: (() => void) | null = null;
-  let cancelled = false;
-  const demand = () => {
-    const w = wake;
-    wake = null;
-    w?.();
-  };
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        controller.enqueue(encoder.encode(CSV_HEADER + '\r\n'));
-        engine.db
-          .withConnection(async (c) => {
-            const result = await c.stream(text, params);
-            for (;;) {
-              // Back-pressure: read the next chunk only when the client has taken the previous ones.
-              while (!cancelled && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wake = resolve));
-              // Throwing makes withConnection discard the connection mid-result instead of pooling it.
-              if (cancelled) throw new ClientGone();
-              const chunk = await result.fetchChunk();
-              if (!chunk || chunk.rowCount === 0) break;
-              const lines = chunk.getColumnValues(0) as string[];
-              controller.enqueue(encoder.encode(lines.join('\r\n') + '\r\n'));
-            }
-            controller.close();
-          })
-          .catch((error) => {
-            if (!(error instanceof ClientGone)) controller.error(error);
-          });
-      },
-      pull: demand,
-      cancel() {
-        cancelled = true;
-        demand();
-      },
-    },
-    { highWaterMark: 4 },
-  );
+  return streamLines(engine.db, text, params, CSV_HEADER);
 }

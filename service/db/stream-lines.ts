@@ -2,14 +2,14 @@
  * Streams a query whose one column is a finished CSV line (formatted and formula-escaped by DuckDB,
  * as queries/offers/audience_csv.sql does) to an HTTP client: header first, then one result chunk
  * (~2 048 rows) at a time, only as fast as the client reads, so a long list never sits in memory as
- * one string and a client that goes away stops the query and frees its connection. The same
- * streaming as the offers audience export (offers/audience.ts), for any such statement.
+ * one string and a client that goes away stops the query and frees its connection. The offers
+ * audience export and the drill-down list both stream through it.
  */
-import type { Engine } from '../analytics/runner.ts';
+import type { Database } from './database.ts';
 
 class ClientGone extends Error {}
 
-export function streamLines(engine: Engine, text: string, params: Record<string, unknown>, header: string): ReadableStream<Uint8Array> {
+export function streamLines(db: Database, text: string, params: Record<string, unknown>, header: string): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let wake: (() => void) | null = null;
   let cancelled = false;
@@ -22,7 +22,7 @@ export function streamLines(engine: Engine, text: string, params: Record<string,
     {
       start(controller) {
         controller.enqueue(encoder.encode(header + '\r\n'));
-        engine.db
+        db
           .withConnection(async (c) => {
             const result = await c.stream(text, params as never);
             for (;;) {
