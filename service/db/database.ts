@@ -48,6 +48,7 @@ export class Database {
   ingestsInFlight = 0;
   /** Set once DuckDB declared the database unusable (see failures.ts); told to `onFatal` listeners. */
   fatal: string | null = null;
+  private lastDiskFull: string | null = null;
   readonly onFatal: ((cause: string) => void)[] = [];
   /**
    * Set by the live writer (events/live-writer.ts): run under the writer lock before and after
@@ -119,9 +120,17 @@ export class Database {
   /** Records a fatal storage failure the first time one is seen (callers on their own connections report theirs here). */
   noticeFailure(error: unknown): void {
     const failure = storageFailure(error);
-    if (failure?.kind !== 'fatal' || this.fatal) return;
-    this.fatal = failure.cause;
-    for (const listener of this.onFatal) listener(failure.cause);
+    if (!failure || this.fatal) return;
+    if (failure.kind === 'disk_full') {
+      this.lastDiskFull = failure.cause;
+      return;
+    }
+    // A write that failed on a full disk (say, the WAL on commit) can invalidate the database
+    // while its own error reads only "No space left"; the statements after it then say just
+    // "invalidated because of a previous fatal error". The cause an operator needs is the first.
+    const generic = /invalidated because of a previous fatal error/i.test(failure.cause);
+    this.fatal = generic && this.lastDiskFull ? `${failure.cause} (the storage error before it: ${this.lastDiskFull})` : failure.cause;
+    for (const listener of this.onFatal) listener(this.fatal);
   }
 
   /** Close a connection from dedicatedConnection() before the database closes. */

@@ -492,7 +492,10 @@ export class LiveWriter {
         // behind it may count its ids as taken, so they fail too.
         const all = [...group, ...this.pending.splice(0)];
         const disk = /ENOSPC|EDQUOT/.test(String((error as NodeJS.ErrnoException)?.code ?? error));
-        this.fail(all, disk ? new Error(`No space left on device (live log): ${String(error)}`) : error, !disk);
+        const failure = disk ? new Error(`No space left on device (live log): ${String(error)}`) : error;
+        // The log shares the disk with the database: if DuckDB dies of it next, this is the cause.
+        this.db.noticeFailure(failure);
+        this.fail(all, failure, !disk);
       }
     }
   }

@@ -61,7 +61,7 @@ describe('a full disk', () => {
         const health = await fetch(`${svc.url}/v1/health`).then((r) => r.json()).catch(() => null);
         if (health) {
           expect(health.status).toBe('failed');
-          expect(health.database.fatal).toMatch(/No space left on device/);
+          expect(health.database.fatal, svc.output()).toMatch(/No space left on device/);
         }
       }
     }
