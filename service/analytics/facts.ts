@@ -27,6 +27,8 @@ import type { Database } from '../db/database.ts';
 import { Mutex } from '../db/mutex.ts';
 import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
+import type { Reuse } from '../db/versioned-cache.ts';
+import { reflecting, reflects } from './reflected.ts';
 
 /** A batch range (after, upto]; after = null means every event. */
 interface Range {
@@ -220,6 +222,30 @@ export class FactsUpkeep {
   /** An older snapshot (one batch), with its lag now: for answers served from state built on it. */
   async snapshotOf(batchId: number): Promise<Snapshot> {
     return this.lagged(batchId, await this.probe(batchId));
+  }
+
+  /**
+   * Whether something computed from the snapshot at `batchId` may still be served while its
+   * successor is computed: within the staleness bound (never with a bound of 0), and no settings,
+   * catalogue or erasure write since `generation` (db.writesVersion when it was computed).
+   */
+  async stillServable(batchId: number, generation: number): Promise<boolean> {
+    if (this.maxLagMs <= 0 || generation !== this.db.writesVersion) return false;
+    return (await this.snapshotOf(batchId)).lag_seconds * 1000 <= this.maxLagMs;
+  }
+
+  /** The reuse policy of slow derived answers (db/versioned-cache.ts) under this staleness gate. */
+  reusePolicy(): Reuse {
+    const generation = this.db.writesVersion;
+    return {
+      generation,
+      run: async (compute) => {
+        const { result, batchId } = await reflecting(this.watermark, compute);
+        return { value: result, tag: batchId };
+      },
+      usable: (tag) => this.stillServable(tag, generation),
+      served: reflects,
+    };
   }
 
   /** The published snapshot and its lag (the commit times are read at most once per data version and 100 ms). */

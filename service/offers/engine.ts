@@ -167,7 +167,7 @@ export class OfferEngine {
       reflects(hit.batch);
       return hit.ready;
     }
-    if (hit?.done && hit.writes === this.db.writesVersion && this.engine.upkeep.maxLagMs > 0 && (await this.engine.upkeep.snapshotOf(hit.batch)).lag_seconds * 1000 <= this.engine.upkeep.maxLagMs) {
+    if (hit?.done && (await this.engine.upkeep.stillServable(hit.batch, hit.writes))) {
       hit.used = performance.now();
       hit.next ??= this.start(map, key, build, version).ready.catch(() => undefined).finally(() => (hit.next = undefined));
       reflects(hit.batch);

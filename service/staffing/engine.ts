@@ -46,7 +46,8 @@ export class StaffingEngine {
 
   private async memo<T>(key: string, make: () => Promise<T>): Promise<T> {
     await this.settle();
-    return this.db.cache.memo('staffing-models', key, make, KEEP);
+    // A model fit takes seconds; under a trickle, the previous snapshot's is served within the staleness bound meanwhile.
+    return this.db.cache.memo('staffing-models', key, make, KEEP, this.engine.upkeep.reusePolicy());
   }
 
   /** The as-of date (default: the latest event's) and the first planned day after it. */
