@@ -18,14 +18,16 @@
 -- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched with an event
 -- dated before $outcome_end::TIMESTAMPTZ (incremental upkeep of customer_facts and of the stored bases, the same set
 -- queries/bases/forget_touched.sql deletes); NULL means everyone.
+-- {{events}} is the events table, or, for that incremental upkeep, a table holding every event of the customers
+-- the batches touched (service/analytics/base-sql.ts): each base then reads those few rows, not the whole history.
 WITH scope AS (
-  SELECT DISTINCT customer_id FROM events
+  SELECT DISTINCT customer_id FROM {{events}}
   WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT) AND occurred_at < $outcome_end::TIMESTAMPTZ
 ), seen AS (
   -- Every customer with any event before the end: tenure falls back to the first event.
   SELECT customer_id, min(occurred_at) AS first_event,
          min(occurred_at) FILTER (WHERE type IN ('invoice_issued', 'customer_updated', 'plan_changed', 'subscription_cancelled')) AS first_evidence
-  FROM events WHERE occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  FROM {{events}} WHERE occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), life AS (
   -- Lifecycle and attributes, from the few events that carry them (each read separately from the
@@ -46,7 +48,7 @@ WITH scope AS (
     arg_max(score, occurred_at) FILTER (WHERE type = 'survey_response' AND occurred_at < $exp_end::TIMESTAMPTZ) AS survey_score,
     arg_max(lower(trim(method)), occurred_at) FILTER (WHERE type = 'payment_method_changed' AND occurred_at < $exp_end::TIMESTAMPTZ) AS changed_method,
     min(TRY_CAST(json_extract_string(extra, '$.customer_since') AS DATE)::TIMESTAMPTZ) FILTER (WHERE type = 'customer_updated' AND occurred_at < $exp_end::TIMESTAMPTZ) AS customer_since
-  FROM events
+  FROM {{events}}
   WHERE type IN ('subscription_started', 'subscription_cancelled', 'customer_updated', 'plan_changed', 'payment_method_changed', 'survey_response')
     AND occurred_at < $outcome_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
@@ -57,8 +59,10 @@ WITH scope AS (
     count(*) FILTER (WHERE type = 'contact' AND topic = 'fee' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS fee_contacts,
     count(*) FILTER (WHERE type = 'reminder_sent' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS reminders,
     max(occurred_at) FILTER (WHERE type = 'contact') AS last_contact_at,
-    avg(used / included) FILTER (WHERE type = 'usage_reported' AND included > 0 AND occurred_at >= $exp_start::TIMESTAMPTZ) AS usage_ratio
-  FROM events
+    -- Averaged as DECIMAL, an exact sum, so a customer recomputed from a few rows (the incremental upkeep) gets the
+    -- same last bit as from the whole table; a ratio beyond a million (nonsense data) counts as a million.
+    CAST(avg(CAST(least(used / included, 1e6) AS DECIMAL(38, 12))) FILTER (WHERE type = 'usage_reported' AND included > 0 AND occurred_at >= $exp_start::TIMESTAMPTZ) AS DOUBLE) AS usage_ratio
+  FROM {{events}}
   WHERE type IN ('contact', 'reminder_sent', 'usage_reported') AND occurred_at < $exp_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), channel AS (
@@ -69,7 +73,7 @@ WITH scope AS (
   SELECT e.customer_id, lower(trim(e.method)) AS method,
          coalesce(pmc.class, CASE WHEN lower(e.method) LIKE '%automatic%' THEN 'automatic' ELSE 'unknown' END) AS cls,
          count(*) AS n, max(e.occurred_at) AS last_at
-  FROM events e LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
+  FROM {{events}} e LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
   WHERE e.type = 'payment_received' AND e.occurred_at >= $exp_start::TIMESTAMPTZ AND e.occurred_at < $exp_end::TIMESTAMPTZ
     AND ($after::BIGINT IS NULL OR e.customer_id IN (SELECT customer_id FROM scope))
   GROUP BY ALL

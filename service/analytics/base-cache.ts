@@ -35,6 +35,7 @@ import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import type { FactsFollower, FactsUpkeep } from './facts.ts';
 import { defaultScopesFor, type AnalysisScope, type BaseParams } from './scope.ts';
+import { analysisBaseSql, copyTouchedEvents } from './base-sql.ts';
 
 const KEEP = 8;
 const TABLE = /^analysis_base_[0-9a-f]{16}$/;
@@ -51,7 +52,7 @@ const hash = (text: string) => createHash('sha256').update(text).digest('hex').s
 const keyOf = (params: BaseParams) => JSON.stringify([params.exp_start, params.exp_end, params.overdue_before, params.outcome_end, params.landmark]);
 
 /** Everything a base row is computed from: its own statement and the derived facts it reads. */
-const definitionHash = () => hash(sql('analysis_base') + sql('facts/refresh_invoices') + sql('facts/refresh_fees'));
+const definitionHash = () => hash(analysisBaseSql() + sql('facts/refresh_invoices') + sql('facts/refresh_fees'));
 
 export interface BaseCounters {
   /** Bases built from all events since start-up (a restart on a stored base should add none). */
@@ -158,7 +159,7 @@ export class BaseCache implements FactsFollower {
     const table = `analysis_base_${hash(key + definitionHash())}`;
     await c.run(`DROP TABLE IF EXISTS ${table}`);
     if (this.buildElsewhere) await this.buildElsewhere(params, table, c);
-    else await c.run(`CREATE TABLE ${table} AS ${sql('analysis_base')}`, { ...params, after: null, upto: null } as never);
+    else await c.run(`CREATE TABLE ${table} AS ${analysisBaseSql()}`, { ...params, after: null, upto: null } as never);
     await c.run(`INSERT OR REPLACE INTO analysis_bases VALUES ($key, $table, $params, $hash, $batch, now(), now())`, {
       key,
       table,
@@ -215,17 +216,25 @@ export class BaseCache implements FactsFollower {
     const started = performance.now();
     let customers = 0;
     let bases = 0;
-    for (const e of this.entries.values()) {
-      if (rebuild) {
-        await c.run(`DELETE FROM ${e.table}`);
-        await c.run(`INSERT INTO ${e.table} ${sql('analysis_base')}`, { ...e.params, after: null, upto: null } as never);
-      } else if (e.lastBatch < upto) {
-        const range = { after: e.lastBatch, upto, outcome_end: e.params.outcome_end };
-        customers += Number((await c.run(sql('bases/forget_touched', { base: e.table }), range)).rowsChanged);
-        await c.run(`INSERT INTO ${e.table} ${sql('analysis_base')}`, { ...e.params, after: e.lastBatch, upto } as never);
-        bases++;
-      } else continue;
-      await c.run(`UPDATE analysis_bases SET last_batch_id = $upto, used_at = make_timestamp($used * 1000) WHERE key = $k`, { upto, used: Math.round(e.usedAt), k: e.key });
+    const behind = [...this.entries.values()].filter((e) => e.lastBatch < upto);
+    // One copy of the touched customers' events serves every base's recomputation (base-sql.ts).
+    const touched = !rebuild && behind.length ? 'touched_events' : null;
+    if (touched) await copyTouchedEvents(c, touched, Math.min(...behind.map((e) => e.lastBatch)), upto);
+    try {
+      for (const e of this.entries.values()) {
+        if (rebuild) {
+          await c.run(`DELETE FROM ${e.table}`);
+          await c.run(`INSERT INTO ${e.table} ${analysisBaseSql()}`, { ...e.params, after: null, upto: null } as never);
+        } else if (e.lastBatch < upto) {
+          const range = { after: e.lastBatch, upto, outcome_end: e.params.outcome_end };
+          customers += Number((await c.run(sql('bases/forget_touched', { base: e.table }), range)).rowsChanged);
+          await c.run(`INSERT INTO ${e.table} ${analysisBaseSql(touched!)}`, { ...e.params, after: e.lastBatch, upto } as never);
+          bases++;
+        } else continue;
+        await c.run(`UPDATE analysis_bases SET last_batch_id = $upto, used_at = make_timestamp($used * 1000) WHERE key = $k`, { upto, used: Math.round(e.usedAt), k: e.key });
+      }
+    } finally {
+      if (touched) await c.run(`DROP TABLE IF EXISTS ${touched}`).catch(() => undefined);
     }
     if (rebuild) this.counters.rebuilds++;
     else if (bases) {

@@ -29,6 +29,7 @@ import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 import type { Reuse } from '../db/versioned-cache.ts';
 import { reflecting, reflects } from './reflected.ts';
+import { analysisBaseSql, copyTouchedEvents } from './base-sql.ts';
 
 /** A batch range (after, upto]; after = null means every event. */
 interface Range {
@@ -96,12 +97,22 @@ const DERIVED: Derived[] = [
   },
   {
     table: 'customer_facts',
-    ddl: () => `CREATE TABLE customer_facts AS SELECT *, now() AS refreshed_at FROM (${sql('analysis_base')}) LIMIT 0`,
+    ddl: () => `CREATE TABLE customer_facts AS SELECT *, now() AS refreshed_at FROM (${analysisBaseSql()}) LIMIT 0`,
     refresh: async (c, range) => {
       await run(c, sql('facts/refresh_customers'), { ...range });
-      await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${sql('analysis_base')})`, { ...currentFactsParams(), ...range } as never);
+      if (range.after === null) {
+        await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql()})`, { ...currentFactsParams(), ...range } as never);
+        return;
+      }
+      // The touched customers' events, copied once (base-sql.ts): the statement's scans read them, not every event.
+      await copyTouchedEvents(c, 'touched_events', range.after, range.upto!);
+      try {
+        await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql('touched_events')})`, { ...currentFactsParams(), ...range } as never);
+      } finally {
+        await c.run(`DROP TABLE IF EXISTS touched_events`).catch(() => undefined);
+      }
     },
-    definition: () => sql('analysis_base') + sql('facts/refresh_customers'),
+    definition: () => analysisBaseSql() + sql('facts/refresh_customers'),
   },
 ];
 

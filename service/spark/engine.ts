@@ -22,6 +22,7 @@ import type { AnalysisScope } from '../analytics/scope.ts';
 import type { LakeFollower } from '../export/lake.ts';
 import { SparkDriver, SparkEngineError, type DriverOptions } from './driver.ts';
 import { renderSpark, sparkParams, statementsOf } from './render.ts';
+import { analysisBaseSql } from '../analytics/base-sql.ts';
 
 export interface SparkEngineOptions extends DriverOptions {
   lakeDir: string;
@@ -156,7 +157,7 @@ export class SparkEngine {
    * DuckDB table `target`: the function the base cache calls with ANALYSIS_ENGINE=spark.
    */
   async buildBaseOnSpark(scope: Pick<AnalysisScope, 'params'>, range: BatchRange, target: string, on?: DuckDBConnection): Promise<{ rows: number; sparkMs: number }> {
-    return this.runInto(sql('analysis_base'), { ...scope.params, ...range }, target, on);
+    return this.runInto(analysisBaseSql(), { ...scope.params, ...range }, target, on);
   }
 
   /** Events in the lake as Spark reads them (rows and distinct ids). */

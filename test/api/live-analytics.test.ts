@@ -9,6 +9,7 @@ import { sql } from '../../service/db/sql-files.ts';
 import { toNdjson } from '../helpers/events.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { startTestService, tempDir, type TestService } from '../helpers/service.ts';
+import { analysisBaseSql } from '../../service/analytics/base-sql.ts';
 
 type Body = Record<string, unknown> & { data_as_of: { batch_id: number }; lag_seconds: number };
 const figures = (b: Body) => ({ ...b, data_as_of: undefined, lag_seconds: undefined });
@@ -96,7 +97,7 @@ describe('stored bases follow the events incrementally', () => {
       for (const b of bases) {
         const params = { ...JSON.parse(b.params), after: null, upto: null };
         const [diff] = await svc.query<{ missing: number; extra: number; rows: number }>(
-          `WITH fresh AS (${sql('analysis_base')})
+          `WITH fresh AS (${analysisBaseSql()})
            SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT ALL SELECT * FROM ${b.table_name}))::INTEGER AS missing,
                   (SELECT count(*) FROM (SELECT * FROM ${b.table_name} EXCEPT ALL SELECT * FROM fresh))::INTEGER AS extra,
                   (SELECT count(*) FROM ${b.table_name})::INTEGER AS rows`,

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from '../../service/db/sql-files.ts';
 import { factDefinitions } from '../../service/spark/engine.ts';
 import { renderSpark, sparkParams, statementsOf, UnsupportedSql } from '../../service/spark/render.ts';
+import { analysisBaseSql } from '../../service/analytics/base-sql.ts';
 
 describe('renderSpark rules', () => {
   it('binds parameters as Spark markers and casts them', () => {
@@ -52,7 +53,7 @@ describe('renderSpark rules', () => {
 });
 
 describe('the event-sized statements of queries/', () => {
-  const sources = [sql('analysis_base'), ...factDefinitions().values()];
+  const sources = [analysisBaseSql(), ...factDefinitions().values()];
 
   it('finds the fact definitions Spark needs (the SELECT of each INSERT)', () => {
     expect([...factDefinitions().keys()].sort()).toEqual(['fact_fees', 'fact_invoices']);
@@ -65,7 +66,7 @@ describe('the event-sized statements of queries/', () => {
       expect(spark).not.toMatch(/::|\$[a-z]|\barg_(max|min)\(|\bepoch\(|\bEXCLUDE\b|TIMESTAMPTZ|(?<!LEFT )SEMI JOIN|--/);
       expect(sparkParams(spark).length).toBeGreaterThan(0);
     }
-    expect(sparkParams(renderSpark(sql('analysis_base'))).sort()).toEqual(['after', 'exp_end', 'exp_start', 'landmark', 'outcome_end', 'overdue_before', 'upto']);
+    expect(sparkParams(renderSpark(analysisBaseSql())).sort()).toEqual(['after', 'exp_end', 'exp_start', 'landmark', 'outcome_end', 'overdue_before', 'upto']);
   });
 
   it('splits files into statements like the facts upkeep does', () => {

@@ -18,6 +18,7 @@ import type { SparkEngine } from '../../service/spark/engine.ts';
 import { startTestService, tempDir, type TestService } from '../helpers/service.ts';
 import { freePort, SparkCluster } from './cluster.ts';
 import { diffTables, expectSameJson } from './compare.ts';
+import { analysisBaseSql } from '../../service/analytics/base-sql.ts';
 
 let cluster: SparkCluster;
 let duck: TestService;
@@ -91,8 +92,8 @@ describe('every event-sized statement on both engines', () => {
     const all = { ...params, ...range };
     const target = `spark_base_${name.replace(/\W+/g, '_')}`;
     const duckTable = `duck_base_${name.replace(/\W+/g, '_')}`;
-    const { rows } = await engine.runInto(sql('analysis_base'), all, target);
-    await spark.ctx.db.withConnection((c) => c.run(`CREATE TABLE ${duckTable} AS ${sql('analysis_base')}`, all as never));
+    const { rows } = await engine.runInto(analysisBaseSql(), all, target);
+    await spark.ctx.db.withConnection((c) => c.run(`CREATE TABLE ${duckTable} AS ${analysisBaseSql()}`, all as never));
     const [n] = await spark.query<{ n: string; churned: string }>(`SELECT count(*)::VARCHAR AS n, count(*) FILTER (WHERE churned)::VARCHAR AS churned FROM ${duckTable}`);
     expect(rows).toBe(Number(n.n));
     expect(rows).toBeGreaterThan(500);
@@ -172,7 +173,7 @@ describe('a worker lost in the middle of a job', () => {
     expect(victim).toBeDefined();
     cluster.kill(victim!);
     const table = await build;
-    await spark.ctx.db.withConnection((c) => c.run(`CREATE TABLE duck_after_kill AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never));
+    await spark.ctx.db.withConnection((c) => c.run(`CREATE TABLE duck_after_kill AS ${analysisBaseSql()}`, { ...scope.params, after: null, upto: null } as never));
     const [n] = await spark.query<{ a: string; b: string }>(`SELECT (SELECT count(*) FROM ${table})::VARCHAR AS a, (SELECT count(*) FROM duck_after_kill)::VARCHAR AS b`);
     expect(n.a).toBe(n.b);
     expect(Number(n.a)).toBeGreaterThan(500);

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { FilterQuery, SEGMENT_DIMENSIONS } from '../../../service/analytics/contracts.ts';
 import { sql } from '../../../service/db/sql-files.ts';
+import { analysisBaseSql } from '../../../service/analytics/base-sql.ts';
 
 describe('segment dimensions', () => {
   it('queries/filtered_base.sql filters on exactly the dimensions of SEGMENT_DIMENSIONS, each by its bound list', () => {
@@ -19,7 +20,7 @@ describe('segment dimensions', () => {
   });
 
   it('queries/analysis_base.sql yields a column for every dimension', () => {
-    const text = sql('analysis_base');
+    const text = analysisBaseSql();
     // The outermost SELECT (the one at the start of a line), which names the columns of the base.
     const final = text.slice(text.lastIndexOf('\nSELECT '));
     for (const d of SEGMENT_DIMENSIONS) expect(final, d).toMatch(new RegExp(`\\b${d}\\b`));
