@@ -242,8 +242,24 @@ export class FactsUpkeep {
    */
   async stillServable(batchId: number, generation: number): Promise<boolean> {
     if (this.maxLagMs <= 0 || generation !== this.db.writesVersion) return false;
-    return (await this.snapshotOf(batchId)).lag_seconds * 1000 <= this.maxLagMs;
+    const snapshot = await this.snapshotOf(batchId);
+    if (snapshot.lag_seconds * 1000 > this.maxLagMs) return false;
+    this.judged.delete(batchId);
+    this.judged.set(batchId, snapshot);
+    if (this.judged.size > 16) this.judged.delete(this.judged.keys().next().value!);
+    return true;
   }
+
+  /**
+   * An older snapshot as it was when judged servable (its lag at that moment), so an answer served
+   * from it is stamped like one from the published snapshot: with the lag at the gate, not after
+   * the answer was computed.
+   */
+  judgedSnapshot(batchId: number): Snapshot | undefined {
+    return this.judged.get(batchId);
+  }
+
+  private readonly judged = new Map<number, Snapshot>();
 
   /** The reuse policy of slow derived answers (db/versioned-cache.ts) under this staleness gate. */
   reusePolicy(): Reuse {

@@ -21,7 +21,7 @@ export function freshness(engine: Engine): MiddlewareHandler {
     const published = await engine.upkeep.readable();
     const { batchId } = await reflecting(published.batch_id, next);
     // A part of the answer came from an older snapshot (served while its successor is built).
-    const snapshot = batchId === published.batch_id ? published : await engine.upkeep.snapshotOf(batchId);
+    const snapshot = batchId === published.batch_id ? published : (engine.upkeep.judgedSnapshot(batchId) ?? (await engine.upkeep.snapshotOf(batchId)));
     c.header('X-Data-Batch', String(snapshot.batch_id));
     if (snapshot.committed_at) c.header('X-Data-As-Of', snapshot.committed_at);
     c.header('X-Lag-Seconds', String(snapshot.lag_seconds));
