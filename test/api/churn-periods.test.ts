@@ -114,6 +114,24 @@ describe('summary over a period', () => {
   });
 });
 
+describe('compare without a period', () => {
+  it('compares the landmark window of as_of and horizon_days', async () => {
+    const asOf = shift(last, -30);
+    const body = await get<Summary>(`/v1/churn/summary?as_of=${asOf}&horizon_days=45&compare=previous_year`);
+    const from = shift(asOf, -44);
+    expect(body.period_query!.period).toEqual({ start: from, end: asOf, days: 45 });
+    const yFrom = `${Number(from.slice(0, 4)) - 1}${from.slice(4)}`;
+    const yTo = `${Number(asOf.slice(0, 4)) - 1}${asOf.slice(4)}`;
+    expect(body.previous_period).toEqual({ start: yFrom, end: yTo });
+    const [now, before] = [await handCounts(from, asOf), await handCounts(yFrom, yTo)];
+    const rate = body.kpis.find((k) => k.key === 'churn_rate')!;
+    expect([rate.n, rate.previous_n]).toEqual([now.n, before.n]);
+    expect(rate.value).toBeCloseTo(now.churned / now.n, 12);
+    const res = await svc.call('/v1/churn/summary?compare=previous_year&view=lifetime');
+    expect(res.status).toBe(400);
+  });
+});
+
 describe('churn by factor over a period', () => {
   it('gives each group its rate in the period, in the comparison period and the change with its interval', async () => {
     const from = shift(last, -179);
@@ -146,6 +164,15 @@ describe('churn by factor over a period', () => {
     const landmark = await get<ChurnByFactor>('/v1/churn/by/vertical?view=landmark');
     expect(landmark.period_query).toBeUndefined();
     expect(landmark.groups.map((g) => [g.key, g.n, g.churned])).toEqual(body.groups.map((g) => [g.key, g.n, g.churned]));
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents from, to and compare on the two endpoints that take a period, and only there', async () => {
+    const doc = (await (await svc.call('/v1/openapi.json')).json()) as { paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }> };
+    const names = (path: string) => (doc.paths[path]?.get?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
+    for (const path of ['/v1/churn/summary', '/v1/churn/by/{factor}']) expect(names(path), path).toEqual(expect.arrayContaining(['from', 'to', 'compare', 'as_of']));
+    for (const path of ['/v1/churn/survival', '/v1/churn/drivers', '/v1/churn/cohorts']) expect(names(path), path).not.toContain('from');
   });
 });
 

@@ -45,11 +45,12 @@ export function summaryQuery(filters: string, p: PeriodState): URLSearchParams {
   const q = new URLSearchParams(filters);
   if (p.from && p.to) {
     for (const k of ['as_of', 'horizon_days']) q.delete(k);
-    if (q.get('view') === 'lifetime') q.delete('view');
     q.set('from', p.from);
     q.set('to', p.to);
   }
   if (p.compare !== 'previous_period') q.set('compare', p.compare);
+  // The summary's period is always a landmark window; the API refuses a lifetime view with one.
+  if ((q.has('from') || q.has('compare')) && q.get('view') === 'lifetime') q.delete('view');
   return q;
 }
 
