@@ -3,12 +3,13 @@
  * in the URL (from, to, compare), the KPI tiles show exactly what /v1/churn/summary answers for
  * that query (value, change, the change's interval, the comparison's n), a reload and a fresh
  * browser show the same state and values, a KPI click lists the customers of the period's window,
- * a bad custom pair is said and not applied, and at 400 px nothing overflows. Screenshots at 1280
+ * the churn trend shades the period's and the comparison's months, a bad custom pair is said and
+ * not applied, and at 400 px nothing overflows. Screenshots at 1280
  * and 400 px.
  */
 import { describe, expect, it } from 'vitest';
 import type { Dimensions, Summary } from '../../service/analytics/contracts.ts';
-import { afterAction, gotoReady, newContext, screenshot, waitReady, watch } from '../helpers/browser.ts';
+import { afterAction, chartOption, gotoReady, newContext, screenshot, waitReady, watch } from '../helpers/browser.ts';
 import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite();
@@ -55,6 +56,13 @@ describe('Overview period and comparison', () => {
     expect(await suite.page.locator('[data-period-shown]').getAttribute('data-period-shown')).toBe(`${from}..${to}`);
     expect(await suite.page.locator('[data-comparison-shown]').getAttribute('data-comparison-shown')).toBe(`${api.previous_period!.start}..${api.previous_period!.end}`);
     await expect.poll(() => suite.page.locator('[data-kpi="churn_rate"]').textContent()).toContain('vs same period last year');
+    // The trend shades the months of the period and of the comparison.
+    const trend = await chartOption<{ series: { name: string; markArea?: { data: [{ name: string; xAxis: string }, { xAxis: string }][] } }[] }>(suite.page, 'churn-trend');
+    const areas = trend.series.find((x) => x.name === 'Churn rate')!.markArea!.data.map(([a, b]) => [a.name, a.xAxis, b.xAxis]);
+    expect(areas).toEqual([
+      ['period', from.slice(0, 7), to.slice(0, 7)],
+      ['comparison', api.previous_period!.start.slice(0, 7), api.previous_period!.end.slice(0, 7)],
+    ]);
     await screenshot(suite.page, 'overview-period');
 
     // Reload: the same controls and the same numbers.
