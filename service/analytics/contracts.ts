@@ -67,6 +67,30 @@ export const FilterQuery = z.object({
 });
 export type Filters = z.infer<typeof FilterQuery>;
 
+/**
+ * A period and a comparison period (issue 15), for the endpoints that take one (README, "Periods"):
+ * `from`–`to` is a landmark window (customers active at the start of `from`, exposure in the
+ * look-back before it, churn by the end of `to`), so it replaces `as_of` (= `to`) and `horizon_days`
+ * (= its length in days, 7 to 730).
+ */
+export const COMPARISONS = ['previous_period', 'previous_year', 'none'] as const;
+export type Comparison = (typeof COMPARISONS)[number];
+export const PeriodFields = {
+  from: isoDate.optional().describe('first day of the period (with `to`; replaces as_of and horizon_days). Inside the days the events span (422 period_out_of_range); the period is 7 to 730 days long, from < to (400 invalid_period)'),
+  to: isoDate.optional().describe('last day of the period, included (with `from`)'),
+  compare: z
+    .enum(COMPARISONS)
+    .optional()
+    .describe('comparison period: previous_period (the same number of days just before `from`), previous_year (the same dates a year earlier; 29 February becomes 28 February) or none. Default: previous_period on /v1/churn/summary, none on /v1/churn/by/{factor}'),
+};
+export const PeriodFilterQuery = FilterQuery.extend(PeriodFields);
+export type PeriodFilters = z.infer<typeof PeriodFilterQuery>;
+export const PeriodRange = z.object({ start: z.string().describe('YYYY-MM-DD, included'), end: z.string().describe('YYYY-MM-DD, included'), days: z.number().int() });
+export const ComparisonRange = PeriodRange.extend({
+  kind: z.enum(['previous_period', 'previous_year']),
+  within_data: z.boolean().describe('false when the comparison period starts before the first event: its population is then partly or wholly unobserved'),
+});
+
 export const Interval = z.tuple([z.number(), z.number()]);
 const NullableInterval = z.tuple([z.number(), z.number()]).nullable();
 
@@ -100,7 +124,25 @@ export const ChurnByFactor = z.object({
   reference: z.string().nullable(),
   n: z.number().int(),
   churned: z.number().int(),
-  groups: z.array(GroupStat),
+  groups: z.array(
+    GroupStat.extend({
+      comparison: z
+        .object({
+          n: z.number().int(),
+          churned: z.number().int(),
+          rate: z.number().nullable(),
+          rate_ci: NullableInterval,
+          change: z.number().nullable().describe('rate − comparison rate'),
+          change_ci: NullableInterval.describe('95 % Newcombe hybrid score interval of the change (the periods taken as independent samples)'),
+        })
+        .optional()
+        .describe('only with a comparison period: the same group in it'),
+    }),
+  ),
+  period_query: z
+    .object({ period: PeriodRange, comparison: ComparisonRange.nullable(), comparison_n: z.number().int().nullable(), comparison_churned: z.number().int().nullable() })
+    .optional()
+    .describe('only when from/to or compare was given'),
   note: z.string(),
 });
 export type ChurnByFactor = z.infer<typeof ChurnByFactor>;
@@ -200,11 +242,17 @@ const Kpi = z.object({
   previous: z.number().nullable(),
   previous_ci: NullableInterval,
   change: z.number().nullable().describe('value − previous'),
+  previous_n: z.number().int().optional().describe('with a period or compare: the denominator of the comparison value'),
+  change_ci: NullableInterval.optional().describe('with a period or compare, shares only: 95 % Newcombe hybrid score interval of value − previous, treating the two periods as independent samples (customers present in both make them overlap)'),
 });
 export const Summary = z.object({
   as_of: z.string(),
   period: z.object({ start: z.string(), end: z.string() }),
-  previous_period: z.object({ start: z.string(), end: z.string() }),
+  previous_period: z.object({ start: z.string(), end: z.string() }).nullable().describe('the comparison period (null with compare=none)'),
+  period_query: z
+    .object({ period: PeriodRange, comparison: ComparisonRange.nullable() })
+    .optional()
+    .describe('only when from/to or compare was given: the period analysed and its comparison period'),
   kpis: z.array(Kpi),
   trend: z.array(
     z.object({

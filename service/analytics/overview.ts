@@ -9,7 +9,9 @@ import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
 import { normalQuantile } from '../stats/distributions.ts';
+import { newcombeDifference } from '../stats/proportion-difference.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
+import { periodOf, planPeriod, shiftDays, type Period, type PeriodPlan } from './period.ts';
 import { CORRELATION_NOTE } from './churn.ts';
 import { overFiltered, type Engine } from './runner.ts';
 import type { Cohorts, Dimensions, Engagement, FeeEconomics, Filters, IngestionStatus, Summary } from './contracts.ts';
@@ -20,34 +22,51 @@ const share = (k: number, n: number) => {
   return { value: w.proportion, ci: n > 0 ? ([w.lower, w.upper] as [number, number]) : null };
 };
 const num = (v: unknown) => Number(v ?? 0);
-const DAY = 86_400_000;
-const shiftDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY).toISOString().slice(0, 10);
 
-export async function summary(engine: Engine, filters: Filters): Promise<Summary> {
-  const scope = await resolveScope(engine.db, filters, 'landmark');
+/**
+ * Headline KPIs of a period against its comparison period, and the monthly trend. Without a
+ * `plan` (no from/to/compare in the query) the period is the landmark window of as_of and
+ * horizon_days and the comparison the window just before it, as it always was; a plan
+ * (period.ts) gives both windows, and the answer then also carries the comparison's
+ * denominators and the interval of each share's change.
+ */
+export async function summary(engine: Engine, filters: Filters, given: PeriodPlan | null = null): Promise<Summary> {
+  const scope = await resolveScope(engine.db, given ? given.current : filters, 'landmark');
   const H = filters.horizon_days;
   const L = filters.lookback_days;
-  const previousAsOf = shiftDays(scope.asOf, -H);
-  const counts = async (asOf: string, view: 'lifetime' | 'landmark') => (await overFiltered(engine, scopeFor(asOf, view, L, H), filters, 'churn/summary_counts'))[0] ?? {};
-  const [now, before, lifeNow, lifeBefore] = await Promise.all([counts(scope.asOf, 'landmark'), counts(previousAsOf, 'landmark'), counts(scope.asOf, 'lifetime'), counts(previousAsOf, 'lifetime')]);
-  const kpi = (key: Summary['kpis'][number]['key'], label: string, unit: 'count' | 'share', cur: { value: number | null; ci: [number, number] | null; n: number }, prev: { value: number | null; ci: [number, number] | null }) => ({
+  const plan = given ?? planPeriod(filters, periodOf(shiftDays(scope.asOf, -H + 1), scope.asOf), 'previous_period', null);
+  const cmp = plan.comparison;
+  const counts = async (period: Period | null, view: 'lifetime' | 'landmark') => (period ? ((await overFiltered(engine, scopeFor(period.end, view, L, period.days), filters, 'churn/summary_counts'))[0] ?? {}) : {});
+  const [now, before, lifeNow, lifeBefore] = await Promise.all([counts(plan.period, 'landmark'), counts(cmp, 'landmark'), counts(plan.period, 'lifetime'), counts(cmp, 'lifetime')]);
+  type Figure = { value: number | null; ci: [number, number] | null; n: number; k?: number };
+  const kpi = (key: Summary['kpis'][number]['key'], label: string, unit: 'count' | 'share', cur: Figure, prev: Figure) => ({
     key,
     label,
     unit,
     value: cur.value,
     ci: cur.ci,
     n: cur.n,
-    previous: prev.value,
-    previous_ci: prev.ci,
-    change: cur.value !== null && prev.value !== null ? cur.value - prev.value : null,
+    previous: cmp ? prev.value : null,
+    previous_ci: cmp ? prev.ci : null,
+    change: cmp && cur.value !== null && prev.value !== null ? cur.value - prev.value : null,
+    ...(given
+      ? {
+          previous_n: cmp ? prev.n : 0,
+          change_ci: cmp && unit === 'share' && cur.k !== undefined && prev.k !== undefined ? newcombeDifference(cur.k, cur.n, prev.k, prev.n) : null,
+        }
+      : {}),
   });
-  const count = (v: unknown) => ({ value: num(v), ci: null, n: num(v) });
-  const shareOf = (k: unknown, n: unknown) => ({ ...share(num(k), num(n)), n: num(n) });
+  const count = (v: unknown): Figure => ({ value: num(v), ci: null, n: num(v) });
+  const shareOf = (k: unknown, n: unknown): Figure => ({ ...share(num(k), num(n)), n: num(n), k: num(k) });
+  const P = plan.period;
+  const labels = given
+    ? { active: `Active at the end of ${P.end}`, churned: `Churned ${P.start} – ${P.end}`, churn_rate: `Churn rate (${P.days} days, of those active at ${P.start})` }
+    : { active: 'Active at the as-of date', churned: `Churned in the last ${H} days`, churn_rate: `Churn rate (${H} days, of those active at its start)` };
   const kpis = [
     kpi('customers', 'Customers (ever started)', 'count', count(lifeNow.customers), count(lifeBefore.customers)),
-    kpi('active', 'Active at the as-of date', 'count', count(num(lifeNow.customers) - num(lifeNow.churned)), count(num(lifeBefore.customers) - num(lifeBefore.churned))),
-    kpi('churned', `Churned in the last ${H} days`, 'count', count(now.churned), count(before.churned)),
-    kpi('churn_rate', `Churn rate (${H} days, of those active at its start)`, 'share', shareOf(now.churned, now.customers), shareOf(before.churned, before.customers)),
+    kpi('active', labels.active, 'count', count(num(lifeNow.customers) - num(lifeNow.churned)), count(num(lifeBefore.customers) - num(lifeBefore.churned))),
+    kpi('churned', labels.churned, 'count', count(now.churned), count(before.churned)),
+    kpi('churn_rate', labels.churn_rate, 'share', shareOf(now.churned, now.customers), shareOf(before.churned, before.customers)),
     kpi('automatic_share', `Paying automatically (look-back ${L} days)`, 'share', shareOf(now.automatic, now.classified), shareOf(before.automatic, before.classified)),
     kpi('on_time_share', `Paying every invoice on time (look-back ${L} days)`, 'share', shareOf(now.on_time, now.with_invoices), shareOf(before.on_time, before.with_invoices)),
     kpi('fee_share', `Charged a reminder fee (look-back ${L} days)`, 'share', shareOf(now.with_fee, now.customers), shareOf(before.with_fee, before.customers)),
@@ -74,8 +93,9 @@ export async function summary(engine: Engine, filters: Filters): Promise<Summary
   });
   return {
     as_of: scope.asOf,
-    period: { start: shiftDays(scope.asOf, -H + 1), end: scope.asOf },
-    previous_period: { start: shiftDays(previousAsOf, -H + 1), end: previousAsOf },
+    period: { start: P.start, end: P.end },
+    previous_period: cmp ? { start: cmp.start, end: cmp.end } : null,
+    ...(given ? { period_query: { period: P, comparison: cmp } } : {}),
     kpis,
     trend,
   };

@@ -16,6 +16,7 @@ import { filteredStatement, type Engine } from '../analytics/runner.ts';
 import { latestEventDate } from '../analytics/scope.ts';
 import { sql } from '../db/sql-files.ts';
 import { DomainError } from '../domain-error.ts';
+import { newcombeDifference } from '../stats/proportion-difference.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import type { OfferState } from './engine.ts';
@@ -50,15 +51,6 @@ export async function createCampaign(engine: Engine, state: OfferState, filters:
     await c.run(`INSERT INTO offer_campaign_members SELECT * FROM (${text})`, params);
   });
   return campaignReport(engine, input.campaign_id);
-}
-
-/** Newcombe's hybrid score interval for p1 − p2 from the two Wilson intervals. */
-function differenceCi(k1: number, n1: number, k2: number, n2: number): [number, number] | null {
-  if (n1 === 0 || n2 === 0) return null;
-  const a = wilsonInterval(k1, n1);
-  const b = wilsonInterval(k2, n2);
-  const d = a.proportion! - b.proportion!;
-  return [d - Math.sqrt((a.proportion! - a.lower) ** 2 + (b.upper - b.proportion!) ** 2), d + Math.sqrt((a.upper - a.proportion!) ** 2 + (b.proportion! - b.lower) ** 2)];
 }
 
 export async function campaignReport(engine: Engine, id: string) {
@@ -101,7 +93,7 @@ export async function campaignReport(engine: Engine, id: string) {
     p_value: cmp?.pValue ?? null,
     churn_prevented: cmp?.riskDifference === null || cmp === null ? null : -cmp.riskDifference,
     churn_prevented_ci: (() => {
-      const ci = differenceCi(holdout.churned, holdout.members, treatment.churned, treatment.members);
+      const ci = newcombeDifference(holdout.churned, holdout.members, treatment.churned, treatment.members);
       return ci;
     })(),
     note:
@@ -110,6 +102,14 @@ export async function campaignReport(engine: Engine, id: string) {
   };
 }
 export type CampaignReport = Awaited<ReturnType<typeof campaignReport>>;
+
+/** Every campaign's report, newest first (the Offers page lists them). */
+export async function listCampaigns(engine: Engine): Promise<CampaignReport[]> {
+  const ids = await engine.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT campaign_id FROM offer_campaigns ORDER BY created_at DESC, campaign_id`)).getRowObjects().map((r) => String(r.campaign_id)));
+  const out: CampaignReport[] = [];
+  for (const id of ids) out.push(await campaignReport(engine, id));
+  return out;
+}
 
 export async function campaignMembersCsv(engine: Engine, id: string, group: 'treatment' | 'holdout' | 'all'): Promise<string> {
   await campaignReport(engine, id);

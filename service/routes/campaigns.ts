@@ -12,7 +12,7 @@ import { FilterQuery } from '../analytics/contracts.ts';
 import { adminBodyLimit } from '../http/admin-body.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError, zodDetails } from '../http/errors.ts';
-import { campaignMembersCsv, campaignReport, createCampaign } from '../offers/campaigns.ts';
+import { campaignMembersCsv, campaignReport, createCampaign, listCampaigns } from '../offers/campaigns.ts';
 import { offerEngineFor } from '../offers/engine.ts';
 import { ViewFilters } from '../views/contracts.ts';
 
@@ -28,7 +28,7 @@ const CreateCampaign = z
   .strict();
 const Interval = z.tuple([z.number(), z.number()]);
 const Group = z.object({ members: z.number().int(), shown: z.number().int(), accepted: z.number().int(), churned: z.number().int(), churn_rate: z.number().nullable(), churn_rate_ci: Interval.nullable() });
-const Report = z.object({
+export const CampaignReportSchema = z.object({
   campaign_id: z.string(),
   offer_id: z.string().nullable(),
   holdout_share: z.number(),
@@ -62,9 +62,10 @@ export function campaignRoutes(ctx: AppContext) {
     summary: 'Export an audience as a campaign with a reproducible hold-out group',
     description: 'A customer is held out when md5(campaign_id:customer_id) (first 13 hex digits / 2^52) < holdout_share. The members are stored; send the offer to the treatment group only (members.csv?group=treatment).',
     body: { description: 'the campaign', content: { 'application/json': CreateCampaign } },
-    responses: { 201: { description: 'the campaign report', schema: Report }, 409: { description: 'the campaign id exists' } },
+    responses: { 201: { description: 'the campaign report', schema: CampaignReportSchema }, 409: { description: 'the campaign id exists' } },
   });
-  add({ method: 'get', path: '/v1/offers/campaigns/{id}', tag: 'offers', role: 'read', summary: 'Uplift against the hold-out (experimental, intent-to-treat)', pathParams: IdParam, responses: { 200: { description: 'the report', schema: Report }, 404: { description: 'no such campaign' } } });
+  add({ method: 'get', path: '/v1/offers/campaigns', tag: 'offers', role: 'read', summary: 'Every campaign with its uplift against the hold-out, newest first', responses: { 200: { description: 'the reports', schema: z.object({ campaigns: z.array(CampaignReportSchema) }) } } });
+  add({ method: 'get', path: '/v1/offers/campaigns/{id}', tag: 'offers', role: 'read', summary: 'Uplift against the hold-out (experimental, intent-to-treat)', pathParams: IdParam, responses: { 200: { description: 'the report', schema: CampaignReportSchema }, 404: { description: 'no such campaign' } } });
   add({
     method: 'get',
     path: '/v1/offers/campaigns/{id}/members.csv',
@@ -88,9 +89,10 @@ export function campaignRoutes(ctx: AppContext) {
       const filters = FilterQuery.parse(b.filters);
       const state = await offers.state(filters);
       if (b.offer_id && !state.evaluations.some((e) => e.offer.id === b.offer_id)) throw new ApiError(400, 'invalid_request', `unknown offer_id "${b.offer_id}"`);
-      return c.json(Report.parse(await createCampaign(ctx.engine, state, filters, b, b.filters)), 201);
+      return c.json(CampaignReportSchema.parse(await createCampaign(ctx.engine, state, filters, b, b.filters)), 201);
     })
-    .get('/:id', read, async (c) => c.json(Report.parse(await campaignReport(ctx.engine, id(c.req.param('id'))))))
+    .get('/', read, async (c) => c.json({ campaigns: (await listCampaigns(ctx.engine)).map((r) => CampaignReportSchema.parse(r)) }))
+    .get('/:id', read, async (c) => c.json(CampaignReportSchema.parse(await campaignReport(ctx.engine, id(c.req.param('id'))))))
     .get('/:id/members.csv', read, async (c) => {
       const campaign = id(c.req.param('id'));
       const g = z.enum(['treatment', 'holdout', 'all']).default('treatment').safeParse(c.req.query('group'));

@@ -17,6 +17,7 @@ import {
   FACTORS,
   FilterQuery,
   Heatmap,
+  PeriodFilterQuery,
   SEGMENT_DIMENSIONS,
   Summary,
   SurvivalCurves,
@@ -27,6 +28,8 @@ import { resultCache } from '../http/result-cache.ts';
 import { requireRole } from '../http/auth.ts';
 import { ApiError } from '../http/errors.ts';
 import { parseAnalysisQuery } from '../http/query.ts';
+import { churnByFactorOverPeriods } from '../analytics/period-churn.ts';
+import { parsePeriodQuery } from './churn-period.ts';
 import type { RouteDoc } from '../http/openapi.ts';
 
 const groupColumns = { key: 'string', n: 'int', churned: 'int', rate: 'float', relative_risk: 'float', risk_difference: 'float', p_value: 'float', is_reference: 'bool' } as const;
@@ -34,7 +37,7 @@ const flatGroup = (g: { rate_ci: [number, number] | null; rr_ci: [number, number
 const intervalColumns = { rate_lower: 'float', rate_upper: 'float', rr_lower: 'float', rr_upper: 'float' } as const;
 
 const FactorParam = z.object({ factor: z.enum(FACTORS) });
-const ReferenceQuery = FilterQuery.extend({ reference: z.string().max(128).optional().describe('reference group (default: automatic / on_time / none, else the largest)') });
+const ReferenceQuery = PeriodFilterQuery.extend({ reference: z.string().max(128).optional().describe('reference group (default: automatic / on_time / none, else the largest)') });
 const SurvivalQuery = FilterQuery.extend({
   by: z.enum(FACTORS).default('payment_method_class'),
   times: z
@@ -61,8 +64,18 @@ export function churnRoutes(ctx: AppContext) {
   const doc = (d: Omit<RouteDoc, 'role' | 'method' | 'tag'> & { tag?: string }) =>
     ctx.openapi.add({ method: 'get', role: 'read', tag: 'churn', ...d, responses: { ...d.responses, 422: { description: 'the analysis refuses (e.g. a group too small for the model)' } } });
 
-  doc({ path: '/v1/churn/summary', summary: 'Headline KPIs against the previous period, and the monthly trend', description: 'Period = the last horizon_days before as_of; shares of automatic payers, on-time payers and fee exposure are measured over the look-back before the period start (landmark view).', query: FilterQuery, responses: { 200: { description: 'KPIs', schema: Summary } } });
-  doc({ path: '/v1/churn/by/{factor}', summary: 'Churn rate by factor with Wilson intervals, relative risks (log method), risk differences and chi-square p-values', pathParams: FactorParam, query: ReferenceQuery, responses: { 200: { description: 'groups', schema: ChurnByFactor } } });
+  doc({
+    path: '/v1/churn/summary',
+    summary: 'Headline KPIs against the previous period, and the monthly trend',
+    description:
+      'Period = the last horizon_days before as_of, or from–to when given. Churned / churn rate: customers active at the start of the period who cancelled by its end (landmark view: the period is the outcome window); customers and active: at the end of the period; shares of automatic payers, on-time payers and fee exposure are measured over the look-back before the period start. The comparison (compare, default previous_period) is the same computation on the comparison period; with from/to or compare the KPIs also carry previous_n and, for shares, change_ci (95 % Newcombe interval of the change).',
+    query: PeriodFilterQuery, responses: { 200: { description: 'KPIs', schema: Summary } } });
+  doc({
+    path: '/v1/churn/by/{factor}',
+    summary: 'Churn rate by factor with Wilson intervals, relative risks (log method), risk differences and chi-square p-values',
+    description:
+      'With from/to: the landmark window of the period (customers active at from, exposure in the look-back before it, churn by the end of to). With compare (default none here): each group also carries the same group in the comparison period, its rate, and the change with a 95 % Newcombe interval; the reference group is the same in both.',
+    pathParams: FactorParam, query: ReferenceQuery, responses: { 200: { description: 'groups', schema: ChurnByFactor } } });
   doc({ path: '/v1/churn/dose-response/{measure}', summary: 'Churn by number of late invoices or fees (0, 1, 2, 3+) with a trend test', pathParams: z.object({ measure: z.enum(['late_invoices', 'fees']) }), query: FilterQuery, responses: { 200: { description: 'groups', schema: DoseResponse } } });
   doc({ path: '/v1/churn/survival', summary: 'Kaplan–Meier curves per group with 95 % log(−log) bands, medians and the log-rank test', query: SurvivalQuery, responses: { 200: { description: 'curves', schema: SurvivalCurves } } });
   doc({ path: '/v1/churn/drivers', summary: 'Cox proportional-hazards model (Efron ties) of the exposures and chosen segments', description: 'Default view: landmark. Refuses with 422 when a level has fewer than 30 customers or 5 churn events, or when the model does not converge.', query: DriversQuery, responses: { 200: { description: 'hazard ratios', schema: Drivers } } });
@@ -72,14 +85,15 @@ export function churnRoutes(ctx: AppContext) {
 
   return new Hono()
     .get('/summary', read, cached, async (c) => {
-      const body = Summary.parse(await summary(engine, await parseAnalysisQuery(FilterQuery, c, ctx.db)));
+      const { q, plan } = await parsePeriodQuery(PeriodFilterQuery, c, ctx.db, 'previous_period');
+      const body = Summary.parse(await summary(engine, q, plan));
       return respond(c, body, (b) => ({ rows: b.trend, columns: { month: 'string', active_start: 'int', churned: 'int', churn_rate: 'float', payers: 'int', automatic_share: 'float', invoices_due: 'int', on_time_share: 'float' }, metadata: { as_of: b.as_of, kpis: b.kpis } }));
     })
     .get('/by/:factor', read, cached, async (c) => {
       const factor = FactorParam.safeParse({ factor: c.req.param('factor') });
       if (!factor.success) throw new ApiError(400, 'invalid_request', `unknown factor "${c.req.param('factor')}"; one of ${FACTORS.join(', ')}`);
-      const q = await parseAnalysisQuery(ReferenceQuery, c, ctx.db);
-      const body = ChurnByFactor.parse(await churnByFactor(engine, q, factor.data.factor, q.reference));
+      const { q, plan } = await parsePeriodQuery(ReferenceQuery, c, ctx.db, 'none');
+      const body = ChurnByFactor.parse(plan ? await churnByFactorOverPeriods(engine, plan, factor.data.factor, q.reference) : await churnByFactor(engine, q, factor.data.factor, q.reference));
       return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns }, metadata: { factor: b.factor, view: b.view, as_of: b.as_of, reference: b.reference } }));
     })
     .get('/dose-response/:measure', read, cached, async (c) => {

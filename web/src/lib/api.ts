@@ -197,3 +197,25 @@ export function toProblem(e: unknown): ApiProblem {
   if (e instanceof ApiError) return { status: e.status, code: e.code, message: e.message, details: e.details };
   return { status: 0, code: 'client_error', message: e instanceof Error ? e.message : String(e) };
 }
+
+// --- Offer campaigns with a hold-out group (issue 15): typed calls of /v1/offers/campaigns. ---
+export type { CampaignReport } from '$service/offers/campaigns.ts';
+import type { CampaignReport as Campaign } from '$service/offers/campaigns.ts';
+
+/** GET /v1/offers/campaigns: every campaign's report, newest first. */
+export function listCampaigns(signal?: AbortSignal): Promise<{ campaigns: Campaign[] }> {
+  return request<{ campaigns: Campaign[] }>('GET', '/v1/offers/campaigns', undefined, signal);
+}
+
+export interface NewCampaign {
+  campaign_id: string;
+  holdout_share: number;
+  offer_id?: string;
+  min_expected_value?: number;
+  filters: Record<string, string | string[]>;
+}
+
+/** POST /v1/offers/campaigns: export the audience as a campaign with a reproducible hold-out. */
+export function createCampaign(body: NewCampaign): Promise<Campaign> {
+  return request<Campaign>('POST', '/v1/offers/campaigns', body);
+}

@@ -25,7 +25,8 @@ export function closeDrill() {
 /** The group of a `drill` parameter, keeping only the keys the API takes for a group. */
 export function drillGroup(raw: string | null): URLSearchParams | null {
   if (!raw) return null;
-  const allowed = new Set(['kpi', 'factor', 'level', 'factor2', 'level2', 'measure', 'count', 'cohort', 'month', 'outcome']);
+  // as_of and horizon_days: the window of a figure drawn over a period (lib/period.ts periodWindow), which overrides the filter bar's.
+  const allowed = new Set(['kpi', 'factor', 'level', 'factor2', 'level2', 'measure', 'count', 'cohort', 'month', 'outcome', 'as_of', 'horizon_days']);
   const out = new URLSearchParams();
   for (const [k, v] of new URLSearchParams(raw)) if (allowed.has(k)) out.set(k, v);
   return [...out.keys()].length ? out : null;

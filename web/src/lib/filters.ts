@@ -99,3 +99,13 @@ export function activeFilterCount(f: FilterState): number {
 export function emptyFilters(): FilterState {
   return { multi: Object.fromEntries(MULTI_KEYS.map((k) => [k, []])) as unknown as Record<MultiKey, string[]> };
 }
+
+/** The filters of a URL as a JSON object the API stores (saved views, campaigns): lists for the segment dimensions. */
+export function filtersObject(params: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of filterParams(readFilters(params))) {
+    if (['as_of', 'view', 'lookback_days', 'horizon_days'].includes(k)) out[k] = v;
+    else out[k] = [...((out[k] as string[] | undefined) ?? []), v];
+  }
+  return out;
+}

@@ -13,9 +13,19 @@ export function bandLinesOption(opts: {
   series: { name: string; color: string; values: (number | null)[]; ci: Interval[]; n: number[]; nLabel: string }[];
   yName: string;
   yMax?: number;
+  /** Shaded month ranges (YYYY-MM, both included), e.g. the Overview's period and its comparison. */
+  marks?: { from: string; to: string; label: string }[];
 }): ChartOption {
   const series: Record<string, unknown>[] = [];
-  for (const s of opts.series) {
+  const first = opts.months[0];
+  const last = opts.months[opts.months.length - 1];
+  const marks = (opts.marks ?? [])
+    .filter((m) => first !== undefined && m.to >= first && m.from <= last)
+    .map((m) => [
+      { name: m.label, xAxis: m.from < first ? first : m.from },
+      { xAxis: m.to > last ? last : m.to },
+    ]);
+  for (const [index, s] of opts.series.entries()) {
     const stack = `band:${s.name}`;
     series.push({
       type: 'line',
@@ -46,6 +56,9 @@ export function bandLinesOption(opts: {
       lineStyle: { width: 2, color: s.color },
       itemStyle: { color: s.color },
       data: s.values.map((v) => (v === null ? '-' : v)),
+      ...(index === 0 && marks.length
+        ? { markArea: { silent: true, itemStyle: { color: 'rgba(120, 130, 140, 0.14)' }, label: { position: 'insideTop', fontSize: 10, color: '#333' }, data: marks } }
+        : {}),
     });
   }
   const top = Math.max(0, ...opts.series.flatMap((s) => s.ci.map((c, i) => c?.[1] ?? s.values[i] ?? 0)));
