@@ -13,7 +13,7 @@ import { namedParams } from '../../../service/db/sql-compose.ts';
 import { sql } from '../../../service/db/sql-files.ts';
 import { FactsUpkeep } from '../../../service/analytics/facts.ts';
 import { filteredStatement } from '../../../service/analytics/runner.ts';
-import { scopeFor } from '../../../service/analytics/scope.ts';
+import { scopeFor, type View } from '../../../service/analytics/scope.ts';
 import { FilterQuery } from '../../../service/analytics/contracts.ts';
 import { seedPaymentMethods } from '../../../service/settings/payment-methods.ts';
 
@@ -29,16 +29,29 @@ export interface Ev {
 
 export type Row = Record<string, unknown>;
 
+export interface FilteredOptions {
+  filters?: Record<string, string>;
+  params?: Record<string, unknown>;
+  identifiers?: Record<string, string>;
+  view?: View;
+}
+
 export interface Store {
   db: Database;
   /** Runs a .sql file (every statement in it, each bound with the parameters it names); the last statement's rows. */
   query(name: string, params?: Record<string, unknown>, identifiers?: Record<string, string>): Promise<Row[]>;
-  /** Runs a query that reads `filtered` over the lifetime analysis base as of `asOf` (built once per date). */
-  filtered(name: string, asOf: string, options?: { filters?: Record<string, string>; params?: Record<string, unknown>; identifiers?: Record<string, string> }): Promise<Row[]>;
+  /**
+   * Runs a query that reads `filtered` over the analysis base as of `asOf` (built once per date and
+   * view): the lifetime view, or the landmark view with the API's default look-back and horizon (scopeOf).
+   */
+  filtered(name: string, asOf: string, options?: FilteredOptions): Promise<Row[]>;
   /** Plain SQL against the store (for checks on what a write query left behind). */
   rows(text: string, params?: Record<string, unknown>): Promise<Row[]>;
   close(): void;
 }
+
+/** The scope the API resolves by default (180-day look-back, 90-day horizon) for an as-of date. */
+export const scopeOf = (asOf: string, view: View) => scopeFor(asOf, view, 180, 90);
 
 const ENVELOPE = new Set(['id', 'type', 'at', 'customer', 'batch']);
 
@@ -76,16 +89,16 @@ export async function openStore(events: Ev[]): Promise<Store> {
     });
 
   const bases = new Map<string, Promise<string>>();
-  const baseFor = (asOf: string) => {
-    let table = bases.get(asOf);
+  const baseFor = (asOf: string, view: View) => {
+    const name = `base_${view}_${asOf.replaceAll('-', '_')}`;
+    let table = bases.get(name);
     if (!table) {
-      const name = `base_${asOf.replaceAll('-', '_')}`;
-      const scope = scopeFor(asOf, 'lifetime', 365, 90);
+      const scope = scopeOf(asOf, view);
       table = db.withConnection(async (c) => {
         await c.run(`CREATE TABLE ${name} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
         return name;
       });
-      bases.set(asOf, table);
+      bases.set(name, table);
     }
     return table;
   };
@@ -94,7 +107,7 @@ export async function openStore(events: Ev[]): Promise<Store> {
     db,
     query: (name, params = {}, identifiers = {}) => run(sql(name, identifiers), params),
     filtered: async (name, asOf, options = {}) => {
-      const { text, params } = filteredStatement(await baseFor(asOf), FilterQuery.parse(options.filters ?? {}), name, { identifiers: options.identifiers, params: options.params });
+      const { text, params } = filteredStatement(await baseFor(asOf, options.view ?? 'lifetime'), FilterQuery.parse(options.filters ?? {}), name, { identifiers: options.identifiers, params: options.params });
       return db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson() as Row[]);
     },
     rows: (text, params = {}) => db.withConnection(async (c) => (await c.runAndReadAll(text, params as never)).getRowObjectsJson() as Row[]),
