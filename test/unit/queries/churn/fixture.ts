@@ -23,26 +23,26 @@ const customer = (id: string, vertical: string, market: string, since: string): 
   { type: 'customer_updated', at: `${since}T09:00:01Z`, customer: id, vertical, market, birth_year: 1980 },
 ];
 
+/** An invoice issued at midnight UTC, paid in full at 10:00 on `paid`, and viewed at `viewed` if given. */
+const invoice = (customer: string, invoice_id: string, issued: string, due_date: string, channel: string, amount: number, paid: string, method: string, viewed?: string): Ev[] => [
+  { type: 'invoice_issued', at: `${issued}T00:00:00Z`, customer, invoice_id, amount, due_date, channel },
+  ...(viewed ? [{ type: 'invoice_viewed', at: viewed, customer, invoice_id, channel }] : []),
+  { type: 'payment_received', at: `${paid}T10:00:00Z`, customer, invoice_id, amount, method },
+];
+
 export const CHURN_EVENTS: Ev[] = [
   ...customer('c1', 'telecom', 'SE', '2024-01-10'),
   ...customer('c2', 'telecom', 'SE', '2024-02-05'),
   ...customer('c3', 'energy', 'NO', '2023-05-01'),
   ...customer('c4', 'energy', 'SE', '2024-03-10'),
-  { type: 'invoice_issued', at: '2024-02-01T00:00:00Z', customer: 'c1', invoice_id: 'i1', amount: 199, due_date: '2024-02-28', channel: 'email' },
-  { type: 'invoice_viewed', at: '2024-02-02T00:00:00Z', customer: 'c1', invoice_id: 'i1', channel: 'email' },
-  { type: 'payment_received', at: '2024-02-20T10:00:00Z', customer: 'c1', invoice_id: 'i1', amount: 199, method: 'autogiro' },
-  { type: 'invoice_issued', at: '2024-03-01T00:00:00Z', customer: 'c1', invoice_id: 'i2', amount: 199, due_date: '2024-03-31', channel: 'email' },
-  { type: 'payment_received', at: '2024-03-15T10:00:00Z', customer: 'c1', invoice_id: 'i2', amount: 199, method: 'autogiro' },
+  ...invoice('c1', 'i1', '2024-02-01', '2024-02-28', 'email', 199, '2024-02-20', 'autogiro', '2024-02-02T00:00:00Z'),
+  ...invoice('c1', 'i2', '2024-03-01', '2024-03-31', 'email', 199, '2024-03-15', 'autogiro'),
   { type: 'contact', at: '2024-03-05T10:00:00Z', customer: 'c1', channel: 'phone', topic: 'invoice' },
-  { type: 'invoice_issued', at: '2024-02-10T00:00:00Z', customer: 'c2', invoice_id: 'i1', amount: 199, due_date: '2024-02-28', channel: 'paper' },
-  { type: 'payment_received', at: '2024-03-10T10:00:00Z', customer: 'c2', invoice_id: 'i1', amount: 199, method: 'ocr_transfer' },
+  ...invoice('c2', 'i1', '2024-02-10', '2024-02-28', 'paper', 199, '2024-03-10', 'ocr_transfer'),
   { type: 'contact', at: '2025-06-01T10:00:00Z', customer: 'c2', channel: 'chat', topic: 'cancellation' },
   { type: 'subscription_cancelled', at: '2025-04-15T10:00:00Z', customer: 'c2', reason: 'price' },
-  { type: 'invoice_issued', at: '2024-02-01T00:00:00Z', customer: 'c3', invoice_id: 'i1', amount: 149, due_date: '2024-02-28', channel: 'einvoice' },
-  { type: 'invoice_viewed', at: '2024-02-01T12:00:00Z', customer: 'c3', invoice_id: 'i1', channel: 'einvoice' },
-  { type: 'payment_received', at: '2024-02-25T10:00:00Z', customer: 'c3', invoice_id: 'i1', amount: 149, method: 'swish' },
-  { type: 'invoice_issued', at: '2024-04-01T00:00:00Z', customer: 'c4', invoice_id: 'i1', amount: 99, due_date: '2024-04-30', channel: 'app' },
-  { type: 'payment_received', at: '2024-04-10T10:00:00Z', customer: 'c4', invoice_id: 'i1', amount: 99, method: 'card_recurring' },
+  ...invoice('c3', 'i1', '2024-02-01', '2024-02-28', 'einvoice', 149, '2024-02-25', 'swish', '2024-02-01T12:00:00Z'),
+  ...invoice('c4', 'i1', '2024-04-01', '2024-04-30', 'app', 99, '2024-04-10', 'card_recurring'),
   { type: 'contact', at: '2025-02-01T10:00:00Z', customer: 'c4', channel: 'chat', topic: 'payment' },
   { type: 'contact', at: '2025-05-01T10:00:00Z', customer: 'c4', channel: 'phone', topic: 'invoice' },
   { type: 'contact', at: '2025-07-02T10:00:00Z', customer: 'c4', channel: 'phone', topic: 'invoice' },
