@@ -45,6 +45,8 @@ export interface Store {
    * view): the lifetime view, or the landmark view with the API's default look-back and horizon (scopeOf).
    */
   filtered(name: string, asOf: string, options?: FilteredOptions): Promise<Row[]>;
+  /** The table of the analysis base as of `asOf` in `view` (built once), for queries that take a {{base}}. */
+  base(asOf: string, view?: View): Promise<string>;
   /** Plain SQL against the store (for checks on what a write query left behind). */
   rows(text: string, params?: Record<string, unknown>): Promise<Row[]>;
   close(): void;
@@ -110,6 +112,7 @@ export async function openStore(events: Ev[]): Promise<Store> {
       const { text, params } = filteredStatement(await baseFor(asOf, options.view ?? 'lifetime'), FilterQuery.parse(options.filters ?? {}), name, { identifiers: options.identifiers, params: options.params });
       return db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson() as Row[]);
     },
+    base: (asOf, view = 'lifetime') => baseFor(asOf, view),
     rows: (text, params = {}) => db.withConnection(async (c) => (await c.runAndReadAll(text, params as never)).getRowObjectsJson() as Row[]),
     close: () => db.close(),
   };
