@@ -1,9 +1,10 @@
 /**
- * The check both planted-effect tests make of the landmark Cox model (test/api/sample-data.test.ts
- * on a history from the start, test/api/mid-life-sample.test.ts on one that starts mid-life): on
- * a 30-day horizon and a 180-day look-back, every planted hazard ratio lies inside the 95 %
- * interval of its term. The fee effect differs by vertical, so the pooled estimate must overlap
- * their range. Returns the drivers answer for the caller's own further checks.
+ * The checks both planted-effect tests make (test/api/sample-data.test.ts on a history from the
+ * start, test/api/mid-life-sample.test.ts on one that starts mid-life): the lifetime relative
+ * risks of payment class, timeliness and fees hold the population's planted value in their 95 %
+ * interval; and on a 30-day horizon and a 180-day look-back every planted hazard ratio of the
+ * landmark Cox model lies inside the 95 % interval of its term (the fee effect differs by
+ * vertical, so the pooled estimate must overlap their range).
  */
 import { expect } from 'vitest';
 import type { PlantedEffects } from '../../sample-data/index.ts';
@@ -34,4 +35,27 @@ export async function expectPlantedHazardRatios(svc: TestService, planted: Plant
     expect(t.hr_ci[1], `${term}: HR ${t.hazard_ratio} (${t.hr_ci}) vs planted ${value}`).toBeGreaterThanOrEqual(lo);
   }
   return body as { concordance: number };
+}
+
+interface RelativeRiskGroup {
+  key: string;
+  relative_risk: number;
+  rr_ci: [number, number];
+}
+
+/** `groupsOf(factor)` answers the lifetime `/v1/churn/by/{factor}` groups. */
+export async function expectPlantedRelativeRisks(groupsOf: (factor: string) => Promise<RelativeRiskGroup[]>, planted: PlantedEffects) {
+  const cases: [string, string, string][] = [
+    ['payment_method_class', 'manual', 'manual_vs_automatic'],
+    ['timeliness', 'late_once', 'late_once_vs_on_time'],
+    ['timeliness', 'late_repeatedly', 'late_repeatedly_vs_on_time'],
+    ['fee_exposure', 'one', 'one_fee_vs_none'],
+    ['fee_exposure', 'two_or_more', 'two_or_more_fees_vs_none'],
+  ];
+  for (const [factor, level, truth] of cases) {
+    const g = (await groupsOf(factor)).find((x) => x.key === level)!;
+    const rr = planted.population_truths!.relative_risks[truth].rr;
+    expect(g.rr_ci[0], `${factor}=${level}: ${g.relative_risk} vs planted ${rr}`).toBeLessThanOrEqual(rr);
+    expect(g.rr_ci[1], `${factor}=${level}: ${g.relative_risk} vs planted ${rr}`).toBeGreaterThanOrEqual(rr);
+  }
 }
