@@ -34,6 +34,8 @@ export interface FilteredOptions {
   params?: Record<string, unknown>;
   identifiers?: Record<string, string>;
   view?: View;
+  /** Read this per-customer table instead of the analysis base (an offer audience, say). */
+  table?: string;
 }
 
 export interface Store {
@@ -109,7 +111,7 @@ export async function openStore(events: Ev[]): Promise<Store> {
     db,
     query: (name, params = {}, identifiers = {}) => run(sql(name, identifiers), params),
     filtered: async (name, asOf, options = {}) => {
-      const { text, params } = filteredStatement(await baseFor(asOf, options.view ?? 'lifetime'), FilterQuery.parse(options.filters ?? {}), name, { identifiers: options.identifiers, params: options.params });
+      const { text, params } = filteredStatement(options.table ?? (await baseFor(asOf, options.view ?? 'lifetime')), FilterQuery.parse(options.filters ?? {}), name, { identifiers: options.identifiers, params: options.params });
       return db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson() as Row[]);
     },
     base: (asOf, view = 'lifetime') => baseFor(asOf, view),
