@@ -8,9 +8,9 @@ import { useStore } from '../store.ts';
 import { AS_OF, AS_OF_END, CHURN_EVENTS } from '../churn/fixture.ts';
 
 const store = useStore(CHURN_EVENTS);
-const NONE = { level: null, level2: null, outcome: 'any', kpi: null, cohort: null, month: null, count: null, as_of_end: AS_OF_END };
-const IDS = { factor: 'customer_id', factor2: 'customer_id', count_column: 'late_invoices' };
-const drill = async (params: Partial<typeof NONE>, identifiers: Partial<typeof IDS> = {}) =>
+const NONE: Record<string, unknown> = { level: null, level2: null, outcome: 'any', kpi: null, cohort: null, month: null, count: null, as_of_end: AS_OF_END };
+const IDS: Record<string, string> = { factor: 'customer_id', factor2: 'customer_id', count_column: 'late_invoices' };
+const drill = async (params: Record<string, unknown>, identifiers: Record<string, string> = {}) =>
   (await store().filtered('customers/drill_down', AS_OF, { params: { ...NONE, ...params }, identifiers: { ...IDS, ...identifiers } })).map((r) => r.customer_id).sort();
 
 describe('customers/drill_down', () => {
