@@ -39,7 +39,12 @@ describe('customers/drill_down_count and drill_down_page', () => {
 describe('customers/drill_down_csv', () => {
   it('quotes free text, doubles its quotes and defuses a formula with a leading apostrophe', async () => {
     const lines = (await run('customers/drill_down_csv', { sort: 'customer_id', order: 'asc' })).map((r) => String(r.line));
-    for (const l of lines) console.log(l);
-    expect(lines).toHaveLength(3);
+    expect(lines).toEqual([
+      // The plan "=HYPERLINK(1)" would run as a formula: it is written '=HYPERLINK(1), quoted.
+      `"d1","telecom","SE",unknown,<1y,"'=HYPERLINK(1)","unknown",unknown,"(none)",on_time,none,2025-01-01T00:00:00Z,false,,300.00,"SEK",0,0,0,0.00,0`,
+      `"d2","telecom","SE",unknown,<1y,"'+46 plan","unknown",unknown,"(none)",on_time,none,2025-01-02T00:00:00Z,false,,100.00,"SEK",0,0,0,0.00,0`,
+      // A comma stays inside the quotes and each quote is doubled (RFC 4180).
+      `"d3","telecom","SE",unknown,<1y,"gold, ""plus""","unknown",unknown,"(none)",on_time,none,2025-01-03T00:00:00Z,false,,200.00,"SEK",0,0,0,0.00,0`,
+    ]);
   });
 });
