@@ -72,7 +72,8 @@ export function toCsv(events: TestEvent[]): string {
   return [fields.join(','), ...events.map((e) => fields.map((f) => cell(e[f])).join(','))].join('\r\n') + '\r\n';
 }
 
-export function toArrow(events: TestEvent[]): Uint8Array {
+/** Events as one Arrow IPC stream, a column per field (numbers as Float64, the rest as text); the ingest bench sends its batches this way too. */
+export function toArrow(events: readonly Record<string, unknown>[]): Uint8Array {
   const fields = [...new Set(events.flatMap((e) => Object.keys(e)))];
   const columns: Record<string, Vector> = {};
   for (const f of fields) {
