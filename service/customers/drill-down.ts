@@ -111,8 +111,8 @@ async function prepare(engine: Engine, q: DrillQuery): Promise<Prepared> {
   };
 }
 
-/** drill_down.sql over the filtered base as the CTE `drilled`, followed by `tail` (a query of `drilled`). */
-function drilledStatement(p: Prepared, filters: Filters, tail: string, tailIdentifiers: Record<string, string> = {}, tailParams: Record<string, unknown> = {}) {
+/** drill_down.sql over the filtered base as the CTE `drilled`, followed by `tail` (a query of `drilled`); exported for its unit test. */
+export function drilledStatement(p: Pick<Prepared, 'base' | 'identifiers' | 'params'>, filters: Filters, tail: string, tailIdentifiers: Record<string, string> = {}, tailParams: Record<string, unknown> = {}) {
   const inner = filteredStatement(p.base, filters, 'customers/drill_down', { identifiers: p.identifiers, params: p.params });
   const text = `WITH drilled AS (\n${inner.text}\n) ${sql(tail, tailIdentifiers)}`;
   return { text, params: { ...inner.params, ...namedParams(text, tailParams) } };

@@ -1,5 +1,5 @@
 /**
- * GDPR right to erasure (DESIGN §7, DELETE /v1/customers/{id}): every row about one customer goes,
+ * GDPR right to erasure (docs/api.md, DELETE /v1/customers/{id}): every row about one customer goes,
  * in one transaction — their events, the rejected rows that carry their id, and every derived
  * table keyed by customer_id (invoice and fee facts, current customer facts, and any derived table
  * added later: they are found through the catalogue rather than listed here, so a new one cannot

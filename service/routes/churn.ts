@@ -23,6 +23,7 @@ import {
   SurvivalCurves,
 } from '../analytics/contracts.ts';
 import { cohorts, dimensions, summary } from '../analytics/overview.ts';
+import { INTERVAL_COLUMNS, intervalBounds, type WithIntervals } from '../analytics/group-rows.ts';
 import { respond } from '../http/arrow-response.ts';
 import { resultCache } from '../http/result-cache.ts';
 import { requireRole } from '../http/auth.ts';
@@ -33,8 +34,7 @@ import { parsePeriodQuery } from './churn-period.ts';
 import type { RouteDoc } from '../http/openapi.ts';
 
 const groupColumns = { key: 'string', n: 'int', churned: 'int', rate: 'float', relative_risk: 'float', risk_difference: 'float', p_value: 'float', is_reference: 'bool' } as const;
-const flatGroup = (g: { rate_ci: [number, number] | null; rr_ci: [number, number] | null }) => ({ ...g, rate_lower: g.rate_ci?.[0] ?? null, rate_upper: g.rate_ci?.[1] ?? null, rr_lower: g.rr_ci?.[0] ?? null, rr_upper: g.rr_ci?.[1] ?? null });
-const intervalColumns = { rate_lower: 'float', rate_upper: 'float', rr_lower: 'float', rr_upper: 'float' } as const;
+const flatGroup = <G extends WithIntervals>(g: G) => ({ ...g, ...intervalBounds(g) });
 
 const FactorParam = z.object({ factor: z.enum(FACTORS) });
 const ReferenceQuery = PeriodFilterQuery.extend({ reference: z.string().max(128).optional().describe('reference group (default: automatic / on_time / none, else the largest)') });
@@ -94,13 +94,13 @@ export function churnRoutes(ctx: AppContext) {
       if (!factor.success) throw new ApiError(400, 'invalid_request', `unknown factor "${c.req.param('factor')}"; one of ${FACTORS.join(', ')}`);
       const { q, plan } = await parsePeriodQuery(ReferenceQuery, c, ctx.db, 'none');
       const body = ChurnByFactor.parse(plan ? await churnByFactorOverPeriods(engine, plan, factor.data.factor, q.reference) : await churnByFactor(engine, q, factor.data.factor, q.reference));
-      return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns }, metadata: { factor: b.factor, view: b.view, as_of: b.as_of, reference: b.reference } }));
+      return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...INTERVAL_COLUMNS }, metadata: { factor: b.factor, view: b.view, as_of: b.as_of, reference: b.reference } }));
     })
     .get('/dose-response/:measure', read, cached, async (c) => {
       const measure = c.req.param('measure');
       if (measure !== 'late_invoices' && measure !== 'fees') throw new ApiError(400, 'invalid_request', 'measure must be late_invoices or fees');
       const body = DoseResponse.parse(await doseResponse(engine, await parseAnalysisQuery(FilterQuery, c, ctx.db), measure));
-      return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...intervalColumns, count_min: 'int', count_max: 'int' }, metadata: { measure: b.measure, trend: b.trend } }));
+      return respond(c, body, (b) => ({ rows: b.groups.map(flatGroup), columns: { ...groupColumns, ...INTERVAL_COLUMNS, count_min: 'int', count_max: 'int' }, metadata: { measure: b.measure, trend: b.trend } }));
     })
     .get('/survival', read, cached, async (c) => {
       const q = await parseAnalysisQuery(SurvivalQuery, c, ctx.db);
@@ -130,7 +130,7 @@ export function churnRoutes(ctx: AppContext) {
     .get('/heatmap', read, cached, async (c) => {
       const q = await parseAnalysisQuery(HeatmapQuery, c, ctx.db);
       const body = Heatmap.parse(await heatmap(engine, q, q.rows, q.factor, q.reference));
-      return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...intervalColumns }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
+      return respond(c, body, (b) => ({ rows: b.cells.map(flatGroup), columns: { row_key: 'string', ...groupColumns, ...INTERVAL_COLUMNS }, metadata: { rows: b.rows, factor: b.factor, reference: b.reference } }));
     })
     .get('/dimensions', read, cached, async (c) => c.json(Dimensions.parse(await dimensions(engine))));
 }

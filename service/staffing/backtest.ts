@@ -50,6 +50,18 @@ interface Accumulator {
   dayAbsNaive: number;
 }
 
+/** One interval's actual `a`, model forecast `f` and seasonal-naive forecast `n` into a channel's (or all channels') errors. */
+function addInterval(acc: Accumulator, a: number, f: number, n: number): void {
+  acc.actual += a;
+  acc.absModel += Math.abs(a - f);
+  acc.absNaive += Math.abs(a - n);
+  acc.sumModel += f;
+  acc.sumNaive += n;
+  acc.sqModel += (a - f) ** 2;
+  acc.sqNaive += (a - n) ** 2;
+  acc.intervals++;
+}
+
 const fresh = (): Accumulator => ({ actual: 0, absModel: 0, absNaive: 0, sumModel: 0, sumNaive: 0, sqModel: 0, sqNaive: 0, intervals: 0, dayAbsPctModel: 0, dayAbsPctNaive: 0, days: 0, dayAbsModel: 0, dayAbsNaive: 0 });
 
 /** `fit` returns the model fitted on the data before a local day (engine.ts caches it). */
@@ -88,15 +100,7 @@ export async function backtest(db: Database, o: BacktestOptions, fit: (origin: n
           const a = actual[ch][at];
           const f = forecast[ch][d * slots + s];
           const n = actual[ch][at - 7 * slots];
-          const acc = interval[ch];
-          acc.actual += a;
-          acc.absModel += Math.abs(a - f);
-          acc.absNaive += Math.abs(a - n);
-          acc.sumModel += f;
-          acc.sumNaive += n;
-          acc.sqModel += (a - f) ** 2;
-          acc.sqNaive += (a - n) ** 2;
-          acc.intervals++;
+          addInterval(interval[ch], a, f, n);
           dayTotals[ch].a += a;
           dayTotals[ch].f += f;
           dayTotals[ch].n += n;
@@ -104,15 +108,7 @@ export async function backtest(db: Database, o: BacktestOptions, fit: (origin: n
           fAll += f;
           nAll += n;
         }
-        const acc = interval.all;
-        acc.actual += aAll;
-        acc.absModel += Math.abs(aAll - fAll);
-        acc.absNaive += Math.abs(aAll - nAll);
-        acc.sumModel += fAll;
-        acc.sumNaive += nAll;
-        acc.sqModel += (aAll - fAll) ** 2;
-        acc.sqNaive += (aAll - nAll) ** 2;
-        acc.intervals++;
+        addInterval(interval.all, aAll, fAll, nAll);
         dayTotals.all.a += aAll;
         dayTotals.all.f += fAll;
         dayTotals.all.n += nAll;

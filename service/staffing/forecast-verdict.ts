@@ -12,23 +12,13 @@
  * actual contacts mean neither forecast can be judged at all. Pure functions, so the rule is tested
  * on its own (test/unit/staffing/forecast-verdict.test.ts).
  */
+import { mulberry32 } from '../stats/seeded-random.ts';
 
 export const PLANNABLE_WAPE = 0.3;
 export const MIN_JUDGED_CONTACTS = 30;
 export const BOOTSTRAP_RESAMPLES = 2000;
 export const BOOTSTRAP_BLOCK_DAYS = 7;
 const SEED = 20_251_202;
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DayErrors {
   actual: number;

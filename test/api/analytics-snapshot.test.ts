@@ -3,11 +3,12 @@
  * refactoring below the routes is proven not to change what the API says. Volatile fields (times
  * of ingestion, timings) are replaced by a marker and numbers are compared to 12 significant
  * digits: DuckDB may sum doubles in a different order on another run, and that is not a change in
- * behaviour. A new endpoint adds a line to ENDPOINTS; an intended change of an answer is accepted
+ * behaviour. A new endpoint adds a line to ANALYTICAL_ENDPOINTS (test/helpers/endpoints.ts); an intended change of an answer is accepted
  * with `npx vitest run test/api/analytics-snapshot.test.ts -u` and reviewed in the diff.
  */
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYTICAL_ENDPOINTS as ENDPOINTS } from '../helpers/endpoints.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 
 let svc: TestService;
@@ -16,52 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => svc.stop());
 
-const ENDPOINTS = [
-  '/v1/churn/summary',
-  '/v1/churn/summary?view=lifetime&vertical=telecom,broadband',
-  '/v1/churn/by/payment_method_class',
-  '/v1/churn/by/timeliness?view=landmark&lookback_days=120&horizon_days=60',
-  '/v1/churn/by/fee_exposure?reference=two_or_more&market=SE',
-  '/v1/churn/by/payment_method',
-  '/v1/churn/by/age_band',
-  '/v1/churn/by/tenure_band?plan=basic',
-  '/v1/churn/by/invoice_channel',
-  '/v1/churn/dose-response/late_invoices',
-  '/v1/churn/dose-response/fees?view=landmark',
-  '/v1/churn/survival?by=timeliness',
-  '/v1/churn/survival?by=payment_method_class&view=landmark',
-  '/v1/churn/drivers',
-  '/v1/churn/drivers?view=lifetime&dimensions=vertical,age_band&ties=breslow',
-  '/v1/churn/cohorts',
-  '/v1/churn/heatmap',
-  '/v1/churn/heatmap?rows=age_band&factor=fee_exposure&view=landmark',
-  '/v1/churn/dimensions',
-  '/v1/engagement',
-  '/v1/engagement?vertical=energy',
-  '/v1/fees/economics',
-  '/v1/fees/economics?view=landmark',
-  '/v1/ingestion/status',
-  '/v1/offers/catalogue',
-  '/v1/offers/model',
-  '/v1/offers/recommendations',
-  '/v1/offers/recommendations?by=vertical',
-  '/v1/offers/audience',
-  '/v1/offers/audience?offer_id=direct_debit&sort=risk&page=2&page_size=20',
-  '/v1/offers/audience.csv?offer_id=e_invoice',
-  '/v1/offers/performance',
-  '/v1/offers/performance?by=vertical',
-  '/v1/staffing/erlang-c?calls=120&aht_seconds=300',
-  '/v1/staffing/history',
-  '/v1/staffing/history?by_topic=true&channel=phone&interval_minutes=60',
-  '/v1/staffing/contact-calendar',
-  '/v1/staffing/plan?weeks=2&intervals=true',
-  '/v1/staffing/plan?weeks=1&scenario=paper_to_digital:50',
-  '/v1/staffing/plan.csv?weeks=1',
-  '/v1/staffing/backtest',
-  '/v1/staffing/scenarios',
-  '/v1/operations/time-thieves',
-  '/v1/settings/payment-methods',
-];
 
 /** Endpoints that also answer Arrow IPC for their main table. */
 const ARROW = [

@@ -9,9 +9,17 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATES } from '../../service/offers/catalogue.ts';
-import { toNdjson } from '../helpers/events.ts';
+import { strayContacts, toNdjson } from '../helpers/events.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 import { REFERENCE_DIR, loadChurnReference } from '../unit/stats/reference-data.ts';
+
+/** The rows of the shared reference set (churn-3000.csv), each a record by column name. */
+function referenceRows(): Record<string, string>[] {
+  const [head, ...lines] = fs.readFileSync(`${REFERENCE_DIR}/churn-3000.csv`, 'utf8').trim().split('\n');
+  const names = head.split(',');
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, i) => [names[i], v])));
+}
+const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -40,14 +48,7 @@ describe('the small sample with injected dirt', () => {
       contactsThatDay: Number((await svc.query<{ n: string }>(`SELECT count(*) AS n FROM events WHERE type = 'contact' AND occurred_at::DATE = DATE '2026-10-16'`))[0].n),
     };
     // Problem 1: 2 000 stray contacts, all on Friday 16 October, for ids with no other event.
-    const stray = Array.from({ length: 2000 }, (_, i) => ({
-      event_id: `stray-${i}`,
-      type: 'contact',
-      occurred_at: `2026-10-16T${String(8 + (i % 9)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`,
-      customer_id: `STRAY-${String(i).padStart(4, '0')}`,
-      channel: 'phone',
-      topic: 'invoice',
-    }));
+    const stray = strayContacts();
     // An invoice paid in full, paid again by 500; a plan change ten days after a final cancellation.
     const [inv] = await svc.query<{ customer_id: string; invoice_id: string; amount: number; paid: number }>(
       `SELECT customer_id, invoice_id, amount::DOUBLE AS amount, paid_amount::DOUBLE AS paid FROM fact_invoices
@@ -221,20 +222,15 @@ describe('problem 8: survival at given times, against R on the shared reference 
   const END = Date.parse('2026-06-01T00:00:00Z') / 1000; // exclusive end of the as-of day 2026-05-31
   beforeAll(async () => {
     svc = await startTestService();
-    const csv = fs.readFileSync(`${REFERENCE_DIR}/churn-3000.csv`, 'utf8').trim().split('\n');
-    const head = csv[0].split(',');
-    const col = (name: string) => head.indexOf(name);
-    const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
     const events: Record<string, unknown>[] = [];
-    for (const line of csv.slice(1)) {
-      const f = line.split(',');
-      const id = f[col('customer_id')];
-      const tenure = Math.round(Number(f[col('tenure_months')]) * 100) * (MONTH_SECONDS / 100);
-      const churned = f[col('churned')] === '1';
+    for (const f of referenceRows()) {
+      const id = f.customer_id;
+      const tenure = Math.round(Number(f.tenure_months) * 100) * (MONTH_SECONDS / 100);
+      const churned = f.churned === '1';
       // Active customers run to the end of the as-of day; churned ones left 10 days before it.
       const start = END - tenure - (churned ? 10 * 86_400 : 0);
       events.push({ event_id: `${id}-s`, type: 'subscription_started', occurred_at: iso(start), customer_id: id, plan: 'basic', monthly_price: 100, currency: 'SEK' });
-      events.push({ event_id: `${id}-m`, type: 'payment_method_changed', occurred_at: iso(start), customer_id: id, method: f[col('payment_method')] });
+      events.push({ event_id: `${id}-m`, type: 'payment_method_changed', occurred_at: iso(start), customer_id: id, method: f.payment_method });
       // A cancellation at the very second of the start would not follow it: one second later still comes before every other time.
       if (churned) events.push({ event_id: `${id}-c`, type: 'subscription_cancelled', occurred_at: iso(start + Math.max(tenure, 1)), customer_id: id });
     }
@@ -294,23 +290,18 @@ describe('delayed entry through the API, against R on the shared reference set',
   let delayed = 0;
   beforeAll(async () => {
     svc = await startTestService();
-    const csv = fs.readFileSync(`${REFERENCE_DIR}/churn-3000.csv`, 'utf8').trim().split('\n');
-    const head = csv[0].split(',');
-    const col = (name: string) => head.indexOf(name);
-    const iso = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
     const birthYear: Record<string, number> = { '18-29': 2001, '30-49': 1986, '50-79': 1966 };
     const events: Record<string, unknown>[] = [];
-    for (const line of csv.slice(1)) {
-      const f = line.split(',');
-      const id = f[col('customer_id')];
-      const months = Number(f[col('tenure_months')]);
+    for (const f of referenceRows()) {
+      const id = f.customer_id;
+      const months = Number(f.tenure_months);
       if (months === 0) continue;
       const tenure = Math.round(months * 100) * DAY;
       const entry = Number(id.slice(1)) % 3 === 0 ? Math.max(0, tenure - 2400 * DAY) : 0;
-      const churned = f[col('churned')] === '1';
+      const churned = f.churned === '1';
       const start = END - tenure - (churned ? 10 * DAY : 0);
       const seen = start + entry;
-      const attrs = { birth_year: birthYear[f[col('age_band')]], vertical: 'telecom', market: 'SE', currency: 'SEK' };
+      const attrs = { birth_year: birthYear[f.age_band], vertical: 'telecom', market: 'SE', currency: 'SEK' };
       if (entry > 0) {
         delayed++;
         events.push({ event_id: `${id}-u`, type: 'customer_updated', occurred_at: iso(seen), customer_id: id, ...attrs, customer_since: iso(start).slice(0, 10) });
@@ -318,15 +309,15 @@ describe('delayed entry through the API, against R on the shared reference set',
         events.push({ event_id: `${id}-u`, type: 'customer_updated', occurred_at: iso(start), customer_id: id, ...attrs });
         events.push({ event_id: `${id}-s`, type: 'subscription_started', occurred_at: iso(start), customer_id: id, plan: 'basic', monthly_price: 100, currency: 'SEK' });
       }
-      const method = f[col('payment_method')];
+      const method = f.payment_method;
       events.push({ event_id: `${id}-m`, type: 'payment_method_changed', occurred_at: iso(seen), customer_id: id, method });
-      if (f[col('late')] === '1') {
+      if (f.late === '1') {
         // One invoice paid a day after it fell due: late once.
         const due = new Date((seen - DAY) * 1000).toISOString().slice(0, 10);
         events.push({ event_id: `${id}-i`, type: 'invoice_issued', occurred_at: iso(seen), customer_id: id, invoice_id: `I-${id}`, amount: 100, due_date: due, currency: 'SEK' });
         events.push({ event_id: `${id}-p`, type: 'payment_received', occurred_at: iso(seen + 1), customer_id: id, invoice_id: `I-${id}`, amount: 100, method });
       }
-      if (f[col('fee_exposed')] === '1') events.push({ event_id: `${id}-f`, type: 'fee_charged', occurred_at: iso(seen + 1), customer_id: id, invoice_id: `F-${id}`, fee_type: 'reminder', amount: 60 });
+      if (f.fee_exposed === '1') events.push({ event_id: `${id}-f`, type: 'fee_charged', occurred_at: iso(seen + 1), customer_id: id, invoice_id: `F-${id}`, fee_type: 'reminder', amount: 60 });
       if (churned) events.push({ event_id: `${id}-c`, type: 'subscription_cancelled', occurred_at: iso(start + tenure), customer_id: id });
     }
     events.push({ event_id: 'last', type: 'customer_updated', occurred_at: '2026-05-31T12:00:00Z', customer_id: 'c0001', satisfaction: 4 });

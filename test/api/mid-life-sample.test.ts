@@ -12,11 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../service/events/ingest.ts';
 import { generateNdjsonChunks } from '../../sample-data/index.ts';
 import type { PlantedEffects } from '../../sample-data/index.ts';
+import { expectPlantedHazardRatios, expectPlantedRelativeRisks } from '../helpers/planted-effects.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
 
 const SMALL = path.resolve(import.meta.dirname, '../../sample-data/small');
 const planted = JSON.parse(fs.readFileSync(path.join(SMALL, 'planted-effects.json'), 'utf8')) as PlantedEffects;
-const truths = planted.population_truths!;
 
 type Group = { key: string; n: number; churned: number; relative_risk: number; rr_ci: [number, number] };
 
@@ -72,19 +72,7 @@ describe('a 2 000-customer history that starts mid-life', () => {
   });
 
   it('still recovers the lifetime relative risks of payment class, timeliness and fees within their 95 % intervals', async () => {
-    const cases: [string, string, string][] = [
-      ['payment_method_class', 'manual', 'manual_vs_automatic'],
-      ['timeliness', 'late_once', 'late_once_vs_on_time'],
-      ['timeliness', 'late_repeatedly', 'late_repeatedly_vs_on_time'],
-      ['fee_exposure', 'one', 'one_fee_vs_none'],
-      ['fee_exposure', 'two_or_more', 'two_or_more_fees_vs_none'],
-    ];
-    for (const [factor, level, truth] of cases) {
-      const g = ((await get(`/v1/churn/by/${factor}?view=lifetime`)).groups as Group[]).find((x) => x.key === level)!;
-      const rr = truths.relative_risks[truth].rr;
-      expect(g.rr_ci[0], `${factor}=${level}: ${g.relative_risk} vs planted ${rr}`).toBeLessThanOrEqual(rr);
-      expect(g.rr_ci[1], `${factor}=${level}: ${g.relative_risk} vs planted ${rr}`).toBeGreaterThanOrEqual(rr);
-    }
+    await expectPlantedRelativeRisks(async (factor) => (await get(`/v1/churn/by/${factor}?view=lifetime`)).groups as Group[], planted);
   });
 });
 
@@ -96,27 +84,6 @@ describe('a 20 000-customer history that starts mid-life: the landmark Cox model
   afterAll(() => svc.stop());
 
   it('finds every planted hazard ratio inside its 95 % interval, tenure bands taken from customer_since', async () => {
-    const res = await svc.call('/v1/churn/drivers?view=landmark&lookback_days=180&horizon_days=30&dimensions=age_band,tenure_band,plan_fit,satisfaction_level,vertical');
-    const body = await res.json();
-    expect(res.status, JSON.stringify(body).slice(0, 300)).toBe(200);
-    const hr = (name: string) => planted.hazard_model.covariates.find((c) => c.name === name)!.exp_beta as number;
-    const fee = planted.hazard_model.fee_effect_by_vertical;
-    const expected: Record<string, number | [number, number]> = {
-      'payment_method_class=manual': hr('manual_payment'),
-      'timeliness=late_once': hr('late_in_lookback'),
-      'timeliness=late_repeatedly': hr('late_in_lookback'),
-      'fee_exposure=one': [Math.min(...Object.values(fee).map((f) => f.exp_beta)), Math.max(...Object.values(fee).map((f) => f.exp_beta))],
-      'age_band=18-29': hr('under_30'),
-      'tenure_band=<1y': hr('tenure_under_24_months'),
-      'tenure_band=1-2y': hr('tenure_under_24_months'),
-      'plan_fit=priced_above_use': hr('overpriced_plan'),
-      'satisfaction_level=dissatisfied': hr('dissatisfied'),
-    };
-    for (const [term, value] of Object.entries(expected)) {
-      const t = body.terms.find((x: { term: string }) => x.term === term);
-      const [lo, hi] = Array.isArray(value) ? value : [value, value];
-      expect(t.hr_ci[0], `${term}: HR ${t.hazard_ratio} (${t.hr_ci}) vs planted ${value}`).toBeLessThanOrEqual(hi);
-      expect(t.hr_ci[1], `${term}: HR ${t.hazard_ratio} (${t.hr_ci}) vs planted ${value}`).toBeGreaterThanOrEqual(lo);
-    }
+    await expectPlantedHazardRatios(svc, planted);
   });
 });

@@ -14,12 +14,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Float64, Table, Utf8, tableToIPC, vectorFromArray, type Vector } from 'apache-arrow';
 import { Database } from '../../service/db/database.ts';
 import { migrate } from '../../service/db/migrations.ts';
 import { PAYLOAD_COLUMNS } from '../../service/events/contract.ts';
 import { generateNdjsonChunks } from '../../sample-data/index.ts';
 import { startChildService } from '../helpers/child-service.ts';
+import { toArrow } from '../helpers/events.ts';
 import { cpuSeconds, peakRss, post, verdict } from './bench-kit.ts';
 
 const N = Number(process.argv[2] ?? 1_000_000);
@@ -40,14 +40,7 @@ function arrowBatches(lines: string[], batch: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let start = 0; start < lines.length; start += batch) {
     const rows = lines.slice(start, start + batch).map((l) => JSON.parse(l) as Record<string, unknown>);
-    const fields = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    const columns: Record<string, Vector> = {};
-    for (const f of fields) {
-      const values = rows.map((r) => (r[f] === undefined ? null : r[f]));
-      const numeric = values.every((v) => v === null || typeof v === 'number');
-      columns[f] = numeric ? vectorFromArray(values as (number | null)[], new Float64()) : vectorFromArray(values.map((v) => (v === null ? null : String(v))), new Utf8());
-    }
-    out.push(tableToIPC(new Table(columns), 'stream'));
+    out.push(toArrow(rows));
   }
   return out;
 }

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FeeEconomics, Summary } from '../../service/analytics/contracts.ts';
 import type { DataQuality } from '../../service/quality/contracts.ts';
-import { toNdjson } from '../helpers/events.ts';
+import { strayContacts, toNdjson } from '../helpers/events.ts';
 import { gotoReady, screenshot } from '../helpers/browser.ts';
 import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
@@ -23,14 +23,7 @@ async function ok<T>(path: string): Promise<T> {
 let before: Summary;
 beforeAll(async () => {
   before = await ok<Summary>('/v1/churn/summary');
-  const stray = Array.from({ length: 2000 }, (_, i) => ({
-    event_id: `stray-${i}`,
-    type: 'contact',
-    occurred_at: `2026-10-16T${String(8 + (i % 9)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`,
-    customer_id: `STRAY-${String(i).padStart(4, '0')}`,
-    channel: 'phone',
-    topic: 'invoice',
-  }));
+  const stray = strayContacts();
   const res = await suite.svc.call('/v1/events', { method: 'POST', body: toNdjson(stray), headers: { 'content-type': 'application/x-ndjson' } });
   expect((await res.json()).accepted).toBe(2000);
   await suite.svc.query('SELECT 1');

@@ -46,6 +46,20 @@ export function makeEvents(n: number, seed = 1, prefix = 'ev'): TestEvent[] {
   return out;
 }
 
+/**
+ * The honest-headlines problem 1 (API and browser tests alike): 2 000 stray contacts, all on Friday
+ * 16 October 2026 between 08:00 and 16:59, each for an id with no other event.
+ */
+export const strayContacts = (n = 2000): TestEvent[] =>
+  Array.from({ length: n }, (_, i) => ({
+    event_id: `stray-${i}`,
+    type: 'contact',
+    occurred_at: `2026-10-16T${String(8 + (i % 9)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00Z`,
+    customer_id: `STRAY-${String(i).padStart(4, '0')}`,
+    channel: 'phone',
+    topic: 'invoice',
+  }));
+
 export const toNdjson = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 export function toCsv(events: TestEvent[]): string {
@@ -58,7 +72,8 @@ export function toCsv(events: TestEvent[]): string {
   return [fields.join(','), ...events.map((e) => fields.map((f) => cell(e[f])).join(','))].join('\r\n') + '\r\n';
 }
 
-export function toArrow(events: TestEvent[]): Uint8Array {
+/** Events as one Arrow IPC stream, a column per field (numbers as Float64, the rest as text); the ingest bench sends its batches this way too. */
+export function toArrow(events: readonly Record<string, unknown>[]): Uint8Array {
   const fields = [...new Set(events.flatMap((e) => Object.keys(e)))];
   const columns: Record<string, Vector> = {};
   for (const f of fields) {

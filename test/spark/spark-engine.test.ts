@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scopeFor } from '../../service/analytics/scope.ts';
 import { sql } from '../../service/db/sql-files.ts';
 import type { SparkEngine } from '../../service/spark/engine.ts';
+import { BASE_ENDPOINTS as ENDPOINTS } from '../helpers/endpoints.ts';
 import { startTestService, tempDir, type TestService } from '../helpers/service.ts';
 import { freePort, SparkCluster } from './cluster.ts';
 import { diffTables, expectSameJson } from './compare.ts';
@@ -102,39 +103,6 @@ describe('every event-sized statement on both engines', () => {
   }, SPARK_TEST_MS);
 });
 
-const ENDPOINTS = [
-  '/v1/churn/summary',
-  '/v1/churn/summary?view=lifetime&vertical=telecom,broadband',
-  '/v1/churn/by/payment_method_class',
-  '/v1/churn/by/timeliness?view=landmark&lookback_days=120&horizon_days=60',
-  '/v1/churn/by/fee_exposure?reference=two_or_more&market=SE',
-  '/v1/churn/by/payment_method',
-  '/v1/churn/by/age_band',
-  '/v1/churn/by/tenure_band?plan=basic',
-  '/v1/churn/by/invoice_channel',
-  '/v1/churn/dose-response/late_invoices',
-  '/v1/churn/dose-response/fees?view=landmark',
-  '/v1/churn/survival?by=timeliness',
-  '/v1/churn/survival?by=payment_method_class&view=landmark',
-  '/v1/churn/drivers',
-  '/v1/churn/drivers?view=lifetime&dimensions=vertical,age_band&ties=breslow',
-  '/v1/churn/cohorts',
-  '/v1/churn/heatmap',
-  '/v1/churn/heatmap?rows=age_band&factor=fee_exposure&view=landmark',
-  '/v1/churn/dimensions',
-  '/v1/engagement',
-  '/v1/engagement?vertical=energy',
-  '/v1/fees/economics',
-  '/v1/fees/economics?view=landmark',
-  '/v1/offers/model',
-  '/v1/offers/recommendations',
-  '/v1/offers/recommendations?by=vertical',
-  '/v1/offers/audience',
-  '/v1/offers/audience?offer_id=direct_debit&sort=risk&page=2&page_size=20',
-  '/v1/offers/audience.csv?offer_id=e_invoice',
-  '/v1/offers/performance',
-  '/v1/offers/performance?by=vertical',
-];
 
 describe('every analytical endpoint answers the same with ANALYSIS_ENGINE=spark', () => {
   it.each(ENDPOINTS)('%s', async (endpoint) => {

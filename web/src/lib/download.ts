@@ -104,12 +104,7 @@ export async function downloadFromService(path: string, query: Parameters<typeof
   const blob = await res.blob();
   const name = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
   const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
+  save(url, name);
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
   return blob.size;
 }

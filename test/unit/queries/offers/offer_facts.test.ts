@@ -1,0 +1,35 @@
+/**
+ * queries/offers/offer_facts.sql on the offers fixture over the lifetime base as of 2025-06-30:
+ * the base's rows with tenure in days, the invoice channel the customer opens, the view rate of
+ * digital invoices and the offers shown and accepted.
+ */
+import { describe, expect, it } from 'vitest';
+import { useStore } from '../store.ts';
+import { AS_OF, EXP_END, OFFER_EVENTS } from './fixture.ts';
+
+const store = useStore(OFFER_EVENTS);
+
+describe('offers/offer_facts', () => {
+  it('adds the offer columns to every customer of the base, in customer order', async () => {
+    const base = await store().base(AS_OF);
+    const rows = await store().query('offers/offer_facts', { exp_start: '1900-01-01T00:00:00Z', exp_end: EXP_END }, { base });
+    expect(rows.map((r) => [r.customer_id, r.tenure_days, r.best_opened_channel, r.invoice_view_rate, r.offers_shown, r.offers_accepted, r.last_offer_shown_at])).toEqual([
+      // Signed up 2024-01-01 08:00: 546 whole days to 2025-07-01. f1 opened its email invoice, not its paper one:
+      // email is the channel it opens, and its digital view rate is 1 of 1.
+      ['f1', 546, 'email', 1, 2, 1, '2025-06-20 12:00:00+00'],
+      // No invoices: the channel falls back to sms, no view rate.
+      ['f2', 546, 'sms', null, 1, 0, '2025-02-01 12:00:00+00'],
+      // f3's two acceptances count (B's came late, A's without a showing).
+      ['f3', 546, 'sms', null, 1, 2, '2025-01-05 12:00:00+00'],
+      ['f4', 546, 'sms', null, 1, 1, '2025-01-15 12:00:00+00'],
+      ['f5', 546, 'sms', null, 0, 0, null],
+    ]);
+  });
+
+  it('counts offers within the window only, and the last one shown before its end', async () => {
+    const base = await store().base(AS_OF);
+    // From 2025-01-12: f1's first showing and f3's showing of B and acceptance of A are before it.
+    const rows = await store().query('offers/offer_facts', { exp_start: '2025-01-12T00:00:00Z', exp_end: EXP_END }, { base });
+    expect(rows.map((r) => [r.customer_id, r.offers_shown, r.offers_accepted])).toEqual([['f1', 1, 1], ['f2', 1, 0], ['f3', 0, 1], ['f4', 1, 1], ['f5', 0, 0]]);
+  });
+});
