@@ -22,6 +22,7 @@ import { sql } from '../../service/db/sql-files.ts';
 import { SparkEngine } from '../../service/spark/engine.ts';
 import { startTestService, tempDir } from '../helpers/service.ts';
 import { freePort, SparkCluster } from '../spark/cluster.ts';
+import { analysisBaseSql } from '../../service/analytics/base-sql.ts';
 
 const { values } = parseArgs({ options: { set: { type: 'string', default: 'small' }, repeats: { type: 'string', default: '2' } } });
 const repeats = Number(values.repeats);
@@ -54,7 +55,7 @@ const duckBase: number[] = [];
 for (let i = 0; i < repeats; i++) {
   t = performance.now();
   await db.withConnection(async (c) => {
-    await c.run(`CREATE OR REPLACE TABLE bench_duck_base AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
+    await c.run(`CREATE OR REPLACE TABLE bench_duck_base AS ${analysisBaseSql()}`, { ...scope.params, after: null, upto: null } as never);
   });
   duckBase.push(performance.now() - t);
 }

@@ -16,6 +16,7 @@ import { filteredStatement } from '../../../service/analytics/runner.ts';
 import { scopeFor, type View } from '../../../service/analytics/scope.ts';
 import { FilterQuery } from '../../../service/analytics/contracts.ts';
 import { seedPaymentMethods } from '../../../service/settings/payment-methods.ts';
+import { analysisBaseSql } from '../../../service/analytics/base-sql.ts';
 
 /** One event: the envelope (id defaults to a running number) and any payload field by its column name. */
 export interface Ev {
@@ -99,7 +100,7 @@ export async function openStore(events: Ev[]): Promise<Store> {
     if (!table) {
       const scope = scopeOf(asOf, view);
       table = db.withConnection(async (c) => {
-        await c.run(`CREATE TABLE ${name} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null } as never);
+        await c.run(`CREATE TABLE ${name} AS ${analysisBaseSql()}`, { ...scope.params, after: null, upto: null } as never);
         return name;
       });
       bases.set(name, table);

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from '../../../../service/db/sql-files.ts';
 import { scopeOf, useStore, type Ev } from '../store.ts';
+import { analysisBaseSql } from '../../../../service/analytics/base-sql.ts';
 
 const signUp = (id: string): Ev => ({ type: 'subscription_started', at: '2025-01-01T08:00:00Z', customer: id, plan: 'basic', monthly_price: 100 });
 const EVENTS: Ev[] = [
@@ -22,7 +23,7 @@ const scope = scopeOf('2025-03-31', 'lifetime');
 
 const forget = async (table: string, after: number, upto: number) => {
   const s = store();
-  await s.rows(`CREATE OR REPLACE TABLE ${table} AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null });
+  await s.rows(`CREATE OR REPLACE TABLE ${table} AS ${analysisBaseSql()}`, { ...scope.params, after: null, upto: null });
   await s.query('bases/forget_touched', { after, upto, outcome_end: scope.params.outcome_end }, { base: table });
   return (await s.rows(`SELECT customer_id FROM ${table} ORDER BY 1`)).map((r) => r.customer_id);
 };
@@ -40,8 +41,8 @@ describe('bases/forget_touched', () => {
   it('leaves exactly the rows analysis_base.sql recomputes for the same range, so forget + insert equals a rebuild', async () => {
     const s = store();
     await forget('t_upkeep', 1, 3);
-    await s.rows(`INSERT INTO t_upkeep ${sql('analysis_base')}`, { ...scope.params, after: 1, upto: 3 });
-    await s.rows(`CREATE OR REPLACE TABLE t_full AS ${sql('analysis_base')}`, { ...scope.params, after: null, upto: null });
+    await s.rows(`INSERT INTO t_upkeep ${analysisBaseSql()}`, { ...scope.params, after: 1, upto: 3 });
+    await s.rows(`CREATE OR REPLACE TABLE t_full AS ${analysisBaseSql()}`, { ...scope.params, after: null, upto: null });
     const diff = await s.rows(`SELECT count(*) AS n FROM ((SELECT * FROM t_upkeep EXCEPT ALL SELECT * FROM t_full) UNION ALL (SELECT * FROM t_full EXCEPT ALL SELECT * FROM t_upkeep))`);
     expect(diff).toEqual([{ n: '0' }]);
     // b3 is churned in both: the cancellation of batch 3 reached the recomputed row.

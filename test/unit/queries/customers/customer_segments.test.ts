@@ -9,6 +9,7 @@ import { currentFactsParams } from '../../../../service/analytics/facts.ts';
 import { sql } from '../../../../service/db/sql-files.ts';
 import { useStore } from '../store.ts';
 import { CHURN_EVENTS } from '../churn/fixture.ts';
+import { analysisBaseSql } from '../../../../service/analytics/base-sql.ts';
 
 const store = useStore(CHURN_EVENTS);
 const segments = async (customer_id: string) => (await store().query('customers/customer_segments', { customer_id }))[0];
@@ -34,7 +35,7 @@ describe('facts/refresh_customers', () => {
     await s.query('facts/refresh_customers', { after: 1, upto: 2 });
     // The delete leaves everyone but c1; the insert of analysis_base.sql for the range brings c1 back, changed.
     expect((await s.rows(`SELECT customer_id FROM customer_facts ORDER BY 1`)).map((r) => r.customer_id)).toEqual(['c2', 'c3', 'c4']);
-    await s.rows(`INSERT INTO customer_facts SELECT *, now() FROM (${sql('analysis_base')})`, { ...currentFactsParams(), after: 1, upto: 2 });
+    await s.rows(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql()})`, { ...currentFactsParams(), after: 1, upto: 2 });
     expect(await segments('c1')).toMatchObject({ contacts: 2, billing_contacts: 2, payment_method: 'autogiro' });
     expect(await s.rows(`SELECT refreshed_at FROM customer_facts WHERE customer_id = 'c3'`)).toEqual(before);
   });
