@@ -21,7 +21,7 @@ import { tempDir } from '../helpers/service.ts';
 
 const TOKENS = { ingest: 'fuzz-ingest-token', read: 'fuzz-read-token', admin: 'fuzz-admin-token' } as const;
 const SEED = process.env.FUZZ_SEED ?? '17';
-const EXAMPLES: Record<keyof typeof TOKENS, string> = { read: '5', ingest: '5', admin: '4' };
+const EXAMPLES: Record<keyof typeof TOKENS, string> = { read: '6', ingest: '5', admin: '5' };
 
 /** pip puts the `schemathesis` script next to the interpreter's other scripts, which need not be on PATH. */
 function schemathesisBin(): string {
@@ -48,7 +48,9 @@ function runSchemathesis(url: string, role: keyof typeof TOKENS, reportDir: stri
     '--max-examples', process.env.FUZZ_EXAMPLES ?? EXAMPLES[role],
     '--seed', SEED,
     '--no-shrink',
-    '--workers', '2',
+    // One worker: with two, Hypothesis (describing its lambdas) parses source in both threads at
+    // once and Python 3.11 fails with "AST constructor recursion depth mismatch", a tool error.
+    '--workers', '1',
     // An analysis rebuilt after an admin write takes seconds on a loaded machine; a minute without an answer is a hang.
     '--request-timeout', '60',
     '--report', 'ndjson', '--report-ndjson-path', report,
@@ -98,11 +100,11 @@ describe('schemathesis against /v1/openapi.json, once per role', () => {
       const byStatus = [...run.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}: ${n}`).join(', ');
       console.log(`schemathesis ${role}: ${run.requests} requests (${byStatus}), exit ${run.code}`);
       expect(run.code, run.output).toBe(0);
-      expect(run.requests).toBeGreaterThan(100);
+      expect(run.requests).toBeGreaterThan(63 * 2);
       expect([...run.statuses.keys()].filter((s) => s >= 500 || s === 0)).toEqual([]);
       const health = await fetch(`${svc.url}/v1/health`, { signal: AbortSignal.timeout(10_000) });
       expect(health.status).toBe(200);
       expect(svc.process.exitCode).toBeNull();
-    }, 170_000);
+    }, 240_000);
   }
 });
