@@ -56,7 +56,8 @@ function runSchemathesis(url: string, role: keyof typeof TOKENS, reportDir: stri
     '--report', 'ndjson', '--report-ndjson-path', report,
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn(schemathesisBin(), args, { env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Run in the report directory: schemathesis keeps its example cache (.schemathesis/) in the working directory.
+    const child = spawn(schemathesisBin(), args, { cwd: reportDir, env: { ...process.env, NO_COLOR: '1', SCHEMATHESIS_TELEMETRY: 'false' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
