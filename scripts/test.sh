@@ -40,6 +40,8 @@ if ! java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])'; then
   fi
 fi
 python3 -c 'import pyspark, sys; sys.exit(pyspark.__version__ != "4.0.1")' 2>/dev/null || python3 -m pip install --quiet "pyspark==4.0.1"
+# The OpenAPI fuzz test (test/api/fuzz-openapi.test.ts) runs schemathesis: pinned the same way.
+python3 -c 'import schemathesis, sys; sys.exit(schemathesis.__version__ != "4.32.5")' 2>/dev/null || python3 -m pip install --quiet "schemathesis==4.32.5"
 
 npm run build
 exec npx vitest run "$@"

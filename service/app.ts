@@ -30,6 +30,7 @@ import { viewRoutes } from './routes/views.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { revenueRoutes } from './routes/revenue.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { adminRoutes } from './routes/admin.ts';
 
 /** Route prefixes whose GET answers are analyses of the published snapshot. */
 const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations', 'revenue', 'data-quality'] as const;
@@ -48,6 +49,7 @@ export function createApp(ctx: AppContext) {
     .route('/rejected', rejectedRoutes(ctx))
     .route('/health', healthRoutes(ctx))
     .route('/settings', settingsRoutes(ctx))
+    .route('/admin', adminRoutes(ctx))
     .route('/export', exportRoutes(ctx))
     .route('/ingestion', ingestionStatusRoutes(ctx))
     .route('/data-quality', qualityRoutes(ctx))

@@ -1,14 +1,22 @@
 /**
  * `npm start`: configuration from the environment, the database file opened and migrated, the
  * sample data loaded when the database is empty (unless SAMPLE_DATA=off), then the API and the
- * dashboard served on one port.
+ * dashboard served on one port. A database file that cannot be opened ends it with one FATAL line
+ * and status 70.
  */
 import { loadConfig } from './config.ts';
 import { loadSampleIfEmpty } from './sample-loader.ts';
 import { openContext, startService } from './server.ts';
 
 const config = loadConfig();
-const ctx = await openContext(config);
+const ctx = await openContext(config).catch((error: unknown) => {
+  // A damaged file (a flipped byte in its header or a block, a truncated copy) fails somewhere in
+  // opening, migrating or replaying: one line an operator can act on, no stack, and the status a
+  // supervisor sees for an unusable database (as for the fatal errors below).
+  const cause = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+  console.error(`FATAL: the database file ${config.dbPath} cannot be opened: ${cause}`);
+  process.exit(70);
+});
 await loadSampleIfEmpty(ctx, (line) => console.log(line));
 const service = await startService(ctx);
 

@@ -30,7 +30,7 @@
  *   base).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import type { FactsFollower, FactsUpkeep } from './facts.ts';
@@ -107,8 +107,12 @@ export class BaseCache implements FactsFollower {
     await c.run(`CREATE TABLE IF NOT EXISTS analysis_defaults (name VARCHAR PRIMARY KEY, value VARCHAR)`);
     const current = definitionHash();
     const rows = (await c.runAndReadAll(`SELECT key, table_name, params, definition_hash, last_batch_id, epoch_ms(used_at) AS used FROM analysis_bases`)).getRowObjects();
+    const tables = (await c.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name LIKE 'analysis_base_%'`)).getRowObjects();
+    const existing = new Set(tables.map((r) => String(r.table_name)));
     for (const r of rows) {
-      if (r.definition_hash !== current || !TABLE.test(String(r.table_name))) {
+      // A registry row whose table is gone (a file written by a release that could drop a rebuilt
+      // base) would fail every reader of that window: forget it, and the window is built again.
+      if (r.definition_hash !== current || !TABLE.test(String(r.table_name)) || !existing.has(String(r.table_name))) {
         await c.run(`DELETE FROM analysis_bases WHERE key = $k`, { k: String(r.key) });
         continue;
       }
@@ -116,7 +120,6 @@ export class BaseCache implements FactsFollower {
     }
     // Tables no registry row names: left by a release with another definition, or by eviction.
     const known = new Set([...this.entries.values()].map((e) => e.table));
-    const tables = (await c.runAndReadAll(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' AND table_name LIKE 'analysis_base_%'`)).getRowObjects();
     for (const t of tables.map((r) => String(r.table_name)).filter((t) => TABLE.test(t) && !known.has(t))) await c.run(`DROP TABLE ${t}`);
     const published = (await c.runAndReadAll(`SELECT value FROM analysis_defaults WHERE name = 'default_as_of'`)).getRowObjects()[0];
     this.defaultAsOf = published ? String(published.value) : null;
@@ -156,8 +159,10 @@ export class BaseCache implements FactsFollower {
   /** Builds and registers the base of one window from every event, reflecting batches up to `watermark`. */
   private async build(c: DuckDBConnection, params: BaseParams, watermark: number): Promise<Entry> {
     const key = keyOf(params);
-    const table = `analysis_base_${hash(key + definitionHash())}`;
-    await c.run(`DROP TABLE IF EXISTS ${table}`);
+    // A fresh name per build: an evicted base's table is dropped a minute later, and when the same
+    // window was built again meanwhile under the same name, that drop removed the registered base
+    // and every reader of it failed until a restart (found by schemathesis, issue 17).
+    const table = `analysis_base_${hash(key + definitionHash() + randomUUID())}`;
     if (this.buildElsewhere) await this.buildElsewhere(params, table, c);
     else await c.run(`CREATE TABLE ${table} AS ${analysisBaseSql()}`, { ...params, after: null, upto: null } as never);
     await c.run(`INSERT OR REPLACE INTO analysis_bases VALUES ($key, $table, $params, $hash, $batch, now(), now())`, {

@@ -12,7 +12,8 @@ export function storageFailure(error: unknown): StorageFailure | null {
   const message = error instanceof Error ? error.message : String(error);
   // DuckDB's first line names the cause; later lines repeat it.
   const cause = message.split('\n')[0].replace(/^Error: /, '').slice(0, 300);
-  if (/FATAL Error|database has been invalidated/i.test(message)) return { kind: 'fatal', cause };
+  // A block whose checksum fails (a damaged file, read lazily after start-up) will fail every query that reads it.
+  if (/FATAL Error|database has been invalidated|Corrupt database file/i.test(message)) return { kind: 'fatal', cause };
   if (/No space left on device|disk quota exceeded/i.test(message)) return { kind: 'disk_full', cause };
   return null;
 }

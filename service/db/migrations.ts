@@ -4,6 +4,7 @@
  * date without losing data. Never edit a released migration: add the next one. The event store's
  * tables are laid out from the event contract, so their migration lives with it in events/.
  */
+import { RAW_BYTES_SQL, RAW_PREFIX_SQL } from '../events/readers/body-limits.ts';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EVENT_STORE_MIGRATION } from '../events/store-schema.ts';
 import type { Database } from './database.ts';
@@ -137,6 +138,15 @@ export const MIGRATIONS: Migration[] = [
   grp VARCHAR NOT NULL,
   PRIMARY KEY (campaign_id, customer_id)
 )`);
+    },
+  },
+  {
+    // Issue 17: rejected rows keep a prefix of their raw text and its original length in bytes.
+    version: 8,
+    description: '8_issue17_rejected_raw_prefix: rejected_rows.raw cut to its first 1 024 characters, raw_bytes the original length',
+    up: async (c) => {
+      await c.run(`ALTER TABLE rejected_rows ADD COLUMN raw_bytes BIGINT`);
+      await c.run(`UPDATE rejected_rows SET raw_bytes = ${RAW_BYTES_SQL('raw', 'code', 'message')}, raw = ${RAW_PREFIX_SQL('raw')}`);
     },
   },
 ];

@@ -5,6 +5,7 @@
  * text and reason, records the batch and lets derived facts catch up. The caller answers the
  * client only after this returns, i.e. after the commit.
  */
+import { RAW_BYTES_SQL, RAW_PREFIX_SQL } from './readers/body-limits.ts';
 import type { Database } from '../db/database.ts';
 import { PAYLOAD_COLUMNS } from './contract.ts';
 import { readArrow } from './readers/arrow.ts';
@@ -127,7 +128,7 @@ async function ingestOn(
       const accepted = Number(inserted.rowsChanged);
       if (rejected > 0) {
         await c.run(
-          `INSERT INTO rejected_rows SELECT $batch, rn, $now::TIMESTAMPTZ, left(event_id, 256), left(type, 64), code, message, raw
+          `INSERT INTO rejected_rows SELECT $batch, rn, $now::TIMESTAMPTZ, left(event_id, 256), left(type, 64), code, message, ${RAW_PREFIX_SQL('raw')}, ${RAW_BYTES_SQL('raw', 'code', 'message')}
            FROM validated WHERE code IS NOT NULL`,
           { batch: batchId, now },
         );

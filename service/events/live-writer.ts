@@ -36,6 +36,7 @@
  * - Read-your-writes: settled() resolves once everything acknowledged before the call is applied
  *   (the API awaits it before reads, bounded by READ_WAIT_MS).
  */
+import { storedRaw } from './readers/body-limits.ts';
 import { DuckDBTimestampTZValue, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { storageFailure } from '../db/failures.ts';
@@ -627,7 +628,10 @@ export class LiveWriter {
           rejected.appendBigInt(BigInt(rec.b));
           rejected.appendBigInt(BigInt(rn));
           rejected.appendTimestampTZ(tsOf(received));
-          for (const x of [id, type, code, message, raw]) (x === null ? rejected.appendNull() : rejected.appendVarchar(x));
+          const kept = storedRaw(code, message, raw);
+          for (const x of [id, type, code, message, kept.raw]) (x === null ? rejected.appendNull() : rejected.appendVarchar(x));
+          if (kept.bytes === null) rejected.appendNull();
+          else rejected.appendBigInt(BigInt(kept.bytes));
           rejected.endRow();
         }
         batches.appendBigInt(BigInt(rec.b));

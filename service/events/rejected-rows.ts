@@ -6,8 +6,11 @@
  * of 1 MiB text each was a gigabyte answer ("Invalid string length").
  */
 import type { Database } from '../db/database.ts';
+import { RAW_PREFIX_CHARS } from './readers/body-limits.ts';
 
-export const RAW_PREVIEW_CHARS = 4096;
+// Stored raw texts are prefixes of at most RAW_PREFIX_CHARS since migration 8; the page cuts to
+// the same bound, so no answer can grow with what was received.
+export const RAW_PREVIEW_CHARS = RAW_PREFIX_CHARS;
 
 export interface RejectedFilter {
   batchId?: number;
@@ -29,7 +32,7 @@ export async function rejectedPage(db: Database, filter: RejectedFilter, limit: 
     const rows = (
       await conn.runAndReadAll(
         `SELECT batch_id, row_number AS row, strftime(received_at, '%Y-%m-%dT%H:%M:%SZ') AS received_at, event_id, type, code, message,
-                left(raw, ${RAW_PREVIEW_CHARS}) AS raw, length(raw) AS raw_length
+                left(raw, ${RAW_PREVIEW_CHARS}) AS raw, length(raw) AS raw_length, raw_bytes, strlen(raw) AS stored_bytes
          FROM rejected_rows WHERE ${WHERE} ORDER BY batch_id DESC, row_number LIMIT $limit OFFSET $offset`,
         { ...params(filter), limit, offset },
       )
@@ -39,12 +42,14 @@ export async function rejectedPage(db: Database, filter: RejectedFilter, limit: 
       limit,
       offset,
       by_code: Object.fromEntries(byCode.map((r) => [String(r.code), Number(r.n)])),
-      rows: rows.map((r) => ({
+      rows: rows.map(({ stored_bytes, ...r }) => ({
         ...r,
         batch_id: Number(r.batch_id),
         row: Number(r.row),
         raw_length: r.raw_length === null ? null : Number(r.raw_length),
-        raw_truncated: r.raw_length !== null && Number(r.raw_length) > RAW_PREVIEW_CHARS,
+        raw_bytes: r.raw_bytes === null ? null : Number(r.raw_bytes),
+        // Cut when stored (a prefix: events/readers/body-limits.ts storedRaw) or here for the page.
+        raw_truncated: (r.raw_length !== null && Number(r.raw_length) > RAW_PREVIEW_CHARS) || (r.raw_bytes !== null && Number(r.raw_bytes) > Number(stored_bytes)),
       })),
     };
   });

@@ -36,7 +36,9 @@ export class OpenApiRegistry {
 
   document(): Record<string, unknown> {
     const paths: Record<string, Record<string, unknown>> = {};
-    const json = (schema: z.ZodType) => z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' });
+    const schemas: Record<string, unknown> = {};
+    const named = new Map<string, string>();
+    const json = (schema: z.ZodType) => forOpenApi(z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as JsonNode, schemas, named);
     for (const r of this.routes) {
       const parameters: unknown[] = [];
       for (const [where, obj] of [['query', r.query], ['path', r.pathParams]] as const) {
@@ -84,9 +86,56 @@ export class OpenApiRegistry {
           'Ingest payment and engagement events; read churn correlation by payment method, timeliness and fee exposure, offer recommendations and staffing plans. Errors are {"error": {"code", "message", "details"}}. Every analytical answer (churn, engagement, fees, offers, customers, staffing, operations) reflects the published snapshot of the data: JSON objects carry `data_as_of` ({batch_id, committed_at}: the newest batch reflected) and `lag_seconds` (how long the oldest batch not yet reflected has been committed; at most ANALYSIS_MAX_LAG), and every answer carries the headers X-Data-Batch, X-Data-As-Of and X-Lag-Seconds.',
       },
       servers: [{ url: '/' }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
       paths,
     };
   }
+}
+
+type JsonNode = { [key: string]: unknown };
+
+/**
+ * One zod JSON Schema made fit to sit inside the document (issue 17, found by schemathesis):
+ * - A recursive schema (the offer rules' `RuleNode`) comes with its own `$defs` and `$ref:
+ *   "#/$defs/__schema0"`, which inside the document points at nothing. Its definitions move to
+ *   `components.schemas` (one name per distinct definition, since every conversion restarts at
+ *   `__schema0`) and the references follow.
+ * - Tuples (`[low, high]` intervals) are written as `prefixItems`, which schemathesis and other
+ *   OpenAPI tools rewrite into the pre-2020 `items: [...]` form and then refuse as an invalid
+ *   schema. They become `items` with the one element schema (or an `anyOf` of them) and the same
+ *   `minItems`/`maxItems`, which every tool reads alike.
+ */
+function forOpenApi(schema: JsonNode, components: Record<string, unknown>, named: Map<string, string>): JsonNode {
+  const { $schema: _dialect, $defs, ...root } = schema;
+  const defs = Object.entries(($defs ?? {}) as Record<string, JsonNode>);
+  const renamed = new Map<string, string>();
+  const fresh: [string, JsonNode][] = [];
+  for (const [name, def] of defs) {
+    const text = JSON.stringify(def);
+    let target = named.get(text);
+    if (!target) {
+      target = `Schema${named.size + 1}`;
+      named.set(text, target);
+      fresh.push([target, def]);
+    }
+    renamed.set(`#/$defs/${name}`, `#/components/schemas/${target}`);
+  }
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite);
+    if (!node || typeof node !== 'object') return node;
+    const out: JsonNode = {};
+    for (const [k, v] of Object.entries(node as JsonNode)) {
+      if (k === '$ref' && typeof v === 'string') out[k] = renamed.get(v) ?? v;
+      else if (k === 'prefixItems' && Array.isArray(v)) {
+        const items = v.map(rewrite);
+        const distinct = [...new Map(items.map((i) => [JSON.stringify(i), i])).values()];
+        out.items = distinct.length === 1 ? distinct[0] : { anyOf: distinct };
+      } else if (k === 'items' && v === false && 'prefixItems' in (node as JsonNode)) continue;
+      else out[k] = rewrite(v);
+    }
+    return out;
+  };
+  for (const [target, def] of fresh) components[target] = rewrite(def);
+  return rewrite(root) as JsonNode;
 }

@@ -36,7 +36,8 @@ const Row = z.object({
   code: z.string(),
   message: z.string(),
   raw: z.string().nullable().describe(`the row's text as received, at most its first ${RAW_PREVIEW_CHARS} characters`),
-  raw_length: z.number().nullable().describe('length of the stored raw text in characters'),
+  raw_length: z.number().nullable().describe('length of the stored raw text (a prefix of at most 1 024 characters) in characters'),
+  raw_bytes: z.number().nullable().describe('length of the raw text as received, in bytes (the stored text is its prefix when raw_truncated)'),
   raw_truncated: z.boolean(),
 });
 const Page = z.object({ total: z.number(), limit: z.number(), offset: z.number(), by_code: z.record(z.string(), z.number()), rows: z.array(Row) });
@@ -49,7 +50,7 @@ export function rejectedRoutes(ctx: AppContext) {
     tag: 'ingestion',
     role: ['ingest', 'read'],
     summary: 'Rejected rows with raw text and reason',
-    description: `Rows over MAX_ROW_BYTES were stored as their first 1 024 bytes (the message gives the length); every raw text is shown up to ${RAW_PREVIEW_CHARS} characters with raw_length. Rows older than REJECTED_RETENTION_DAYS are purged.`,
+    description: `Every rejected row keeps at most the first 1 024 characters of its raw text (rows over MAX_ROW_BYTES: their first 1 024 bytes) and its original length in bytes, raw_bytes; raw_truncated says the text shown is a prefix. Rows older than REJECTED_RETENTION_DAYS are purged.`,
     query: Query,
     responses: { 200: { description: 'a page of rejected rows', schema: Page } },
   });

@@ -24,7 +24,7 @@ const page = async (query: string) => {
 };
 
 describe('GET /v1/rejected', () => {
-  it('pages and filters by batch, code and since; shows at most 4 096 characters of raw text with its length', async () => {
+  it('pages and filters by batch, code and since; shows the stored prefix (1 024 characters) of raw text with its lengths', async () => {
     const a = await post(`not json\n{"event_id":"r1"}\n${'{"x":"' + 'y'.repeat(500_000) + '"}'}\n`);
     const b = await post('still not json\n');
     expect(a.rejected).toBe(3);
@@ -33,8 +33,8 @@ describe('GET /v1/rejected', () => {
     expect(byBatch.body).toMatchObject({ total: 3, limit: 2, offset: 0, by_code: { invalid_json: 1, missing_field: 2 } });
     expect(byBatch.body.rows).toHaveLength(2);
     const next = await page(`batch_id=${a.batch_id}&limit=2&offset=2`);
-    expect(next.body.rows[0]).toMatchObject({ row: 3, raw_length: 500_008, raw_truncated: true });
-    expect(next.body.rows[0].raw).toHaveLength(4096);
+    expect(next.body.rows[0]).toMatchObject({ row: 3, raw_length: 1024, raw_bytes: 500_008, raw_truncated: true });
+    expect(next.body.rows[0].raw).toHaveLength(1024);
     expect((await page(`code=invalid_json&batch_id=${a.batch_id}`)).body.total).toBe(1);
     expect((await page(`since=2999-01-01T00:00:00Z`)).body.total).toBe(0);
     expect((await page(`since=2000-01-01T00:00:00Z&batch_id=${b.batch_id}`)).body.rows[0]).toMatchObject({ raw: 'still not json', raw_length: 14, raw_truncated: false });
