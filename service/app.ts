@@ -31,6 +31,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { revenueRoutes } from './routes/revenue.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { adminRoutes } from './routes/admin.ts';
+import { sessionRoutes } from './routes/session.ts';
 
 /** Route prefixes whose GET answers are analyses of the published snapshot. */
 const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations', 'revenue', 'data-quality'] as const;
@@ -48,6 +49,7 @@ export function createApp(ctx: AppContext) {
     .route('/events', eventRoutes(ctx))
     .route('/rejected', rejectedRoutes(ctx))
     .route('/health', healthRoutes(ctx))
+    .route('/session', sessionRoutes(ctx))
     .route('/settings', settingsRoutes(ctx))
     .route('/admin', adminRoutes(ctx))
     .route('/export', exportRoutes(ctx))

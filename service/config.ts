@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().default('./data'),
   DB_FILE: z.string().default('invoice-pulse.duckdb'),
   AUTH_TOKENS: z.string().default(''),
+  // Hours a dashboard session lasts from sign-in; fractional for tests (0.001 h = 3.6 s).
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(8760).default(12),
   DUCKDB_MEMORY_LIMIT: z.string().optional(),
   DUCKDB_THREADS: z.coerce.number().int().positive().optional(),
   DUCKDB_CHECKPOINT_THRESHOLD: z.string().regex(/^\d+(\.\d+)?\s*(b|kb|kib|mb|mib|gb|gib)$/i, 'a size such as 16MiB').optional(),
@@ -68,6 +70,8 @@ export interface Config {
   dataDir: string;
   dbPath: string;
   tokens: Map<string, Role>;
+  /** How long a session cookie from POST /v1/session lasts (SESSION_TTL_HOURS). */
+  sessionTtlMs: number;
   memoryLimit?: string;
   threads?: number;
   checkpointThreshold?: string;
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     dbPath: e.DB_FILE === ':memory:' ? ':memory:' : path.join(dataDir, e.DB_FILE),
     tokens: parseTokens(e.AUTH_TOKENS),
+    sessionTtlMs: Math.round(e.SESSION_TTL_HOURS * 3_600_000),
     memoryLimit: e.DUCKDB_MEMORY_LIMIT,
     threads: e.DUCKDB_THREADS,
     checkpointThreshold: e.DUCKDB_CHECKPOINT_THRESHOLD,

@@ -86,8 +86,15 @@ export class OpenApiRegistry {
           'Ingest payment and engagement events; read churn correlation by payment method, timeliness and fee exposure, offer recommendations and staffing plans. Errors are {"error": {"code", "message", "details"}}. Every analytical answer (churn, engagement, fees, offers, customers, staffing, operations) reflects the published snapshot of the data: JSON objects carry `data_as_of` ({batch_id, committed_at}: the newest batch reflected) and `lag_seconds` (how long the oldest batch not yet reflected has been committed; at most ANALYSIS_MAX_LAG), and every answer carries the headers X-Data-Batch, X-Data-As-Of and X-Lag-Seconds.',
       },
       servers: [{ url: '/' }],
-      components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      components: {
+        schemas,
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          // The dashboard's session (POST /v1/session); its writes also need X-Requested-With: invoice-pulse.
+          session: { type: 'apiKey', in: 'cookie', name: 'ip_session', description: 'session cookie from POST /v1/session (HttpOnly, SameSite=Strict); non-GET requests with it also need X-Requested-With: invoice-pulse and, if sent, a same-origin Origin' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
       paths,
     };
   }

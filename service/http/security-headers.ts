@@ -1,6 +1,7 @@
 /**
- * Security headers on every answer. The dashboard keeps its bearer token in localStorage, so a
- * script injected from elsewhere, a framing page or a sniffed content type could take it: a strict
+ * Security headers on every answer. The dashboard acts with the user's session (an HttpOnly
+ * cookie since issue 17, so scripts cannot read it, but they could still act with it), so a
+ * script injected from elsewhere, a framing page or a sniffed content type must not run: a strict
  * CSP (scripts from this origin plus the built shell's own inline start-up scripts by their
  * SHA-256, never 'unsafe-inline'; inline styles stay allowed because ECharts and Svelte set style
  * attributes), no framing, no MIME sniffing, no referrer to other sites.

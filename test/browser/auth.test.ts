@@ -1,7 +1,9 @@
 /**
  * A secured deployment (AUTH_TOKENS set): without a token every analysis says a token is needed;
- * a token entered on the Data page is used by every request from then on; a read token may not
- * change settings (the 403 is shown), an admin token may.
+ * signing in with a token on the Data page (a session cookie since issue 17; the page no longer
+ * keeps the token, see session-cookie.test.ts) serves every request from then on; a read session
+ * may not change settings (the 403 is shown); after signing out and in again with an admin token
+ * it may.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('secured deployment', () => {
-  it('asks for a token, uses the one entered on the Data page everywhere, and shows 403 for a read token on settings', async () => {
+  it('asks for a token, signs in with the one entered on the Data page for every page, and shows 403 for a read session on settings', async () => {
     const context = await newContext(browser);
     const page = await context.newPage();
     const w = watch(page);
@@ -42,7 +44,8 @@ describe('secured deployment', () => {
 
     // A read token: every resource asks again, the filter bar included.
     await page.locator('#token-input').fill(READ);
-    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('[data-session]').getAttribute('data-session')).toBe('read');
     await expect.poll(() => page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('ready');
     await expect.poll(() => page.locator('.filter-error').count()).toBe(0);
     await waitReady(page);
@@ -55,9 +58,12 @@ describe('secured deployment', () => {
     await page.getByRole('button', { name: /^Save 1 classification$/ }).click();
     await expect.poll(() => page.locator('p.error[role="alert"]').textContent()).toMatch(/Not saved: the read role may not do this/);
 
-    // An admin token may.
+    // An admin token may (signing out first: the signed-in panel offers only that).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect.poll(() => page.locator('[data-session]').getAttribute('data-session')).toBe('signed-out');
     await page.locator('#token-input').fill(ADMIN);
-    await page.getByRole('button', { name: 'Use token' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('[data-session]').getAttribute('data-session')).toBe('admin');
     await waitReady(page);
     await page.locator(`select[name="class-${label}"]`).selectOption('automatic');
     await page.getByRole('button', { name: /^Save 1 classification$/ }).click();
@@ -65,7 +71,7 @@ describe('secured deployment', () => {
     const after = (await (await svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
     expect(after.methods[label]).toBe('automatic');
 
-    // The token is kept for the other pages (and reloads).
+    // The session is kept for the other pages (and reloads).
     await afterAction(page, () => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click(), (u) => u.pathname === '/');
     const summary = (await (await svc.call('/v1/churn/summary', { token: READ })).json()) as Summary;
     expect(await page.locator('[data-kpi="customers"] .value').getAttribute('data-value')).toBe(String(summary.kpis.find((k) => k.key === 'customers')!.value));

@@ -1,5 +1,6 @@
 /**
- * The dashboard's only door to the service: typed GET/PUT against /v1. Response types come from the
+ * The dashboard's only door to the service: typed GET/PUT against /v1, authenticated by the
+ * session cookie of POST /v1/session (the page never keeps a token). Response types come from the
  * service's own contract (type-only imports), so a contract change breaks the build, not the user.
  * Errors arrive as `{"error": {"code", "message", "details"}}` and are thrown as `ApiError`.
  */
@@ -108,27 +109,62 @@ export class ApiError extends Error implements ApiProblem {
   }
 }
 
-const TOKEN_KEY = 'invoice-pulse.token';
+// --- Sign-in (issue 17): the token is exchanged for an HttpOnly session cookie and never kept. ---
+import type { SessionState } from '$service/http/auth-sessions.ts';
+export type { SessionState };
 
-export function getToken(): string {
+/** Where earlier versions kept the bearer token; read once to sign that browser in, then deleted. */
+const LEGACY_TOKEN_KEY = 'invoice-pulse.token';
+
+/** Sent on every write: the service refuses cookie-authenticated writes without it (CSRF). */
+const CSRF_HEADERS = { 'x-requested-with': 'invoice-pulse' } as const;
+
+/**
+ * A token an earlier version left in localStorage becomes a session once, before the first
+ * request, and leaves storage whatever the answer (a dead token must not be retried forever).
+ */
+const legacySignIn: Promise<void> = (async () => {
+  let legacy: string | null = null;
   try {
-    return localStorage.getItem(TOKEN_KEY) ?? memoryToken ?? '';
+    legacy = localStorage.getItem(LEGACY_TOKEN_KEY);
+    localStorage.removeItem(LEGACY_TOKEN_KEY);
   } catch {
-    return memoryToken ?? '';
+    /* storage disabled: nothing was kept */
+  }
+  if (legacy?.trim()) await postSession(legacy.trim()).catch(() => undefined);
+})();
+
+async function postSession(token: string): Promise<void> {
+  const res = await fetch('/v1/session', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': 'application/json', ...CSRF_HEADERS },
+    body: JSON.stringify({ token }),
+  });
+  if (!res.ok) {
+    const err = ((await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `${res.status} ${res.statusText}`);
   }
 }
 
-let memoryToken: string | null = null;
-
-export function setToken(token: string): void {
-  memoryToken = token.trim();
-  try {
-    if (token.trim()) localStorage.setItem(TOKEN_KEY, token.trim());
-    else localStorage.removeItem(TOKEN_KEY);
-  } catch {
-    /* storage disabled: the token lives for this page only */
-  }
+/** Sign in with a token: the answer sets the session cookie; every resource asks again with it. */
+export async function signIn(token: string): Promise<SessionState> {
+  await legacySignIn;
+  await postSession(token);
   activity.authEpoch++;
+  return getSession();
+}
+
+/** Sign out: the service forgets the session and clears the cookie. */
+export async function signOut(): Promise<SessionState> {
+  await request<void>('DELETE', '/v1/session');
+  activity.authEpoch++;
+  return getSession();
+}
+
+/** Whether this browser is signed in, and as which role (never the token). */
+export function getSession(): Promise<SessionState> {
+  return request<SessionState>('GET', '/v1/session');
 }
 
 export type Query = URLSearchParams | Record<string, string | number | undefined | null> | undefined;
@@ -144,15 +180,15 @@ export function buildUrl(path: string, query?: Query): string {
 }
 
 async function request<T>(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
+  const headers: Record<string, string> = { accept: 'application/json', ...(method === 'GET' ? {} : CSRF_HEADERS) };
   if (body !== undefined) headers['content-type'] = 'application/json';
   activity.begin();
   try {
+    await legacySignIn;
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+      // The session cookie goes along (same origin only); the page itself never sees it.
+      res = await fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body), signal });
     } catch (e) {
       if ((e as Error).name === 'AbortError') throw e;
       throw new ApiError(0, 'network_error', 'The service could not be reached. Is it running?');
@@ -167,7 +203,7 @@ async function request<T>(method: 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE', u
     if (!res.ok) {
       const err = (json as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
       let message = err?.message ?? `${res.status} ${res.statusText}`;
-      if (res.status === 401) message += ' — enter an access token on the Data page.';
+      if (res.status === 401) message += ' — sign in with an access token on the Data page.';
       throw new ApiError(res.status, err?.code ?? `http_${res.status}`, message, err?.details);
     }
     if (res.status === 204) return undefined as T;

@@ -1,5 +1,5 @@
 /** Exports: a chart's data as CSV, the chart as PNG (with its title drawn above it). */
-import { buildUrl, getToken } from '$lib/api.ts';
+import { buildUrl } from '$lib/api.ts';
 import type { Chart } from './echart.ts';
 
 export type CsvRow = Record<string, string | number | boolean | null | undefined>;
@@ -88,15 +88,13 @@ export async function downloadPng(chart: Chart, title: string, filename: string)
 }
 
 /**
- * Downloads a file the service generates (a streamed CSV export), fetched with the bearer token —
- * a plain link could not send it — and saved from a Blob under the service's file name.
+ * Downloads a file the service generates (a streamed CSV export), fetched with the session cookie
+ * rather than followed as a link, so a refusal shows its message instead of saving an error body,
+ * and saved from a Blob under the service's file name.
  * Resolves to the file's size in bytes.
  */
 export async function downloadFromService(path: string, query: Parameters<typeof buildUrl>[1], fallbackName: string): Promise<number> {
-  const headers: Record<string, string> = { accept: 'text/csv' };
-  const token = getToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await fetch(buildUrl(path, query), { headers });
+  const res = await fetch(buildUrl(path, query), { headers: { accept: 'text/csv' }, credentials: 'same-origin' });
   if (!res.ok) {
     const body = await res.json().catch(() => null);
     throw new Error(body?.error?.message ?? `${res.status} ${res.statusText}`);
