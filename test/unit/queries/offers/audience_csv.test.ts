@@ -7,9 +7,9 @@ import { AS_OF, usePipeline } from './pipeline.ts';
 
 const pipeline = usePipeline();
 
-const csv = async (sort: string, order: string, params: Record<string, unknown> = {}) => {
+const csv = async (sort: string, order: string, params: Record<string, unknown> = {}, table?: string) => {
   const { store, tables } = pipeline();
-  const rows = await store.filtered('offers/audience_csv', AS_OF, { table: tables.best, identifiers: { sort, order }, params: { offer_id: null, min_value: null, value_currency: 'EUR', ...params } });
+  const rows = await store.filtered('offers/audience_csv', AS_OF, { table: table ?? tables.best, identifiers: { sort, order }, params: { offer_id: null, min_value: null, value_currency: 'EUR', ...params } });
   return rows.map((r) => r.line);
 };
 
@@ -28,5 +28,12 @@ describe('offers/audience_csv', () => {
     // Ties on risk go by customer id, as in audience_page.sql.
     expect((await csv('risk', 'asc')).map((l) => String(l).split(',')[0])).toEqual(['"p2"', '"p6"', '"p7"', '"p1"']);
     expect((await csv('expected_value', 'desc', { offer_id: 'e_invoice', min_value: 0.3 })).map((l) => String(l).split(',')[0])).toEqual(['"p2"']);
+  });
+
+  it('defuses spreadsheet formulas and doubles quotes in text cells', async () => {
+    const { store, tables } = pipeline();
+    // p1's row with an id and a reason a spreadsheet would run, and a quote in the reason and the market.
+    await store.rows(`CREATE OR REPLACE TABLE p_formula AS SELECT * REPLACE ('=p1' AS customer_id, '@SUM("x")' AS reason, 'S"E' AS market) FROM ${tables.best} WHERE customer_id = 'p1'`);
+    expect(await csv('expected_value', 'desc', {}, 'p_formula')).toEqual([`"'=p1",soft_reminder,email,0.937500,0.093750,1.8625,EUR,"'@SUM(""x"")","telecom","S""E",manual,200.00,SEK`]);
   });
 });

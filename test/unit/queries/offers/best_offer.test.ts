@@ -18,6 +18,7 @@ describe('offers/best_offer', () => {
       // p3's only offer is blocked; p5's are blocked or worth 0 (no reporting price).
       ['p6', 'e_invoice', 2, 'invoice', 0.75, 0.2, 0.5, 10, 100, 'SEK'],
       ['p7', 'direct_debit', 0, 'invoice', 0.75, 1.5, 0, 40, 400, 'SEK'],
+      // p8's only offer is in its cooldown.
     ]);
   });
 

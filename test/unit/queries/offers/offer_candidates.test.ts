@@ -20,8 +20,8 @@ describe('offers/offer_candidates', () => {
       ['p1', 'soft_reminder', 1, 'email', false, false, false, 0.09375, 0.05, 1.8625, '1 late invoice(s); via email'],
       // e_invoice: 0.5 × 0.2 × 0.2 = 0.02; cost 0.05 × 50; 0.02 × 50 − 0.2 × 2.5.
       ['p2', 'e_invoice', 2, 'invoice', false, false, false, 0.02, 2.5, 0.5, 'Receives paper invoices'],
-      // Shown direct_debit 11 days before the end: within the 90-day cooldown and the 30-day limit on any offer.
-      ['p3', 'direct_debit', 0, 'invoice', true, false, true, 0.0375, 0, 1.125, 'Pays manually (swish)'],
+      // Shown another offer 11 days before the end: within the 30-day limit on any offer.
+      ['p3', 'direct_debit', 0, 'invoice', false, false, true, 0.0375, 0, 1.125, 'Pays manually (swish)'],
       // Accepted direct_debit 2024-12-10, within 365 days; shown 2024-12-01, before the cooldown. No rate for CHF: values 0.
       ['p5', 'direct_debit', 0, 'invoice', false, true, false, 0.0375, 0, 0, 'Pays manually (ocr_transfer)'],
       ['p5', 'e_invoice', 2, 'invoice', false, false, false, 0.03, 0, 0, 'Receives paper invoices'],
@@ -29,6 +29,8 @@ describe('offers/offer_candidates', () => {
       ['p6', 'e_invoice', 2, 'invoice', false, false, false, 0.03, 0.5, 0.2, 'Receives paper invoices'],
       // 0.0375 × 40.
       ['p7', 'direct_debit', 0, 'invoice', false, false, false, 0.0375, 0, 1.5, 'Pays manually (ocr_transfer)'],
+      // Shown direct_debit 61 days before the end: within its 90-day cooldown only. 0.0375 × 10.
+      ['p8', 'direct_debit', 0, 'invoice', true, false, false, 0.0375, 0, 0.375, 'Pays manually (ocr_transfer)'],
       // loyalty is disabled: the engine never inserts its candidates.
     ]);
   });

@@ -17,7 +17,7 @@
  *   late once: risk 0.9375).
  * - p2 energy SE, 50 EUR: paper invoice paid on time by autogiro (automatic: risk 0.5).
  * - p3 telecom NO, 300 NOK: email invoice paid on time by Swish (manual: 0.75); shown
- *   direct_debit 2025-06-20 (within its 90-day cooldown and the 30-day limit on any offer).
+ *   soft_reminder (which does not target it) 2025-06-20, within the 30-day limit on any offer.
  * - p4 energy SE, 100 SEK: paper invoice 2025-02-01 paid late by OCR transfer; cancelled
  *   2025-05-15, so it churned within the fit horizon and is not scored.
  * - p5 energy SE, 80 CHF (no rate: no reporting price): paper invoice paid on time by OCR transfer
@@ -25,6 +25,12 @@
  * - p6 telecom SE, 100 SEK: paper invoice paid late 2025-06-15 by recurring card (automatic, late
  *   once: 0.75).
  * - p7 telecom SE, 400 SEK: email invoice paid on time by OCR transfer (manual: 0.75).
+ * - p8 telecom SE, 100 SEK: like p7, and shown direct_debit 2025-05-01 (within its 90-day
+ *   cooldown, not within 30 days).
+ *
+ * So each eligibility limit alone blocks one customer's direct_debit: p3 recent offer, p5 after
+ * acceptance, p8 cooldown.
+ *
  *
  * The catalogue, in this order: direct_debit (manual payers; acceptance 0.1, effect 0.5),
  * soft_reminder (manual payers with a late invoice; best-opened channel; acceptance 0.25, cost 0.05,
@@ -65,7 +71,7 @@ export const PIPELINE_EVENTS: Ev[] = [
   ...invoice('p2', '2025-05-01', '2025-05-31', 'paper', 50, '2025-05-20', 'autogiro'),
   ...start('p3', 'telecom', 'NO', 300, 'NOK'),
   ...invoice('p3', '2025-05-01', '2025-05-31', 'email', 300, '2025-05-20', 'swish'),
-  offer('offer_shown', 'p3', 'direct_debit', '2025-06-20'),
+  offer('offer_shown', 'p3', 'soft_reminder', '2025-06-20'),
   ...start('p4', 'energy', 'SE', 100, 'SEK'),
   ...invoice('p4', '2025-02-01', '2025-02-28', 'paper', 100, '2025-03-10', 'ocr_transfer'),
   { type: 'subscription_cancelled', at: '2025-05-15T10:00:00Z', customer: 'p4', reason: 'price' },
@@ -77,6 +83,9 @@ export const PIPELINE_EVENTS: Ev[] = [
   ...invoice('p6', '2025-05-01', '2025-05-31', 'paper', 100, '2025-06-15', 'card_recurring'),
   ...start('p7', 'telecom', 'SE', 400, 'SEK'),
   ...invoice('p7', '2025-05-01', '2025-05-31', 'email', 400, '2025-05-20', 'ocr_transfer'),
+  ...start('p8', 'telecom', 'SE', 100, 'SEK'),
+  ...invoice('p8', '2025-05-01', '2025-05-31', 'email', 100, '2025-05-20', 'ocr_transfer'),
+  offer('offer_shown', 'p8', 'direct_debit', '2025-05-01'),
 ];
 
 const manual = { column: 'payment_method_class', op: 'eq', value: 'manual' } as const;

@@ -25,13 +25,14 @@ describe('offers/scored_customers', () => {
       // Automatic but late once.
       ['p6', 1, 0.75, 10],
       ['p7', 1, 0.75, 40],
+      ['p8', 1, 0.75, 10],
     ]);
   });
 
   it('keeps every offer-fact column of the scoring window', async () => {
     const { store, tables } = pipeline();
     const rows = await store.rows(`SELECT customer_id, payment_method_class, timeliness, invoice_channel, best_opened_channel, last_offer_shown_at FROM ${tables.scored} WHERE customer_id IN ('p1', 'p3')`);
-    // p1 viewed its email invoice; p3 never viewed its own, so its own channel is the one to use. p3 was shown direct_debit on 2025-06-20.
+    // p1 viewed its email invoice; p3 never viewed its own, so its own channel is the one to use. p3 was shown soft_reminder on 2025-06-20.
     expect(rows.sort((a, b) => String(a.customer_id).localeCompare(String(b.customer_id)))).toEqual([
       { customer_id: 'p1', payment_method_class: 'manual', timeliness: 'late_once', invoice_channel: 'email', best_opened_channel: 'email', last_offer_shown_at: null },
       { customer_id: 'p3', payment_method_class: 'manual', timeliness: 'on_time', invoice_channel: 'email', best_opened_channel: 'email', last_offer_shown_at: '2025-06-20 12:00:00+00' },
