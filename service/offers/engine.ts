@@ -69,6 +69,9 @@ export const CANDIDATES_DDL = `(customer_id VARCHAR, offer_id VARCHAR, position 
   blocked_cooldown BOOLEAN, blocked_after_acceptance BOOLEAN, blocked_recent_offer BOOLEAN,
   expected_reduction DOUBLE, cost_per_acceptor DOUBLE, expected_value DOUBLE, reason VARCHAR)`;
 
+// The build's statements with their bindings, exported so the per-query tests
+// (test/unit/queries/offers/pipeline.ts) run exactly what build() runs.
+
 /** The statement that counts an offer's behaviour gap on the landmark facts `facts` (queries/offers/behaviour_gap.sql). */
 export function gapStatement(facts: string, offer: Offer) {
   return fill(sql('offers/behaviour_gap', { facts }), { exposed: compileRule(offer.behaviour.exposed, 'x'), changed_to: compileRule(offer.behaviour.changed_to, 'y') });
