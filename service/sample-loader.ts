@@ -23,8 +23,8 @@ export async function loadSampleIfEmpty(ctx: AppContext, log: (line: string) => 
   const started = performance.now();
   const totals = { accepted: 0, duplicates: 0, rejected: 0 };
   // The generator runs in a worker thread, so the next batch is generated while this one is stored.
-  const worker = new Worker(new URL('./sample-worker-boot.mjs', import.meta.url), {
-    workerData: { size, seed: ctx.config.sampleSeed, dirt: size === 'small' },
+  const worker = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
+    workerData: { module: './sample-worker.ts', size, seed: ctx.config.sampleSeed, dirt: size === 'small' },
   });
   const batches = new Queue<Buffer | null>();
   worker.on('message', (m: Uint8Array | null) => batches.push(m === null ? null : Buffer.from(m.buffer, m.byteOffset, m.byteLength)));

@@ -19,7 +19,8 @@ import { sql } from '../db/sql-files.ts';
 import { loadCatalogue, type StoredCatalogue } from './catalogue.ts';
 import type { Evidence, Offer } from './contracts.ts';
 import { ACCEPTANCE_WINDOW_DAYS, acceptanceEvidence, effectOf, gapEvidence, type GapCounts } from './evidence.ts';
-import { fitRiskModel, linearPredictorSql, MODEL_FACTORS, validate, type ModelFactor, type ModelRows, type RiskFit, type Validation } from './risk-model.ts';
+import { fitRiskModelOffThread } from './fit-off-thread.ts';
+import { linearPredictorSql, MODEL_FACTORS, validate, type ModelFactor, type ModelRows, type RiskFit, type Validation } from './risk-model.ts';
 import { compileRule, compileTemplate, fill } from './rules.ts';
 
 const DAY = 86_400_000;
@@ -163,7 +164,7 @@ export class OfferEngine {
       const earlierFacts = this.name('offer_facts', tables);
       return this.db.withConnection(async (c) => {
         await c.run(`CREATE TABLE ${earlierFacts} AS ${sql('offers/offer_facts', { base: earlierBase })}`, namedParams(sql('offers/offer_facts', { base: earlierBase }), earlierScope.params as never));
-        const fit = fitRiskModel(await readModelRows(c, earlierFacts));
+        const fit = await fitRiskModelOffThread(await readModelRows(c, earlierFacts));
         const test = await readModelRows(c, state.tables.fitFacts);
         return { validation: validate(fit, test), fit, fitScope: earlierScope };
       });
@@ -285,7 +286,7 @@ export class OfferEngine {
       step('offer_facts');
       const rows = await readModelRows(c, t.fitFacts);
       step('model_input');
-      const model = fitRiskModel(rows);
+      const model = await fitRiskModelOffThread(rows);
       step('model_fit');
 
       // Evidence per offer: the measured gap on the landmark window, and observed acceptance.

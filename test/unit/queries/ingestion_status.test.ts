@@ -12,7 +12,7 @@ const store = useStore([...CHURN_EVENTS, { type: 'contact', at: '2099-01-01T00:0
 
 describe('ingestion_status', () => {
   it('totals events, ids and rejected rows, with the first and last event as stored', async () => {
-    await store().rows(`INSERT INTO rejected_rows VALUES (2, 7, TIMESTAMPTZ '2025-01-03 00:00:00+00', 'x1', 'contact', 'invalid_value', 'bad', '{}')`);
+    await store().rows(`INSERT INTO rejected_rows VALUES (2, 7, TIMESTAMPTZ '2025-01-03 00:00:00+00', 'x1', 'contact', 'invalid_value', 'bad', '{}', 2)`);
     // 26 fixture events + the 2099 one; ids c1–c4 and c9.
     expect(await store().query('ingestion_status')).toEqual([{ events: '27', customers: '5', rejected_rows: '1', first_event: '2023-05-01T09:00:00Z', last_event: '2099-01-01T00:00:00Z' }]);
   });

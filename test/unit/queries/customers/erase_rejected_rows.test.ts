@@ -19,7 +19,7 @@ describe('customers/erase_rejected_rows', () => {
   it('deletes JSON rows by their id, any row holding it as a JSON string and CSV rows with a cell equal to it, never C10', async () => {
     const s = store();
     for (const [code, raw] of RAW) {
-      await s.rows(`INSERT INTO rejected_rows VALUES (1, 1, TIMESTAMPTZ '2025-01-02 00:00:00+00', NULL, 'contact', $code, 'bad', $raw)`, { code, raw });
+      await s.rows(`INSERT INTO rejected_rows VALUES (1, 1, TIMESTAMPTZ '2025-01-02 00:00:00+00', NULL, 'contact', $code, 'bad', $raw, octet_length($raw::BLOB))`, { code, raw });
     }
     await s.query('customers/erase_rejected_rows', { customer_id: 'C1', quoted_id: JSON.stringify('C1') });
     // The three rows of C1 are gone; C10's rows and the row without raw text stay.
