@@ -66,9 +66,43 @@ export function scoringScope(asOf: string, lookbackDays: number): AnalysisScope 
   };
 }
 
-const CANDIDATES_DDL = `(customer_id VARCHAR, offer_id VARCHAR, position INTEGER, channel VARCHAR,
+export const CANDIDATES_DDL = `(customer_id VARCHAR, offer_id VARCHAR, position INTEGER, channel VARCHAR,
   blocked_cooldown BOOLEAN, blocked_after_acceptance BOOLEAN, blocked_recent_offer BOOLEAN,
   expected_reduction DOUBLE, cost_per_acceptor DOUBLE, expected_value DOUBLE, reason VARCHAR)`;
+
+// The build's statements with their bindings, exported so the per-query tests
+// (test/unit/queries/offers/pipeline.ts) run exactly what build() runs.
+
+/** The statement that counts an offer's behaviour gap on the landmark facts `facts` (queries/offers/behaviour_gap.sql). */
+export function gapStatement(facts: string, offer: Offer) {
+  return fill(sql('offers/behaviour_gap', { facts }), { exposed: compileRule(offer.behaviour.exposed, 'x'), changed_to: compileRule(offer.behaviour.changed_to, 'y') });
+}
+
+/** The statement that scores every active customer of `facts` with `model` (queries/offers/scored_customers.sql). */
+export function scoredStatement(facts: string, model: RiskFit, exchangeRates: Record<string, number>) {
+  const rates = Object.entries(exchangeRates);
+  const q = fill(sql('offers/scored_customers', { facts }), { linear_predictor: linearPredictorSql(model, 'f') });
+  return { text: q.text, params: { ...q.params, baseline_hazard: model.baseline, rate_currencies: listValue(rates.map((r) => r[0])), rate_values: listValue(rates.map((r) => String(r[1]))) } };
+}
+
+/** The statement that appends one offer's candidates to `tables.candidates` (queries/offers/offer_candidates.sql). */
+export function candidatesStatement(tables: { candidates: string; scored: string; history: string }, ev: Pick<OfferEvaluation, 'offer' | 'position' | 'acceptance' | 'effect'>, asOfEnd: string) {
+  const o = ev.offer;
+  return fill(sql('offers/offer_candidates', { candidates: tables.candidates, scored: tables.scored, history: tables.history }), { target: compileRule(o.target, 't', 's'), reason: compileTemplate(o.reason, 'r', 's') }, {
+    offer_id: o.id,
+    position: ev.position,
+    channel: o.channel,
+    exp_end: asOfEnd,
+    cooldown_days: o.eligibility.cooldown_days,
+    after_acceptance_days: o.eligibility.after_acceptance_days,
+    min_days_since_any_offer: o.eligibility.min_days_since_any_offer,
+    // An offer without a usable measured effect is valued at zero reduction (never recommended).
+    effect: ev.effect.value ?? 0,
+    acceptance: ev.acceptance.rate,
+    monthly_cost: o.monthly_cost,
+    discount: o.price_discount_share,
+  });
+}
 
 async function readModelRows(c: DuckDBConnection, facts: string): Promise<ModelRows> {
   const cols = (await c.runAndReadAll(sql('offers/model_input', { facts }))).getColumnsObjectJS() as Record<string, unknown[]>;
@@ -262,7 +296,7 @@ export class OfferEngine {
       const window = fitScope.window!;
       const evaluations: OfferEvaluation[] = [];
       for (const [position, offer] of catalogue.document.offers.entries()) {
-        const q = fill(sql('offers/behaviour_gap', { facts: t.fitFacts }), { exposed: compileRule(offer.behaviour.exposed, 'x'), changed_to: compileRule(offer.behaviour.changed_to, 'y') });
+        const q = gapStatement(t.fitFacts, offer);
         const row = (await c.runAndReadAll(q.text, q.params)).getRowObjectsJson()[0];
         const counts: GapCounts = { exposed_n: Number(row.exposed_n), exposed_churned: Number(row.exposed_churned), changed_n: Number(row.changed_n), changed_churned: Number(row.changed_churned) };
         const gap = gapEvidence(offer, counts, window);
@@ -271,9 +305,8 @@ export class OfferEngine {
 
       step('evidence');
       // Risk for every active customer, then each enabled offer's candidates, then the best offer.
-      const rates = Object.entries(catalogue.document.exchange_rates);
-      const scoredText = fill(sql('offers/scored_customers', { facts: t.scoreFacts }), { linear_predictor: linearPredictorSql(model, 'f') });
-      await create(t.scored, scoredText.text, { ...scoredText.params, baseline_hazard: model.baseline, rate_currencies: listValue(rates.map((r) => r[0])), rate_values: listValue(rates.map((r) => String(r[1]))) });
+      const scoredText = scoredStatement(t.scoreFacts, model, catalogue.document.exchange_rates);
+      await create(t.scored, scoredText.text, scoredText.params);
       // The scored table carries every fact column; the unscored copy is no longer needed.
       await c.run(`DROP TABLE ${t.scoreFacts}`);
       step('scores');
@@ -281,21 +314,7 @@ export class OfferEngine {
       await c.run(`CREATE TABLE ${t.candidates} ${CANDIDATES_DDL}`);
       for (const ev of evaluations) {
         if (!ev.offer.enabled) continue;
-        const o = ev.offer;
-        const q = fill(sql('offers/offer_candidates', { candidates: t.candidates, scored: t.scored, history: t.history }), { target: compileRule(o.target, 't', 's'), reason: compileTemplate(o.reason, 'r', 's') }, {
-          offer_id: o.id,
-          position: ev.position,
-          channel: o.channel,
-          exp_end: asOfEnd,
-          cooldown_days: o.eligibility.cooldown_days,
-          after_acceptance_days: o.eligibility.after_acceptance_days,
-          min_days_since_any_offer: o.eligibility.min_days_since_any_offer,
-          // An offer without a usable measured effect is valued at zero reduction (never recommended).
-          effect: ev.effect.value ?? 0,
-          acceptance: ev.acceptance.rate,
-          monthly_cost: o.monthly_cost,
-          discount: o.price_discount_share,
-        });
+        const q = candidatesStatement(t, ev, asOfEnd);
         await c.run(q.text, q.params);
       }
       step('candidates');
