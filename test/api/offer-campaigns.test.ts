@@ -41,6 +41,10 @@ describe('offer campaigns with a hold-out', () => {
     expect(await members('spring-dd', 'holdout')).toEqual(await members('spring-dd', 'holdout'));
     const again = await svc.call('/v1/offers/campaigns', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ campaign_id: 'spring-dd', holdout_share: 0.3 }) });
     expect(again.status).toBe(409);
+    // A minimum value beyond any money (schemathesis sent 1.7e308, which overflowed the SQL's DECIMAL: a 500) is a 400.
+    const absurd = await svc.call('/v1/offers/campaigns', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ campaign_id: 'absurd', min_expected_value: 1.6951288764344951e308 }) });
+    expect(absurd.status).toBe(400);
+    expect(((await absurd.json()) as { error: { code: string } }).error.code).toBe('invalid_request');
   });
 
   it('reports churn in each group from the events after the campaign, exactly', async () => {
