@@ -190,7 +190,8 @@ export class BaseCache implements FactsFollower {
       for (const t of this.pendingDrops) {
         for (const [k, e] of this.entries) if (e.table === t) this.entries.delete(k);
         // A reader may have taken the name just before: drop the table a little later.
-        setTimeout(() => void this.db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${t}`)).catch(() => undefined), 60_000).unref();
+        // Under the upkeep's lock: an erasure deleting from this table meanwhile would fail on the drop.
+        setTimeout(() => void this.upkeep.held(() => this.db.withConnection((c) => c.run(`DROP TABLE IF EXISTS ${t}`))).catch(() => undefined), 60_000).unref();
       }
       if (this.pendingDefault !== undefined) this.defaultAsOf = this.pendingDefault;
     }

@@ -208,6 +208,16 @@ export class FactsUpkeep {
   }
 
   /**
+   * Runs `fn` under the upkeep's lock with no transaction of its own: no catch-up, base build or
+   * deferred base drop interleaves with it. Erasure needs this: it deletes from every derived table
+   * in one transaction, and a base dropped or built beside it either aborts that transaction or,
+   * committed after it from an older snapshot, would bring the erased customer back.
+   */
+  held<T>(fn: () => Promise<T>): Promise<T> {
+    return this.mutex.run(fn);
+  }
+
+  /**
    * The staleness gate every analytical read passes first. Within the bound it returns at once
    * (and makes sure a catch-up is coming); beyond it, or with a bound of 0, it waits for the
    * catch-up, which is incremental and so proportional to the batches it takes in.

@@ -5,7 +5,7 @@
  * added later: they are found through the catalogue rather than listed here, so a new one cannot
  * be forgotten). The commit bumps the database version, so every cached analysis base, score and
  * audience built from the old data is invalidated. The derived-facts upkeep is allowed to settle
- * first, since it writes the same derived tables in a transaction of its own. A checkpoint then folds the deletion into the
+ * first and its lock is held (FactsUpkeep.held), since it writes the same derived tables. A checkpoint then folds the deletion into the
  * database file instead of leaving it only in the write-ahead log.
  */
 import type { Engine } from '../analytics/runner.ts';
@@ -14,9 +14,11 @@ import type { ErasureResult } from '../offers/contracts.ts';
 
 export async function eraseCustomer(engine: Engine, customerId: string): Promise<ErasureResult | null> {
   const db = engine.db;
-  // Let the derived-facts upkeep finish first: it writes the same tables in its own transaction.
+  // Let the derived-facts upkeep finish first, then hold its lock: catch-ups, base builds and
+  // deferred base drops write the same tables in transactions of their own (a drop beside this
+  // transaction aborted it with a 500, found by schemathesis in CI).
   await engine.upkeep.settle();
-  const erased = await db.transaction(async (c) => {
+  const erased = await engine.upkeep.held(() => db.transaction(async (c) => {
     const tables = (
       await c.runAndReadAll(
         `SELECT DISTINCT c.table_name FROM information_schema.columns c
@@ -33,7 +35,7 @@ export async function eraseCustomer(engine: Engine, customerId: string): Promise
     }
     counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId, quoted_id: JSON.stringify(customerId) })).rowsChanged);
     return counts;
-  });
+  }));
   const total = Object.values(erased).reduce((s, n) => s + n, 0);
   if (total === 0) return null;
   if (db.path !== ':memory:') await db.withConnection((c) => c.run('CHECKPOINT')).catch(() => undefined);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudiencePage, CustomerRisk, ErasureResult } from '../../service/offers/contracts.ts';
+import { analysisBaseSql } from '../../service/analytics/base-sql.ts';
 import { toNdjson } from '../helpers/events.ts';
 import { syntheticCustomer } from '../helpers/offer-customers.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
@@ -72,6 +73,42 @@ describe('erasure', () => {
     expect(page.rows.some((r) => r.customer_id === id)).toBe(false);
     // Erasing again finds nothing.
     expect((await svc.call(`/v1/customers/${id}`, { method: 'DELETE', token: ADMIN })).status).toBe(404);
+  });
+
+  it('leaves no trace in an analysis base built beside it (a window first asked for during the erasure)', async () => {
+    let id = '';
+    // A window never asked for before is built in the upkeep's transaction, which has read the
+    // events already. The erasure is sent while that build is under way: it must wait for the
+    // build to commit and then erase from it too. (Without the wait, the erasure committed first
+    // and the base, committed after it from the older snapshot, kept the customer: a GDPR leak.)
+    const cache = svc.ctx.engine.cache;
+    let erasure: Promise<Response> | null = null;
+    cache.buildElsewhere = async (params, table, c) => {
+      if (!erasure) {
+        // A customer this window's base holds; reading it also starts the transaction's snapshot.
+        const bound = { ...params, after: null, upto: null } as never;
+        id = String((await c.runAndReadAll(`SELECT customer_id FROM (${analysisBaseSql()}) ORDER BY customer_id DESC LIMIT 1`, bound)).getRows()[0][0]);
+        // The summary builds more than one window; the first build sends the erasure.
+        erasure = svc.call(`/v1/customers/${id}`, { method: 'DELETE', token: ADMIN });
+        await new Promise((r) => setTimeout(r, 400));
+      }
+      await c.run(`CREATE TABLE ${table} AS ${analysisBaseSql()}`, { ...params, after: null, upto: null } as never);
+    };
+    try {
+      const day = new Date(Date.parse(asOf) - 3 * 86_400_000).toISOString().slice(0, 10);
+      expect((await svc.call(`/v1/churn/summary?as_of=${day}`, { token: READ })).status).toBe(200);
+    } finally {
+      cache.buildElsewhere = null;
+    }
+    expect(erasure).not.toBeNull();
+    expect((await erasure!).status).toBe(200);
+    const bases = await svc.query<{ table_name: string }>(`SELECT table_name FROM duckdb_tables() WHERE regexp_matches(table_name, '^analysis_base_[0-9a-f]+$')`);
+    expect(bases.length).toBeGreaterThan(0);
+    for (const { table_name } of bases) {
+      const [row] = await svc.query<{ n: number }>(`SELECT count(*)::INT AS n FROM "${table_name}" WHERE customer_id = $id`, { id });
+      expect(row.n, table_name).toBe(0);
+    }
+    expect(await counts(id)).toEqual({ events: 0, fact_invoices: 0, fact_fees: 0, customer_facts: 0, rejected_rows: 0 });
   });
 
   it('is admin-only', async () => {
