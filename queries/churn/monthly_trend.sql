@@ -13,12 +13,13 @@ WITH months AS (
          count(*) FILTER (WHERE f.tenure_start < m.month_start AND f.churn_at >= m.month_start AND f.churn_at < m.month_end) AS churned
   FROM months m, filtered f GROUP BY 1
 ), pay AS (
-  SELECT date_trunc('month', e.occurred_at::TIMESTAMP)::DATE AS month_start,
-         count(DISTINCT e.customer_id) AS payers,
-         count(DISTINCT e.customer_id) FILTER (WHERE pmc.class = 'automatic' OR (pmc.class IS NULL AND lower(e.method) LIKE '%automatic%')) AS automatic_payers
-  FROM events e SEMI JOIN filtered f USING (customer_id)
-  LEFT JOIN payment_method_classes pmc ON pmc.label = lower(trim(e.method))
-  WHERE e.type = 'payment_received' AND e.occurred_at < $as_of_end::TIMESTAMPTZ
+  -- One row per customer and month with a payment (facts/refresh_payment_months.sql), so no distinct count
+  -- over every payment event: paid (automatically) in the month before the as-of end, by its first such payment.
+  SELECT p.month_start,
+         count(*) FILTER (WHERE p.first_paid_at < $as_of_end::TIMESTAMPTZ) AS payers,
+         count(*) FILTER (WHERE p.first_automatic_at < $as_of_end::TIMESTAMPTZ) AS automatic_payers
+  FROM fact_payment_months p SEMI JOIN filtered f USING (customer_id)
+  WHERE p.month_start < $as_of_end::TIMESTAMPTZ::TIMESTAMP::DATE
   GROUP BY 1
 ), due AS (
   SELECT date_trunc('month', i.due_date)::DATE AS month_start,

@@ -1,6 +1,7 @@
 /**
  * Derived facts kept current as events arrive: per-invoice facts (when paid in full, views,
- * reminders), per-fee facts (disputed or not) and current per-customer facts.
+ * reminders), per-fee facts (disputed or not), the contacts, payers per customer and month, and
+ * current per-customer facts.
  *
  * Upkeep runs right after each ingest commit, off the request path and coalesced: it refreshes
  * only what the batches since its watermark touched, in one transaction of its own. It writes only
@@ -61,6 +62,8 @@ interface Derived {
   ddl: () => string;
   refresh: (c: DuckDBConnection, range: Range) => Promise<void>;
   definition: () => string;
+  /** Computed with the payment-method map (a setting): rebuilt in full when the map changes. */
+  followsPaymentMap?: boolean;
 }
 
 const run = async (c: DuckDBConnection, text: string, params: Record<string, unknown>) => {
@@ -96,6 +99,22 @@ const DERIVED: Derived[] = [
     definition: () => sql('facts/refresh_fees'),
   },
   {
+    table: 'fact_contacts',
+    ddl: () => `CREATE TABLE fact_contacts (
+      event_id VARCHAR PRIMARY KEY, customer_id VARCHAR NOT NULL, occurred_at TIMESTAMPTZ NOT NULL, channel VARCHAR, topic VARCHAR)`,
+    refresh: (c, range) => run(c, sql('facts/refresh_contacts'), { ...range }),
+    definition: () => sql('facts/refresh_contacts'),
+  },
+  {
+    table: 'fact_payment_months',
+    ddl: () => `CREATE TABLE fact_payment_months (
+      customer_id VARCHAR NOT NULL, month_start DATE NOT NULL, first_paid_at TIMESTAMPTZ NOT NULL, first_automatic_at TIMESTAMPTZ,
+      PRIMARY KEY (customer_id, month_start))`,
+    refresh: (c, range) => run(c, sql('facts/refresh_payment_months'), { ...range }),
+    definition: () => sql('facts/refresh_payment_months'),
+    followsPaymentMap: true,
+  },
+  {
     table: 'customer_facts',
     ddl: () => `CREATE TABLE customer_facts AS SELECT *, now() AS refreshed_at FROM (${analysisBaseSql()}) LIMIT 0`,
     refresh: async (c, range) => {
@@ -113,6 +132,7 @@ const DERIVED: Derived[] = [
       }
     },
     definition: () => analysisBaseSql() + sql('facts/refresh_customers'),
+    followsPaymentMap: true,
   },
 ];
 
@@ -370,7 +390,7 @@ export class FactsUpkeep {
     })();
   }
 
-  /** Customer facts depend on the payment-method map: rebuild them with the next catch-up. */
+  /** Customer facts and payment months depend on the payment-method map: rebuild them with the next catch-up. */
   requestCustomerRebuild(): void {
     this.rebuildCustomers = true;
     this.notify();
@@ -425,7 +445,7 @@ export class FactsUpkeep {
           await d.refresh(c, { after: last, upto });
           batches = Math.max(batches, upto - last);
         }
-        if (rebuild && d.table === 'customer_facts') await d.refresh(c, { after: null, upto: null });
+        if (rebuild && d.followsPaymentMap) await d.refresh(c, { after: null, upto: null });
       }
       await c.run(`UPDATE derived_tables SET last_batch_id = $upto WHERE last_batch_id < $upto`, { upto });
       for (const f of this.followers) await f.catchUp(c, upto, rebuild);

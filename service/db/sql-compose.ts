@@ -15,8 +15,13 @@ export function withFilteredBase(base: string, body: string): string {
   return /^WITH\s/i.test(text) ? `WITH filtered AS (${filtered}), ${text.replace(/^WITH\s/i, '')}` : `WITH filtered AS (${filtered}) ${text}`;
 }
 
-/** The parameters a statement names, and only those. */
+/**
+ * The parameters a statement names, and only those. Line comments are left out: DuckDB refuses a
+ * value for a parameter the statement does not use, and a comment naming one (as the headers of
+ * queries/ do) must not make it look used.
+ */
 export function namedParams(text: string, params: Record<string, unknown>): Record<string, DuckDBValue> {
-  const names = new Set([...text.matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
+  const code = text.replace(/--[^\n]*/g, '');
+  const names = new Set([...code.matchAll(/\$([a-z_][a-z0-9_]*)/g)].map((m) => m[1]));
   return Object.fromEntries(Object.entries(params).filter(([k]) => names.has(k))) as Record<string, DuckDBValue>;
 }

@@ -74,6 +74,8 @@ describe('every event-sized statement on both engines', () => {
     for (const [table, key, least] of [
       ['fact_invoices', ['customer_id', 'invoice_id'], 10_000],
       ['fact_fees', ['event_id'], 200],
+      ['fact_contacts', ['event_id'], 1_000],
+      ['fact_payment_months', ['customer_id', 'month_start'], 10_000],
     ] as const) {
       const target = `spark_${table}`;
       const { rows } = await engine.runInto(`SELECT * FROM ${table}`, {}, target);
