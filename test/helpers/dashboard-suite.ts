@@ -13,6 +13,8 @@ export interface DashboardSuite {
   readonly browser: Browser;
   readonly page: Page;
   readonly watch: PageWatch;
+  /** The service's JSON answer to a GET of `path`, which must be 200 (the numbers a page must show). */
+  ok<T>(path: string): Promise<T>;
 }
 
 /**
@@ -53,6 +55,11 @@ export function dashboardSuite(viewport = { width: 1280, height: 800 }): Dashboa
     },
     get watch() {
       return state.watch;
+    },
+    async ok<T>(path: string): Promise<T> {
+      const res = await state.svc.call(path);
+      expect(res.status, path).toBe(200);
+      return (await res.json()) as T;
     },
   };
 }
