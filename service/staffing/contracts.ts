@@ -229,6 +229,14 @@ const ScenarioChannel = z
   .nullable();
 const HeatCell = z.object({ weekday: z.number().int(), slot: z.string(), agents: z.number(), contacts: z.number() });
 
+/** Which interval of which channel, and the contacts forecast in it: the start of every per-interval row a plan lists. */
+export const forecastInterval = <C extends readonly [string, ...string[]]>(channels: C) => ({
+  interval_start: z.string().describe('local wall time YYYY-MM-DDTHH:MM'),
+  weekday: z.number().int(),
+  channel: z.enum(channels),
+  forecast_contacts: z.number(),
+});
+
 export const Plan = z.object({
   as_of: z.string(),
   start: z.string(),
@@ -272,10 +280,7 @@ export const Plan = z.object({
   intervals: z
     .array(
       z.object({
-        interval_start: z.string().describe('local wall time YYYY-MM-DDTHH:MM'),
-        weekday: z.number().int(),
-        channel: z.enum(CONTACT_CHANNELS),
-        forecast_contacts: z.number(),
+        ...forecastInterval(CONTACT_CHANNELS),
         agents: z.number().int().nullable(),
         agents_with_shrinkage: z.number().int().nullable(),
         service_level: z.number().nullable(),

@@ -6,7 +6,7 @@
  * OpenAPI document is generated from them, and the dashboard imports the inferred types.
  */
 import { z } from 'zod';
-import { AsOf, bool, IntervalMinutes, PlanQuery, ScenarioShareParams, StaffingParams, TimeZone } from './contracts.ts';
+import { AsOf, bool, forecastInterval, IntervalMinutes, PlanQuery, ScenarioShareParams, StaffingParams, TimeZone } from './contracts.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { DEFAULT_OPENING, parseOpeningHours } from './shift-design.ts';
 
@@ -153,10 +153,7 @@ export const ShiftPlanSchema = z.object({
   intervals: z
     .array(
       z.object({
-        interval_start: z.string().describe('local wall time YYYY-MM-DDTHH:MM'),
-        weekday: z.number().int(),
-        channel: z.enum(SHIFT_CHANNELS),
-        forecast_contacts: z.number(),
+        ...forecastInterval(SHIFT_CHANNELS),
         effective_aht_seconds: z.number(),
         required_agents: z.number().int(),
         rostered_agents: z.number().int(),
