@@ -133,11 +133,16 @@ export const ContactCalendar = z.object({
 });
 export type ContactCalendar = z.infer<typeof ContactCalendar>;
 
-export const PlanQuery = z.object({
+/** The weeks a plan covers, from the as-of date, in intervals of local time: every plan's first parameters. */
+export const planWeeks = (defaultWeeks: number) => ({
   as_of: AsOf,
-  weeks: z.coerce.number().int().min(1).max(8).default(4).describe('weeks to plan (default 4)'),
+  weeks: z.coerce.number().int().min(1).max(8).default(defaultWeeks).describe(`weeks to plan (default ${defaultWeeks})`),
   interval_minutes: IntervalMinutes,
   time_zone: TimeZone,
+});
+
+export const PlanQuery = z.object({
+  ...planWeeks(4),
   ...StaffingParams,
   scenario: z
     .preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(z.string().max(200)).max(10))
