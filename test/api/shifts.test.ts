@@ -6,19 +6,15 @@
 // naming the bottleneck; the agents are stored (admin only, bounded body) and the roster keeps
 // every contract and unavailability; each agent's .ics parses with ical.js and holds their shifts.
 import ICAL from 'ical.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { serviceLevel, trafficErlangs } from '../../service/staffing/erlang-c.ts';
 import type { RosterResponse, ShiftPlanResponse } from '../../service/staffing/shift-contracts.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 import { expectRefusedNaming } from '../helpers/refused.ts';
 
 const ADMIN = 'shift-admin-token';
 const READ = 'shift-read-token';
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ SAMPLE_DATA: 'small', AUTH_TOKENS: `admin:${ADMIN},read:${READ}` });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ SAMPLE_DATA: 'small', AUTH_TOKENS: `admin:${ADMIN},read:${READ}` });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

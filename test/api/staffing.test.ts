@@ -5,15 +5,11 @@
 // thieves' arithmetic. Nothing is mocked; independent figures are counted with SQL on the events.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 import { expectRefusedNaming } from '../helpers/refused.ts';
 
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ SAMPLE_DATA: 'small' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ SAMPLE_DATA: 'small' });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
