@@ -14,6 +14,7 @@
  * repeats the key, so a receiver keeps at most one copy.
  */
 import { createHmac } from 'node:crypto';
+import { CoalescingRunner } from '../coalescing-runner.ts';
 import type { Database } from '../db/database.ts';
 import type { WebhookBody } from './contracts.ts';
 
@@ -37,8 +38,13 @@ const MAX_BACKOFF_MS = 3_600_000;
 export class WebhookDelivery {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly runner = new CoalescingRunner(() => this.sendDue(), {
+    done: () => this.scheduleNext(),
+    failed: (error) => {
+      if (!/database is closed/.test(String((error as Error)?.message))) console.error('alert webhook delivery failed (it will retry):', String((error as Error)?.message ?? error));
+      this.wakeAt(Date.now() + this.options.backoffMs);
+    },
+  });
 
   constructor(
     private readonly db: Database,
@@ -55,30 +61,12 @@ export class WebhookDelivery {
 
   /** Send whatever is due now, then sleep until the next retry is due. */
   kick(): void {
-    if (!this.configured) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.sendDue();
-        } while (this.again);
-        await this.scheduleNext();
-      } catch (error) {
-        if (!/database is closed/.test(String((error as Error)?.message))) console.error('alert webhook delivery failed (it will retry):', String((error as Error)?.message ?? error));
-        this.wakeAt(Date.now() + this.options.backoffMs);
-      } finally {
-        this.running = null;
-      }
-    })();
+    if (this.configured) this.runner.trigger();
   }
 
   /** Settles when the worker is idle (tests; shutting down cleanly). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    await this.runner.idle();
   }
 
   private wakeAt(at: number): void {

@@ -123,6 +123,12 @@ const num = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
 /** The clicked figure as its own analysis computes it, on the same base and filters. */
 async function figureOf(engine: Engine, p: Prepared, q: DrillQuery): Promise<DrillPage['figure']> {
   const pick = (n: number, churned: number) => (q.outcome === 'churned' ? churned : q.outcome === 'retained' ? n - churned : n);
+  // One group of a churn table (n customers, `churned` of them): the clicked outcome's count and its share of the group.
+  const ofGroup = (g: Record<string, unknown> | undefined): DrillPage['figure'] => {
+    const n = num(g?.n);
+    const count = pick(n, num(g?.churned));
+    return { count, denominator: q.outcome === 'any' ? null : n, share: q.outcome === 'any' || !n ? null : count / n };
+  };
   if (p.kind === 'kpi') {
     const [row] = await overFiltered(engine, p.base, q, 'churn/summary_counts');
     const w = KPI_WINDOW[q.kpi!];
@@ -134,21 +140,15 @@ async function figureOf(engine: Engine, p: Prepared, q: DrillQuery): Promise<Dri
   }
   if (p.kind === 'factor') {
     const rows = await overFiltered(engine, p.base, q, 'churn/churn_by_factor', { identifiers: { factor: q.factor! } });
-    const g = rows.find((r) => String(r.key) === q.level);
-    const n = num(g?.n);
-    return { count: pick(n, num(g?.churned)), denominator: q.outcome === 'any' ? null : n, share: q.outcome === 'any' || !n ? null : pick(n, num(g?.churned)) / n };
+    return ofGroup(rows.find((r) => String(r.key) === q.level));
   }
   if (p.kind === 'heatmap') {
     const rows = await overFiltered(engine, p.base, q, 'churn/churn_by_segment_and_factor', { identifiers: { rows: q.factor2!, factor: q.factor! } });
-    const g = rows.find((r) => String(r.row_key) === q.level2 && String(r.key) === q.level);
-    const n = num(g?.n);
-    return { count: pick(n, num(g?.churned)), denominator: q.outcome === 'any' ? null : n, share: q.outcome === 'any' || !n ? null : pick(n, num(g?.churned)) / n };
+    return ofGroup(rows.find((r) => String(r.row_key) === q.level2 && String(r.key) === q.level));
   }
   if (p.kind === 'dose') {
     const rows = await overFiltered(engine, p.base, q, 'churn/churn_by_count', { identifiers: { count_column: q.measure! } });
-    const g = rows.find((r) => num(r.k) === q.count);
-    const n = num(g?.n);
-    return { count: pick(n, num(g?.churned)), denominator: q.outcome === 'any' ? null : n, share: q.outcome === 'any' || !n ? null : pick(n, num(g?.churned)) / n };
+    return ofGroup(rows.find((r) => num(r.k) === q.count));
   }
   if (p.kind === 'cohort') {
     const rows = await overFiltered(engine, p.base, q, 'churn/cohort_retention', { params: { as_of_end: p.scope.params.exp_end } });

@@ -19,6 +19,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { CoalescingRunner } from '../coalescing-runner.ts';
 import type { Database } from '../db/database.ts';
 
 const quotePath = (p: string) => `'${p.replaceAll("'", "''")}'`;
@@ -34,9 +35,16 @@ export interface LakeStatus {
 export const lakeGlob = (lakeDir: string) => path.join(lakeDir, 'year=*', 'month=*', 'type=*', '*.parquet');
 
 export class LakeFollower {
-  private pending: Promise<void> | null = null;
-  private again = false;
   private failure: unknown = null;
+  private readonly runner = new CoalescingRunner(() => this.catchUp(), {
+    done: () => {
+      this.failure = null;
+    },
+    failed: (error) => {
+      this.failure = error;
+      console.error('lake follower failed (it retries with the next batch):', error);
+    },
+  });
   private recovered = false;
   /** Test hook: called after a batch's manifest landed and before its files move (crash tests). */
   afterManifest: ((batch: number) => void) | null = null;
@@ -55,34 +63,13 @@ export class LakeFollower {
 
   /** After every committed ingest (the one hook in server.ts's afterIngest list). */
   notify(): void {
-    if (this.pending) {
-      this.again = true;
-      return;
-    }
-    this.start();
-  }
-
-  private start(): void {
-    this.pending = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.catchUp();
-        } while (this.again);
-        this.failure = null;
-      } catch (error) {
-        this.failure = error;
-        console.error('lake follower failed (it retries with the next batch):', error);
-      } finally {
-        this.pending = null;
-      }
-    })();
+    this.runner.trigger();
   }
 
   /** Resolves once every batch committed before the call is in the lake. */
   async settle(): Promise<void> {
-    if (!this.pending) this.start();
-    while (this.pending) await this.pending;
+    if (!this.runner.busy) this.runner.trigger();
+    await this.runner.idle();
     if (this.failure) throw this.failure;
   }
 

@@ -11,6 +11,18 @@ import { FACTORS, FilterQuery, SEGMENT_DIMENSIONS } from '../analytics/contracts
 const Interval = z.tuple([z.number(), z.number()]);
 const Money = z.object({ reporting_currency: z.string(), exchange_rates: z.record(z.string(), z.number()), unconverted_customers: z.number().int().describe('customers left out: their currency has no rate, or they have no price') });
 
+/** The landmark window's customers in money, overall and per group of a breakdown (`by`): both per-group answers. */
+const landmarkBreakdown = <B extends z.ZodType, G extends z.ZodType>(by: B, group: G) =>
+  z.object({
+    as_of: z.string(),
+    window: z.object({ landmark: z.string(), horizon_end: z.string() }),
+    by,
+    money: Money,
+    overall: group,
+    groups: z.array(group),
+    note: z.string(),
+  });
+
 export const RevenueChurnQuery = FilterQuery.extend({ by: z.enum(FACTORS).default('payment_method_class').describe('the factor to break revenue churn down by') });
 export const MovementsQuery = FilterQuery;
 export const ReasonsQuery = FilterQuery.extend({ by: z.enum(SEGMENT_DIMENSIONS).default('vertical') });
@@ -27,15 +39,7 @@ export const RevenueGroup = z.object({
   revenue_rate_ci: Interval.nullable().describe('95 %, delta method for a ratio of sums, clipped to [0, 1]'),
   small: z.boolean().describe('fewer than 30 customers or 5 churned: shown, not a headline'),
 });
-export const RevenueChurn = z.object({
-  as_of: z.string(),
-  window: z.object({ landmark: z.string(), horizon_end: z.string() }),
-  by: z.enum(FACTORS),
-  money: Money,
-  overall: RevenueGroup,
-  groups: z.array(RevenueGroup),
-  note: z.string(),
-});
+export const RevenueChurn = landmarkBreakdown(z.enum(FACTORS), RevenueGroup);
 export type RevenueChurn = z.infer<typeof RevenueChurn>;
 
 export const MrrMonth = z.object({
@@ -66,13 +70,5 @@ export const ReasonGroup = z.object({
   mrr_lost: z.number(),
   reasons: z.array(z.object({ reason: z.string(), customers: z.number().int(), share: z.number(), share_ci: Interval.describe('95 % Wilson, of the group\'s churned customers'), mrr_lost: z.number() })),
 });
-export const CancellationReasons = z.object({
-  as_of: z.string(),
-  window: z.object({ landmark: z.string(), horizon_end: z.string() }),
-  by: z.enum(SEGMENT_DIMENSIONS),
-  money: Money,
-  overall: ReasonGroup,
-  groups: z.array(ReasonGroup),
-  note: z.string(),
-});
+export const CancellationReasons = landmarkBreakdown(z.enum(SEGMENT_DIMENSIONS), ReasonGroup);
 export type CancellationReasons = z.infer<typeof CancellationReasons>;

@@ -133,11 +133,16 @@ export const ContactCalendar = z.object({
 });
 export type ContactCalendar = z.infer<typeof ContactCalendar>;
 
-export const PlanQuery = z.object({
+/** The weeks a plan covers, from the as-of date, in intervals of local time: every plan's first parameters. */
+export const planWeeks = (defaultWeeks: number) => ({
   as_of: AsOf,
-  weeks: z.coerce.number().int().min(1).max(8).default(4).describe('weeks to plan (default 4)'),
+  weeks: z.coerce.number().int().min(1).max(8).default(defaultWeeks).describe(`weeks to plan (default ${defaultWeeks})`),
   interval_minutes: IntervalMinutes,
   time_zone: TimeZone,
+});
+
+export const PlanQuery = z.object({
+  ...planWeeks(4),
   ...StaffingParams,
   scenario: z
     .preprocess((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]), z.array(z.string().max(200)).max(10))
@@ -229,6 +234,14 @@ const ScenarioChannel = z
   .nullable();
 const HeatCell = z.object({ weekday: z.number().int(), slot: z.string(), agents: z.number(), contacts: z.number() });
 
+/** Which interval of which channel, and the contacts forecast in it: the start of every per-interval row a plan lists. */
+export const forecastInterval = <C extends readonly [string, ...string[]]>(channels: C) => ({
+  interval_start: z.string().describe('local wall time YYYY-MM-DDTHH:MM'),
+  weekday: z.number().int(),
+  channel: z.enum(channels),
+  forecast_contacts: z.number(),
+});
+
 export const Plan = z.object({
   as_of: z.string(),
   start: z.string(),
@@ -272,10 +285,7 @@ export const Plan = z.object({
   intervals: z
     .array(
       z.object({
-        interval_start: z.string().describe('local wall time YYYY-MM-DDTHH:MM'),
-        weekday: z.number().int(),
-        channel: z.enum(CONTACT_CHANNELS),
-        forecast_contacts: z.number(),
+        ...forecastInterval(CONTACT_CHANNELS),
         agents: z.number().int().nullable(),
         agents_with_shrinkage: z.number().int().nullable(),
         service_level: z.number().nullable(),

@@ -6,7 +6,7 @@
  * OpenAPI document is generated from them, and the dashboard imports the inferred types.
  */
 import { z } from 'zod';
-import { AsOf, bool, IntervalMinutes, PlanQuery, ScenarioShareParams, StaffingParams, TimeZone } from './contracts.ts';
+import { bool, forecastInterval, planWeeks, PlanQuery, ScenarioShareParams, StaffingParams } from './contracts.ts';
 import { SCENARIOS } from './scenarios.ts';
 import { DEFAULT_OPENING, parseOpeningHours } from './shift-design.ts';
 
@@ -34,10 +34,7 @@ const Opening = (channel: ShiftChannel) =>
 const { open_from: _from, open_to: _to, ...ErlangParams } = StaffingParams;
 
 export const ShiftsQuery = z.object({
-  as_of: AsOf,
-  weeks: z.coerce.number().int().min(1).max(8).default(1).describe('weeks to plan (default 1)'),
-  interval_minutes: IntervalMinutes,
-  time_zone: TimeZone,
+  ...planWeeks(1),
   ...ErlangParams,
   channel: list(z.enum(SHIFT_CHANNELS), 4).default(['phone', 'chat', 'email']).describe('channels to plan shifts for (default phone, chat, email)'),
   open_phone: Opening('phone'),
@@ -153,10 +150,7 @@ export const ShiftPlanSchema = z.object({
   intervals: z
     .array(
       z.object({
-        interval_start: z.string().describe('local wall time YYYY-MM-DDTHH:MM'),
-        weekday: z.number().int(),
-        channel: z.enum(SHIFT_CHANNELS),
-        forecast_contacts: z.number(),
+        ...forecastInterval(SHIFT_CHANNELS),
         effective_aht_seconds: z.number(),
         required_agents: z.number().int(),
         rostered_agents: z.number().int(),

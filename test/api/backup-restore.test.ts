@@ -9,10 +9,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Database } from '../../service/db/database.ts';
 import { startChildService } from '../helpers/child-service.ts';
 import { makeEvents, toNdjson } from '../helpers/events.ts';
 import { tempDir } from '../helpers/service.ts';
+import { storedEventCounts } from '../helpers/stored-events.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const AUTH = 'admin:backup-admin-token,ingest:backup-ingest-token';
@@ -30,16 +30,6 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 
 const post = (url: string, body: string) =>
   fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson', authorization: 'Bearer backup-ingest-token' } });
-
-async function storedCounts(dataDir: string): Promise<Map<string, number>> {
-  const db = await Database.open({ path: path.join(dataDir, FILE) });
-  try {
-    const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, count(*)::INT AS n FROM events GROUP BY event_id`)).getRowObjectsJson());
-    return new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
-  } finally {
-    db.close();
-  }
-}
 
 describe('npm run backup / npm run restore', () => {
   it('a backup under a live trickle holds every event acknowledged before it once; restored, the service starts healthy', async () => {
@@ -92,7 +82,7 @@ describe('npm run backup / npm run restore', () => {
     expect(health.integrity).toMatchObject({ ok: true, missing_batches: 0 });
     await again.kill('SIGTERM');
 
-    const stored = await storedCounts(target);
+    const stored = await storedEventCounts(target);
     const before = acked.filter((a) => a.at < began).flatMap((a) => a.ids);
     expect(before.length).toBeGreaterThan(30);
     for (const id of [...makeEvents(300, 1, 'bk-bulk').map((e) => String(e.event_id)), ...before]) expect(stored.get(id), id).toBe(1);
@@ -120,7 +110,7 @@ describe('npm run backup / npm run restore', () => {
     expect((await cli(['restore', dest], { DATA_DIR: target })).code).toBe(0);
     const again = await startChildService({ DATA_DIR: target, AUTH_TOKENS: AUTH });
     await again.kill('SIGTERM');
-    const stored = await storedCounts(target);
+    const stored = await storedEventCounts(target);
     expect(stored.size).toBe(100);
     for (let i = 0; i < 5; i++) for (const e of makeEvents(20, i, 'bk-off')) expect(stored.get(String(e.event_id))).toBe(1);
   }, 120_000);

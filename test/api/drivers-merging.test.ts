@@ -4,16 +4,12 @@
 // and only a selection that no merging can rescue is refused. The figures are the small sample's
 // (seed 42); the merged levels' counts are checked against the per-level counts of the unmerged
 // analysis (/v1/churn/by/{factor} on the same window), so they cannot drift unnoticed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { describe, expect, it } from 'vitest';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ SAMPLE_DATA: 'small' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ SAMPLE_DATA: 'small' });
 const get = async (p: string) => {
   const res = await svc.call(p);
   return { status: res.status, body: (await res.json()) as Json };

@@ -2,15 +2,12 @@
  * Header and exposure hygiene (issue 17, items 10 and 11): security headers on every answer,
  * no database path for anonymous callers, and bounded admin bodies.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 const ADMIN = 'admin-token-h17';
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ AUTH_TOKENS: `admin:${ADMIN},read:read-token-h17` });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ AUTH_TOKENS: `admin:${ADMIN},read:read-token-h17` });
 
 describe('query parameters have ranges (item 8)', () => {
   it('answers 400 invalid_request, never 500, for dates and numbers out of range', async () => {

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvents, toArrow, toCsv, toNdjson } from '../helpers/events.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { startTestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 const events = makeEvents(1000, 7);
 const bodies: Record<string, { type: string; body: () => Uint8Array | string; gzip?: boolean }> = {
@@ -57,11 +58,7 @@ describe('each media type stores the same 1 000 events', () => {
 });
 
 describe('mixed, duplicate and unknown-field batches', () => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService();
-  });
-  afterAll(() => svc.stop());
+  const svc = serviceForTests();
 
   const post = async (body: string, type = 'application/x-ndjson') =>
     (await svc.call('/v1/events', { method: 'POST', body, headers: { 'content-type': type } })).json();

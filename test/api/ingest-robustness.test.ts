@@ -2,15 +2,12 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvents, toNdjson } from '../helpers/events.ts';
 import { startTestService, type TestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 const TOKENS = { ingest: 'ingest-token-123', read: 'read-token-4567', admin: 'admin-token-890' };
 
 describe('auth: each role can do what it may and nothing else', () => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService({ AUTH_TOKENS: Object.entries(TOKENS).map(([r, t]) => `${r}:${t}`).join(',') });
-  });
-  afterAll(() => svc.stop());
+  const svc = serviceForTests({ AUTH_TOKENS: Object.entries(TOKENS).map(([r, t]) => `${r}:${t}`).join(',') });
 
   const ingestReq = () => ({ method: 'POST', body: toNdjson(makeEvents(3, 5, 'auth-' + Math.random())), headers: { 'content-type': 'application/x-ndjson' } });
   const putReq = () => ({ method: 'PUT', body: JSON.stringify({ methods: { autogiro: 'automatic', swish: 'manual' } }), headers: { 'content-type': 'application/json' } });
@@ -123,11 +120,7 @@ describe('hostile input: clear 4xx or rejected rows, the server stays up, the da
 });
 
 describe('concurrent ingest from several clients while reads run', () => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService();
-  });
-  afterAll(() => svc.stop());
+  const svc = serviceForTests();
 
   it('loses and doubles nothing', async () => {
     const clients = 4;

@@ -8,24 +8,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Database } from '../../service/db/database.ts';
 import { encodeRecord } from '../../service/events/live-log.ts';
 import { startChildService } from '../helpers/child-service.ts';
 import { makeEvents, toNdjson } from '../helpers/events.ts';
 import { startTestService, tempDir } from '../helpers/service.ts';
+import { storedEventCounts } from '../helpers/stored-events.ts';
 
 const post = (url: string, body: string) => fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
 const health = async (url: string) => (await fetch(`${url}/v1/health`)).json();
-
-async function storedIds(dataDir: string): Promise<Map<string, number>> {
-  const db = await Database.open({ path: path.join(dataDir, 'invoice-pulse.duckdb') });
-  try {
-    const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, count(*)::INT AS n FROM events GROUP BY 1`)).getRowObjectsJson());
-    return new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
-  } finally {
-    db.close();
-  }
-}
 
 describe('live log: crash recovery', () => {
   it('rows acknowledged but not applied when the process died are replayed before the first answer', async () => {
@@ -55,7 +45,7 @@ describe('live log: crash recovery', () => {
     const resend = await (await post(again.url, toNdjson(makeEvents(6, 505, 'replay5')))).json();
     expect(resend).toMatchObject({ accepted: 0, duplicates: 6 });
     await again.kill('SIGTERM');
-    const stored = await storedIds(dataDir);
+    const stored = await storedEventCounts(dataDir);
     expect(stored.size).toBe(acknowledged.length);
     for (const id of acknowledged) expect(stored.get(id), id).toBe(1);
   });
@@ -88,7 +78,7 @@ describe('live log: crash recovery', () => {
     await again.kill('SIGKILL');
     const third = await startChildService({ DATA_DIR: dataDir });
     await third.kill('SIGTERM');
-    const stored = await storedIds(dataDir);
+    const stored = await storedEventCounts(dataDir);
     for (const id of [...acknowledged, ...later.map((e) => String(e.event_id))]) expect(stored.get(id), id).toBe(1);
     expect(stored.has('never-acknowledged')).toBe(false);
     expect(stored.size).toBe(acknowledged.length + 4);

@@ -6,10 +6,10 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Database } from '../../service/db/database.ts';
 import { startChildService, type ChildService } from '../helpers/child-service.ts';
 import { makeEvents, toNdjson, type TestEvent } from '../helpers/events.ts';
 import { startTestService, tempDir } from '../helpers/service.ts';
+import { storedEventCounts } from '../helpers/stored-events.ts';
 
 interface Answer {
   batch_id: number;
@@ -153,17 +153,11 @@ describe('live ingestion: durability', () => {
     const again = await startChildService({ DATA_DIR: dataDir });
     expect((await (await fetch(`${again.url}/v1/health`)).json()).status).toBe('ok');
     await again.kill('SIGTERM');
-    const db = await Database.open({ path: path.join(dataDir, 'invoice-pulse.duckdb') });
-    try {
-      const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, count(*)::INT AS n FROM events GROUP BY event_id`)).getRowObjectsJson());
-      const stored = new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
-      for (const ids of acknowledged) for (const id of ids) expect(stored.get(id), `acknowledged ${id}`).toBe(1);
-      for (const ids of attempted) {
-        const present = ids.filter((id) => stored.has(id)).length;
-        expect([0, ids.length], `request ${ids[0]} is half-stored`).toContain(present);
-      }
-    } finally {
-      db.close();
+    const stored = await storedEventCounts(dataDir);
+    for (const ids of acknowledged) for (const id of ids) expect(stored.get(id), `acknowledged ${id}`).toBe(1);
+    for (const ids of attempted) {
+      const present = ids.filter((id) => stored.has(id)).length;
+      expect([0, ids.length], `request ${ids[0]} is half-stored`).toContain(present);
     }
   });
 });
@@ -203,16 +197,9 @@ describe('live ingestion: back-pressure', () => {
     const rss = Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${svc.process.pid}/status`, 'utf8'))![1]) * 1024;
     expect(rss).toBeLessThan(700 * 2 ** 20);
     await svc.kill('SIGTERM');
-    const db = await Database.open({ path: path.join(dataDir, 'invoice-pulse.duckdb') });
-    try {
-      const ids = new Set(
-        (await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id FROM events`)).getRowObjectsJson())).map((r) => String(r.event_id)),
-      );
-      expect(ids.size).toBe(acknowledged.length);
-      for (const id of acknowledged) expect(ids.has(id)).toBe(true);
-    } finally {
-      db.close();
-    }
+    const ids = await storedEventCounts(dataDir);
+    expect(ids.size).toBe(acknowledged.length);
+    for (const id of acknowledged) expect(ids.has(id)).toBe(true);
   });
 });
 

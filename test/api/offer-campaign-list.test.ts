@@ -2,15 +2,11 @@
  * GET /v1/offers/campaigns (the Offers page's list, issue 15): empty at first, then every
  * campaign newest first, each entry exactly the report GET /v1/offers/campaigns/{id} gives.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CampaignReport } from '../../service/offers/campaigns.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ SAMPLE_DATA: 'small' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ SAMPLE_DATA: 'small' });
 
 const list = async () => {
   const res = await svc.call('/v1/offers/campaigns');

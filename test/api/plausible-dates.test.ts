@@ -2,14 +2,10 @@
  * Plausible dates (issue 17, item 5): occurred_at within [DATE_MIN, now + 1 day] with an offset
  * within ±18:00, date fields within [DATE_MIN, now + DATE_MAX_DAYS_AHEAD], and event_id a string.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { describe, expect, it } from 'vitest';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ DATE_MIN: '2000-01-01', DATE_MAX_DAYS_AHEAD: '400' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ DATE_MIN: '2000-01-01', DATE_MAX_DAYS_AHEAD: '400' });
 
 const contact = (id: string, extra: Record<string, unknown> = {}) => ({ event_id: id, type: 'contact', occurred_at: '2025-05-01T08:00:00Z', customer_id: 'd1', channel: 'phone', topic: 'fee', ...extra });
 const invoice = (id: string, due: string) => ({ event_id: id, type: 'invoice_issued', occurred_at: '2025-05-01T08:00:00Z', customer_id: 'd1', invoice_id: 'I1', amount: 10, due_date: due });

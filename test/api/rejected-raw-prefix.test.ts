@@ -4,14 +4,10 @@
  * path alike, shown by GET /v1/rejected. A row over MAX_ROW_BYTES (here 4 096) keeps its first
  * 1 024 bytes and the length its reader measured.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { describe, expect, it } from 'vitest';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ MAX_ROW_BYTES: '4096' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ MAX_ROW_BYTES: '4096' });
 
 const body = ['x'.repeat(3000), 'é'.repeat(1500), 'still not json', 'y'.repeat(5000)].join('\n') + '\n';
 

@@ -3,18 +3,15 @@
  * time; purge by age, batch or code for admins only; the retention setting; and erasure that finds
  * a customer's rejected rows by id when the row was not valid JSON.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, tempDir, type TestService } from '../helpers/service.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestService, tempDir } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 const ADMIN = 'admin-token-17';
 const READ = 'read-token-17';
 const INGEST = 'ingest-token-17';
 
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ AUTH_TOKENS: `admin:${ADMIN},read:${READ},ingest:${INGEST}` });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ AUTH_TOKENS: `admin:${ADMIN},read:${READ},ingest:${INGEST}` });
 
 const post = async (body: string) =>
   (await svc.call('/v1/events', { method: 'POST', body, token: INGEST, headers: { 'content-type': 'application/x-ndjson' } })).json();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../service/http/auth-sessions.ts';
 import type { SavedView } from '../../service/views/contracts.ts';
 import { startTestService, tempDir, type TestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 const TOKENS = { ingest: 'ingest-token-123', read: 'read-token-4567', admin: 'admin-token-890' };
 const AUTH_TOKENS = Object.entries(TOKENS).map(([r, t]) => `${r}:${t}`).join(',');
@@ -27,11 +28,7 @@ async function signIn(svc: TestService, token: string): Promise<string> {
 const withCookie = (cookie: string, extra: Record<string, string> = {}) => ({ cookie, ...extra });
 
 describe('session cookies (tokens configured)', () => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService({ AUTH_TOKENS });
-  });
-  afterAll(() => svc.stop());
+  const svc = serviceForTests({ AUTH_TOKENS });
 
   it('POST /v1/session sets exactly ip_session=<43-char id>; Max-Age=43200; Path=/; HttpOnly; SameSite=Strict', async () => {
     const res = await svc.call('/v1/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKENS.read }) });
@@ -239,11 +236,7 @@ describe('session lifetime', () => {
 });
 
 describe('open mode (no AUTH_TOKENS)', () => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService();
-  });
-  afterAll(() => svc.stop());
+  const svc = serviceForTests();
 
   it('works as before without any session: reads and writes pass, cookies are ignored, sign-in says there is nothing to sign in to', async () => {
     expect((await svc.call('/v1/rejected')).status).toBe(200);

@@ -1,16 +1,13 @@
 // Issue 13 (problem 7) on the real service and the small sample: every response that lists groups
 // marks the groups under MIN_GROUP_SIZE (default 30) with `small_sample: true` — rates by factor,
 // dose–response, the heat map's cells, survival curves and cohorts — and the size is configurable.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/service.ts';
+import { serviceForTests } from '../helpers/service-hooks.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ SAMPLE_DATA: 'small' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ SAMPLE_DATA: 'small' });
 const get = async (s: TestService, p: string): Promise<Json> => {
   const res = await s.call(p);
   expect(res.status, p).toBe(200);

@@ -5,14 +5,11 @@
 // thieves' arithmetic. Nothing is mocked; independent figures are counted with SQL on the events.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { serviceForTests } from '../helpers/service-hooks.ts';
+import { expectRefusedNaming } from '../helpers/refused.ts';
 
-let svc: TestService;
-beforeAll(async () => {
-  svc = await startTestService({ SAMPLE_DATA: 'small' });
-});
-afterAll(() => svc.stop());
+const svc = serviceForTests({ SAMPLE_DATA: 'small' });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -75,7 +72,7 @@ describe('Erlang C calculator', () => {
 
 describe('validation', () => {
   it('answers 400 naming the offending parameter', async () => {
-    for (const [p, param] of [
+    await expectRefusedNaming(get, [
       ['/v1/staffing/erlang-c?aht_seconds=180', 'calls'],
       ['/v1/staffing/erlang-c?calls=-1&aht_seconds=180', 'calls'],
       ['/v1/staffing/erlang-c?calls=10&aht_seconds=0', 'aht_seconds'],
@@ -98,12 +95,7 @@ describe('validation', () => {
       ['/v1/staffing/scenarios?direct_debit=101', 'direct_debit'],
       ['/v1/operations/time-thieves?minutes_paper_invoices=-1', 'minutes_paper_invoices'],
       ['/v1/operations/time-thieves?months=1', 'months'],
-    ] as const) {
-      const { status, body } = await get(p);
-      expect(status, p).toBe(400);
-      expect(body.error.code, p).toBe('invalid_request');
-      expect(JSON.stringify(body.error.details), p).toContain(param);
-    }
+    ]);
   });
 
   it('refuses to forecast without history (422) and documents every endpoint', async () => {

@@ -9,10 +9,10 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Database } from '../../service/db/database.ts';
 import { startChildService } from '../helpers/child-service.ts';
 import { makeEvents, toNdjson } from '../helpers/events.ts';
 import { tempDir } from '../helpers/service.ts';
+import { storedEventCounts } from '../helpers/stored-events.ts';
 
 const dir = tempDir('invoice-pulse-tmpfs-');
 let mounted = false;
@@ -78,14 +78,8 @@ describe('a full disk', () => {
     const again = await startChildService({ DATA_DIR: dir });
     expect((await (await fetch(`${again.url}/v1/health`)).json()).status).toBe('ok');
     await again.kill('SIGTERM');
-    const db = await Database.open({ path: path.join(dir, 'invoice-pulse.duckdb') });
-    try {
-      const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, count(*)::INT AS n FROM events GROUP BY 1`)).getRowObjectsJson());
-      const stored = new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
-      for (const id of acknowledged) expect(stored.get(id), id).toBe(1);
-    } finally {
-      db.close();
-    }
+    const stored = await storedEventCounts(dir);
+    for (const id of acknowledged) expect(stored.get(id), id).toBe(1);
     expect(fs.existsSync(path.join(dir, 'invoice-pulse.duckdb.ledger'))).toBe(true);
   });
 });

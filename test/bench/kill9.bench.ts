@@ -9,11 +9,10 @@
  * Target: 0 losses, 0 doubles, 0 half-stored requests.
  * Run: npx tsx test/bench/kill9.bench.ts [trials=100]
  */
-import path from 'node:path';
-import { Database } from '../../service/db/database.ts';
 import { startChildService } from '../helpers/child-service.ts';
 import { makeEvents, toNdjson } from '../helpers/events.ts';
 import { tempDir } from '../helpers/service.ts';
+import { storedEventCounts } from '../helpers/stored-events.ts';
 
 const TRIALS = Number(process.argv[2] ?? 100);
 const CLIENTS = 16;
@@ -58,10 +57,7 @@ const last = await startChildService({ DATA_DIR: dataDir });
 const health = await (await fetch(`${last.url}/v1/health`)).json();
 await last.kill('SIGTERM');
 
-const db = await Database.open({ path: path.join(dataDir, 'invoice-pulse.duckdb') });
-const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, count(*)::INT AS n FROM events GROUP BY event_id`)).getRowObjectsJson());
-db.close();
-const stored = new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
+const stored = await storedEventCounts(dataDir);
 const ackedEvents = acknowledged.flat();
 const losses = ackedEvents.filter((id) => !stored.has(id)).length;
 const doubles = [...stored.values()].filter((n) => n > 1).length;

@@ -157,18 +157,16 @@ const cpu = async <T,>(fn: () => Promise<T>) => {
 };
 const cpuLine = (x: { r: Phase; service: number; client: number }) =>
   console.log(`  CPU: service ${x.service.toFixed(1)} s (${((x.service / x.r.requests) * 1e6).toFixed(0)} µs per request), client ${x.client.toFixed(1)} s, over ${x.r.seconds.toFixed(1)} s`);
-const oneRun = await cpu(() => load(url, 1, SECONDS));
-const one = oneRun.r;
-line('service, 1-event requests', one);
-cpuLine(oneRun);
-console.log(`  writer: ${await writer()}`);
-const rss1 = peakRss(svc.process.pid!);
-const twentyRun = await cpu(() => load(url, 20, SECONDS));
-const twenty = twentyRun.r;
-line('service, 20-event requests', twenty);
-cpuLine(twentyRun);
-console.log(`  writer: ${await writer()}`);
-const rss20 = peakRss(svc.process.pid!);
+/** One live phase against the service: its rates, CPU and writer state printed, and the peak RSS after it. */
+async function livePhase(eventsPerRequest: number): Promise<{ phase: Phase; rss: number }> {
+  const run = await cpu(() => load(url, eventsPerRequest, SECONDS));
+  line(`service, ${eventsPerRequest}-event requests`, run.r);
+  cpuLine(run);
+  console.log(`  writer: ${await writer()}`);
+  return { phase: run.r, rss: peakRss(svc.process.pid!) };
+}
+const { phase: one, rss: rss1 } = await livePhase(1);
+const { phase: twenty, rss: rss20 } = await livePhase(20);
 const status = await (await fetch(`${svc.url}/v1/health`)).json();
 console.log(`health after the live phases: ${JSON.stringify(status.ingestion)}`);
 

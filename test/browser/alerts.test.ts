@@ -4,58 +4,49 @@
  * a badge on the Alerts link, and arrive at a real webhook receiver on loopback with a valid
  * signature. Screenshots at 1280 and 400 px; no horizontal overflow at 400 px.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../service/alerts/contracts.ts';
 import type { Summary } from '../../service/analytics/contracts.ts';
-import { assertWebBuilt, gotoReady, launchBrowser, newContext, screenshot, watch } from '../helpers/browser.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { gotoReady, openPage, screenshot } from '../helpers/browser.ts';
+import { serviceAndBrowser } from '../helpers/dashboard-suite.ts';
 import { startReceiver, type Receiver } from '../helpers/webhook-receiver.ts';
 
 const SECRET = 'browser-alert-secret-0123456';
-let svc: TestService;
-let browser: Browser;
 let hook: Receiver;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  hook = await startReceiver(SECRET);
-  svc = await startTestService({ SAMPLE_DATA: 'small', ALERT_WEBHOOK_URL: hook.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_EVAL_DEBOUNCE_MS: '100', ALERT_WEBHOOK_BACKOFF_MS: '200' });
-  browser = await launchBrowser();
-});
+// Registered first, so it runs after the service has stopped (after-hooks run in reverse order).
 afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
   await hook?.close();
+});
+const suite = serviceAndBrowser(async () => {
+  hook = await startReceiver(SECRET);
+  return { ALERT_WEBHOOK_URL: hook.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_EVAL_DEBOUNCE_MS: '100', ALERT_WEBHOOK_BACKOFF_MS: '200' };
 });
 
 describe('alerts page', () => {
   it('a rule made from the filter bar fires after events are ingested: listed, badged, delivered signed', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const w = watch(page);
-    const s = (await (await svc.call('/v1/churn/summary?view=landmark&horizon_days=30&vertical=broadband')).json()) as Summary;
+    const { context, page, watch: w } = await openPage(suite.browser);
+    const s = (await (await suite.svc.call('/v1/churn/summary?view=landmark&horizon_days=30&vertical=broadband')).json()) as Summary;
     const rate = s.kpis.find((k) => k.key === 'churn_rate')!;
     const threshold = Math.round((rate.value! + 0.02) * 1000) / 10; // percent, one decimal
 
-    await gotoReady(page, `${svc.url}/alerts?vertical=broadband`);
+    await gotoReady(page, `${suite.svc.url}/alerts?vertical=broadband`);
     expect(await page.locator('[data-new-segment]').textContent()).toBe('Vertical: broadband');
     await page.locator('input[name="rule_name"]').fill('Broadband churn up');
     await page.locator('input[name="threshold"]').fill(String(threshold));
     await page.getByRole('button', { name: 'Create rule' }).click();
     const row = page.locator('[data-table="alert-rules"] tr[data-rule="Broadband churn up"]');
     await expect.poll(() => row.getAttribute('data-state')).toBe('ok');
-    const [rule] = ((await (await svc.call('/v1/alerts/rules')).json()) as { rules: AlertRule[] }).rules;
+    const [rule] = ((await (await suite.svc.call('/v1/alerts/rules')).json()) as { rules: AlertRule[] }).rules;
     expect(rule).toMatchObject({ segment: { vertical: ['broadband'] }, threshold: threshold / 100, window_days: 30, kind: 'rate_above' });
     expect(await row.locator('td.num').first().textContent()).toContain(`${(rate.value! * 100).toFixed(1)}`);
     expect(await page.locator('[data-alert-badge]').count()).toBe(0);
 
     // Cancellations on the latest day among broadband customers active at the window's start.
     const start = new Date(Date.parse(`${s.as_of}T00:00:00Z`) - 60 * 86_400_000).toISOString();
-    const ids = (await svc.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts WHERE vertical = 'broadband' AND NOT churned AND tenure_start < $t::TIMESTAMPTZ ORDER BY customer_id LIMIT 400`, { t: start })).map((r) => r.customer_id);
+    const ids = (await suite.svc.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts WHERE vertical = 'broadband' AND NOT churned AND tenure_start < $t::TIMESTAMPTZ ORDER BY customer_id LIMIT 400`, { t: start })).map((r) => r.customer_id);
     const k = Math.ceil(0.04 * rate.n);
     const body = ids.slice(0, k).map((id, i) => JSON.stringify({ event_id: `ui-alert-${i}`, type: 'subscription_cancelled', occurred_at: `${s.as_of}T12:00:00Z`, customer_id: id, reason: 'competitor' })).join('\n');
-    const ing = await svc.call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
+    const ing = await suite.svc.call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body });
     expect((await ing.json()).accepted).toBe(k);
 
     // The page refreshes on its own: the alert is listed, the rule is firing, the badge shows 1.
@@ -74,7 +65,7 @@ describe('alerts page', () => {
     await screenshot(page, 'alerts-1280');
 
     await page.setViewportSize({ width: 400, height: 900 });
-    await gotoReady(page, `${svc.url}/alerts?vertical=broadband`);
+    await gotoReady(page, `${suite.svc.url}/alerts?vertical=broadband`);
     await screenshot(page, 'alerts-400');
     const wide = await page.evaluate(() =>
       [...document.querySelectorAll('body *')]

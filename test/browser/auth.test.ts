@@ -5,38 +5,24 @@
  * may not change settings (the 403 is shown); after signing out and in again with an admin token
  * it may.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../service/analytics/contracts.ts';
 import type { PaymentMethodReport } from '../../service/settings/payment-methods.ts';
-import { afterAction, assertWebBuilt, gotoReady, launchBrowser, newContext, waitReady, watch } from '../helpers/browser.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { afterAction, gotoReady, openPage, waitReady } from '../helpers/browser.ts';
+import { serviceAndBrowser } from '../helpers/dashboard-suite.ts';
 
 const READ = 'read-token-for-tests';
 const ADMIN = 'admin-token-for-tests';
-let svc: TestService;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  svc = await startTestService({ SAMPLE_DATA: 'small', AUTH_TOKENS: `read:${READ},admin:${ADMIN}` });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-});
+const suite = serviceAndBrowser({ AUTH_TOKENS: `read:${READ},admin:${ADMIN}` });
 
 describe('secured deployment', () => {
   it('asks for a token, signs in with the one entered on the Data page for every page, and shows 403 for a read session on settings', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const w = watch(page);
+    const { context, page, watch: w } = await openPage(suite.browser);
     w.allow({ status: 401, url: /\/v1\// });
     w.allow({ status: 403, url: /\/v1\/settings\/payment-methods/ });
     w.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
 
-    await gotoReady(page, `${svc.url}/data`);
+    await gotoReady(page, `${suite.svc.url}/data`);
     expect(await page.locator('[data-health]').getAttribute('data-health')).toBe('ok'); // /v1/health is public
     expect(await page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('error');
     expect(await page.locator('[data-card="events-by-type"] [role="alert"]').textContent()).toMatch(/bearer token is required.*Data page/);
@@ -49,7 +35,7 @@ describe('secured deployment', () => {
     await expect.poll(() => page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('ready');
     await expect.poll(() => page.locator('.filter-error').count()).toBe(0);
     await waitReady(page);
-    const pm = (await (await svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
+    const pm = (await (await suite.svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
     expect(pm.unknown.length).toBeGreaterThan(0);
     const label = pm.unknown[0].label;
 
@@ -68,12 +54,12 @@ describe('secured deployment', () => {
     await page.locator(`select[name="class-${label}"]`).selectOption('automatic');
     await page.getByRole('button', { name: /^Save 1 classification$/ }).click();
     await expect.poll(() => page.locator('[data-saved]').textContent()).toContain(`${label} → automatic`);
-    const after = (await (await svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
+    const after = (await (await suite.svc.call('/v1/settings/payment-methods', { token: READ })).json()) as PaymentMethodReport;
     expect(after.methods[label]).toBe('automatic');
 
     // The session is kept for the other pages (and reloads).
     await afterAction(page, () => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click(), (u) => u.pathname === '/');
-    const summary = (await (await svc.call('/v1/churn/summary', { token: READ })).json()) as Summary;
+    const summary = (await (await suite.svc.call('/v1/churn/summary', { token: READ })).json()) as Summary;
     expect(await page.locator('[data-kpi="customers"] .value').getAttribute('data-value')).toBe(String(summary.kpis.find((k) => k.key === 'customers')!.value));
     await page.reload();
     await waitReady(page);

@@ -14,11 +14,6 @@ import type { Page } from 'playwright-core';
 
 const suite = dashboardSuite();
 
-async function ok<T>(path: string): Promise<T> {
-  const res = await suite.svc.call(path);
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as T;
-}
 const refFirst = <G extends { is_reference: boolean }>(groups: G[]) => [...groups.filter((g) => g.is_reference), ...groups.filter((g) => !g.is_reference)];
 
 declare global {
@@ -41,7 +36,7 @@ const drillTotal = (page: Page) => page.locator('[data-drill-total]').getAttribu
 
 describe('drill-down from the dashboard', () => {
   it('a Drivers bar opens its customers; the count is the bar’s n; paging, sorting and the customer page follow', async () => {
-    const by = await ok<ChurnByFactor>('/v1/churn/by/payment_method_class');
+    const by = await suite.ok<ChurnByFactor>('/v1/churn/by/payment_method_class');
     const groups = refFirst(by.groups);
     const i = groups.findIndex((g) => g.key === 'manual');
     allowCoxRefusal();
@@ -51,7 +46,7 @@ describe('drill-down from the dashboard', () => {
     expect(new URL(suite.page.url()).searchParams.get('drill')).toBe('factor=payment_method_class&level=manual');
     await expect.poll(() => suite.page.locator('[data-table="drill"] tbody tr').count()).toBe(25);
     const rows = await suite.page.locator('[data-table="drill"] tbody tr').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-customer')));
-    const api = await ok<{ rows: { customer_id: string }[] }>('/v1/customers?factor=payment_method_class&level=manual&limit=25');
+    const api = await suite.ok<{ rows: { customer_id: string }[] }>('/v1/customers?factor=payment_method_class&level=manual&limit=25');
     expect(rows).toEqual(api.rows.map((r) => r.customer_id));
     await screenshot(suite.page, 'drill-drivers');
 
@@ -59,13 +54,13 @@ describe('drill-down from the dashboard', () => {
     await suite.page.locator('[data-action="drill-next"]').click();
     await waitReady(suite.page);
     expect(new URL(suite.page.url()).searchParams.get('drill_offset')).toBe('25');
-    const second = await ok<{ rows: { customer_id: string }[] }>('/v1/customers?factor=payment_method_class&level=manual&limit=25&offset=25');
+    const second = await suite.ok<{ rows: { customer_id: string }[] }>('/v1/customers?factor=payment_method_class&level=manual&limit=25&offset=25');
     await expect.poll(() => suite.page.locator('[data-table="drill"] tbody tr').first().getAttribute('data-customer')).toBe(second.rows[0].customer_id);
     await suite.page.locator('[data-table="drill"] thead button', { hasText: 'Price' }).click();
     await waitReady(suite.page);
     await suite.page.locator('[data-table="drill"] thead button', { hasText: 'Price' }).click();
     await waitReady(suite.page);
-    const byPrice = await ok<{ rows: { customer_id: string }[] }>('/v1/customers?factor=payment_method_class&level=manual&limit=25&sort=monthly_price&order=desc');
+    const byPrice = await suite.ok<{ rows: { customer_id: string }[] }>('/v1/customers?factor=payment_method_class&level=manual&limit=25&sort=monthly_price&order=desc');
     await expect.poll(() => suite.page.locator('[data-table="drill"] tbody tr').first().getAttribute('data-customer')).toBe(byPrice.rows[0].customer_id);
 
     // A reload keeps the list open where it was.
@@ -78,7 +73,7 @@ describe('drill-down from the dashboard', () => {
     await suite.page.locator(`[data-table="drill"] tbody tr[data-customer="${first}"] a`).click();
     await waitReady(suite.page);
     expect(new URL(suite.page.url()).pathname).toBe(`/customers/${first}`);
-    const customer = await ok<CustomerPage>(`/v1/customers/${first}?limit=200`);
+    const customer = await suite.ok<CustomerPage>(`/v1/customers/${first}?limit=200`);
     await expect.poll(() => suite.page.locator('[data-timeline-total]').getAttribute('data-timeline-total')).toBe(String(customer.timeline.total));
     expect(await suite.page.locator('[data-timeline] li').count()).toBe(Math.min(200, customer.timeline.total));
     expect(await suite.page.locator('[data-table="invoices"] tbody tr[data-invoice]').count()).toBe(customer.invoices.length);
@@ -87,7 +82,7 @@ describe('drill-down from the dashboard', () => {
   });
 
   it('a cohort cell opens the customers still active then', async () => {
-    const co = await ok<Cohorts>('/v1/churn/cohorts');
+    const co = await suite.ok<Cohorts>('/v1/churn/cohorts');
     const rows = co.cohorts.filter((c) => c.n > 0).slice(-36);
     const y = Math.floor(rows.length / 2);
     const cell = rows[y].retention.find((r) => r.months_since === 3)!;
@@ -99,7 +94,7 @@ describe('drill-down from the dashboard', () => {
   });
 
   it('a heat-map cell opens the customers of its row and column', async () => {
-    const hm = await ok<Heatmap>('/v1/churn/heatmap?rows=vertical&factor=payment_method_class');
+    const hm = await suite.ok<Heatmap>('/v1/churn/heatmap?rows=vertical&factor=payment_method_class');
     await gotoReady(suite.page, `${suite.svc.url}/segments?rows=vertical&factor=payment_method_class`);
     const rowKeys = [...new Set(hm.cells.map((c) => c.row_key))];
     const colKeys = [...new Set([...hm.cells.filter((c) => c.is_reference).map((c) => c.key), ...hm.cells.map((c) => c.key)])];
@@ -109,7 +104,7 @@ describe('drill-down from the dashboard', () => {
   });
 
   it('each KPI tile opens the customers it counts (a share: its numerator, of its n)', async () => {
-    const s = await ok<Summary>('/v1/churn/summary');
+    const s = await suite.ok<Summary>('/v1/churn/summary');
     await gotoReady(suite.page, `${suite.svc.url}/`);
     for (const key of ['churned', 'active', 'fee_share'] as const) {
       const k = s.kpis.find((x) => x.key === key)!;
@@ -171,7 +166,7 @@ describe('layout and habits', () => {
     await gotoReady(suite.page, `${suite.svc.url}/drivers`);
     const charts = await suite.page.locator('[data-chart]').count();
     expect(await suite.page.locator('details[data-table-for]').count()).toBe(charts);
-    const by = await ok<ChurnByFactor>('/v1/churn/by/timeliness');
+    const by = await suite.ok<ChurnByFactor>('/v1/churn/by/timeliness');
     await suite.page.locator('details[data-table-for="by-timeliness"] summary').click();
     const rows = suite.page.locator('details[data-table-for="by-timeliness"] tbody tr');
     await expect.poll(() => rows.count()).toBe(by.groups.length);

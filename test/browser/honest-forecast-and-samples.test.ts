@@ -16,11 +16,6 @@ import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite({ width: 1280, height: 900 });
 
-async function ok<T>(path: string): Promise<T> {
-  const res = await suite.svc.call(path);
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as T;
-}
 const h2 = (card: string) => suite.page.locator(`[data-card="${card}"] h2`).textContent();
 
 /** The headline horizon by the rule, computed here from the API's curves. */
@@ -33,9 +28,9 @@ function expectedHorizon(sv: SurvivalCurves): number | null {
 describe('honest headlines', () => {
   it('Drivers: the survival headline rests on a horizon with enough at risk, merges and views are explained', async () => {
     const [sv, dr, rates] = await Promise.all([
-      ok<SurvivalCurves>('/v1/churn/survival?by=payment_method_class'),
-      ok<Drivers>('/v1/churn/drivers'),
-      ok<ChurnByFactor>('/v1/churn/by/payment_method_class'),
+      suite.ok<SurvivalCurves>('/v1/churn/survival?by=payment_method_class'),
+      suite.ok<Drivers>('/v1/churn/drivers'),
+      suite.ok<ChurnByFactor>('/v1/churn/by/payment_method_class'),
     ]);
     await gotoReady(suite.page, `${suite.svc.url}/drivers`);
     const t = expectedHorizon(sv);
@@ -66,7 +61,7 @@ describe('honest headlines', () => {
 
   it('Drivers: a tiny segment gets "n too small" labels and no confident headline', async () => {
     const filter = 'market=DK&vertical=alarm&age_band=80%2B';
-    const sat = await ok<ChurnByFactor>(`/v1/churn/by/satisfaction_level?${filter}`);
+    const sat = await suite.ok<ChurnByFactor>(`/v1/churn/by/satisfaction_level?${filter}`);
     expect(sat.n).toBeGreaterThan(0);
     expect(sat.n).toBeLessThan(30);
     // The adjusted model cannot be fitted on so few customers even with merging: a clean 422.
@@ -103,8 +98,8 @@ describe('honest headlines', () => {
     expect(res.status).toBe(200);
 
     const [bt, plan] = await Promise.all([
-      ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC'),
-      ok<Plan>('/v1/staffing/plan?weeks=4&interval_minutes=30&time_zone=UTC&intervals=false'),
+      suite.ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC'),
+      suite.ok<Plan>('/v1/staffing/plan?weeks=4&interval_minutes=30&time_zone=UTC&intervals=false'),
     ]);
     expect(plan.model.outliers.days.map((d) => d.date)).toEqual(['2026-10-16']);
     await gotoReady(suite.page, `${suite.svc.url}/staffing`, 120_000);

@@ -14,15 +14,9 @@ import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite();
 
-async function ok<T>(path: string): Promise<T> {
-  const res = await suite.svc.call(path);
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as T;
-}
-
 let before: Summary;
 beforeAll(async () => {
-  before = await ok<Summary>('/v1/churn/summary');
+  before = await suite.ok<Summary>('/v1/churn/summary');
   const stray = strayContacts();
   const res = await suite.svc.call('/v1/events', { method: 'POST', body: toNdjson(stray), headers: { 'content-type': 'application/x-ndjson' } });
   expect((await res.json()).accepted).toBe(2000);
@@ -34,7 +28,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 describe('honest headlines on messy data', () => {
   it('Overview: the customer and active counts ignore the 2 000 stray ids', async () => {
     await gotoReady(suite.page, `${suite.svc.url}/`);
-    const now = await ok<Summary>('/v1/churn/summary');
+    const now = await suite.ok<Summary>('/v1/churn/summary');
     const active = now.kpis.find((k) => k.key === 'active')!;
     expect(active.value).toBe(before.kpis.find((k) => k.key === 'active')!.value);
     expect(active.change).toBe(before.kpis.find((k) => k.key === 'active')!.change);
@@ -50,7 +44,7 @@ describe('honest headlines on messy data', () => {
 
   it('Fees: the title states the reporting currency, and claims nothing when no fee was charged', async () => {
     await gotoReady(suite.page, `${suite.svc.url}/fees`);
-    const f = await ok<FeeEconomics>('/v1/fees/economics');
+    const f = await suite.ok<FeeEconomics>('/v1/fees/economics');
     const title = suite.page.locator('[data-card="fee-economics"] h2');
     await expect.poll(() => title.textContent()).toContain(' EUR');
     const text = (await title.textContent())!;
@@ -60,7 +54,7 @@ describe('honest headlines on messy data', () => {
     expect(await suite.page.locator('[data-table="fee-economics"] td[data-col="currencies"]').first().textContent()).toMatch(/DKK .*EUR .*NOK .*SEK/);
 
     await gotoReady(suite.page, `${suite.svc.url}/fees?as_of=2024-11-05`);
-    const none = await ok<FeeEconomics>('/v1/fees/economics?as_of=2024-11-05');
+    const none = await suite.ok<FeeEconomics>('/v1/fees/economics?as_of=2024-11-05');
     expect(none.totals.fees).toBe(0);
     await expect.poll(() => title.textContent()).toBe(`No reminder fees were charged to these ${fmt(none.totals.customers)} customers: there is no fee revenue to weigh against churn`);
     expect(await title.textContent()).not.toContain('pay for themselves');
@@ -94,7 +88,7 @@ describe('honest headlines on messy data', () => {
 
   it('Data: the data-quality panel lists the orphans and the spike', async () => {
     await gotoReady(suite.page, `${suite.svc.url}/data`);
-    const dq = await ok<DataQuality>('/v1/data-quality');
+    const dq = await suite.ok<DataQuality>('/v1/data-quality');
     const orphans = suite.page.locator('[data-check="orphans"]');
     await expect.poll(() => orphans.getAttribute('data-count')).toBe('2000');
     expect(await orphans.locator('[data-check-title]').textContent()).toBe('2,000 ids with 2,000 events but no subscription, invoice or customer record');

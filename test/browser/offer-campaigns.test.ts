@@ -14,18 +14,12 @@ import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite({ width: 1280, height: 900 });
 
-async function ok<T>(path: string): Promise<T> {
-  const res = await suite.svc.call(path);
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as T;
-}
-
 describe('Offers hold-out campaigns', () => {
   it('creates a campaign from the current audience and lists it with its hold-out share and uplift', async () => {
     // A campaign dated 120 days before the latest event, so its groups have churn to compare.
-    const dims = await ok<{ default_as_of: string }>('/v1/churn/dimensions');
+    const dims = await suite.ok<{ default_as_of: string }>('/v1/churn/dimensions');
     const asOf = new Date(Date.parse(`${dims.default_as_of}T00:00:00Z`) - 120 * 86_400_000).toISOString().slice(0, 10);
-    const rec = await ok<Recommendations>(`/v1/offers/recommendations?market=SE&as_of=${asOf}`);
+    const rec = await suite.ok<Recommendations>(`/v1/offers/recommendations?market=SE&as_of=${asOf}`);
     const best = rec.offers.filter((o) => o.audience_size > 0).sort((a, b) => b.audience_size - a.audience_size)[0];
     await gotoReady(suite.page, `${suite.svc.url}/offers?as_of=${asOf}&market=SE&offer=${best.offer_id}`);
     await expect.poll(() => suite.page.locator('[data-card="campaigns"] [data-campaigns]').getAttribute('data-campaigns')).toBe('0');
@@ -39,7 +33,7 @@ describe('Offers hold-out campaigns', () => {
     const row = suite.page.locator('tr[data-campaign="se-autumn"]');
     await row.waitFor({ timeout: 30_000 });
 
-    const report = await ok<CampaignReport>('/v1/offers/campaigns/se-autumn');
+    const report = await suite.ok<CampaignReport>('/v1/offers/campaigns/se-autumn');
     expect(report.holdout_share).toBe(0.2);
     expect(report.offer_id).toBe(best.offer_id);
     expect(report.filters).toEqual({ as_of: asOf, market: ['SE'] });
@@ -47,7 +41,7 @@ describe('Offers hold-out campaigns', () => {
     expect(report.days_observed).toBe(120);
     expect(report.treatment.churned + report.holdout.churned).toBeGreaterThan(0);
     // The members are the audience the API lists for these filters and this offer.
-    const audience = await ok<AudiencePage>(`/v1/offers/audience?as_of=${asOf}&market=SE&offer_id=${best.offer_id}&limit=1`);
+    const audience = await suite.ok<AudiencePage>(`/v1/offers/audience?as_of=${asOf}&market=SE&offer_id=${best.offer_id}&limit=1`);
     expect(report.treatment.members + report.holdout.members).toBe(audience.total);
     expect(report.realised_holdout_share).toBeGreaterThan(0.1);
     expect(report.realised_holdout_share).toBeLessThan(0.3);
@@ -66,7 +60,7 @@ describe('Offers hold-out campaigns', () => {
     await suite.page.reload();
     await waitReady(suite.page);
     await row.waitFor({ timeout: 30_000 });
-    const list = await ok<{ campaigns: CampaignReport[] }>('/v1/offers/campaigns');
+    const list = await suite.ok<{ campaigns: CampaignReport[] }>('/v1/offers/campaigns');
     expect(list.campaigns.map((c) => c.campaign_id)).toEqual(['se-autumn']);
     suite.watch.allow({ status: 409, url: /\/v1\/offers\/campaigns$/ });
     await suite.page.locator('input[name="campaign_id"]').fill('se-autumn');

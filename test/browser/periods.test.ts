@@ -9,8 +9,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dimensions, Summary } from '../../service/analytics/contracts.ts';
-import { afterAction, chartOption, gotoReady, newContext, screenshot, waitReady, watch } from '../helpers/browser.ts';
-import { dashboardSuite } from '../helpers/dashboard-suite.ts';
+import { afterAction, chartOption, gotoReady, openPage, screenshot, watch } from '../helpers/browser.ts';
+import { dashboardSuite, expectReloadKeeps } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite();
 const DAY = 86_400_000;
@@ -67,19 +67,11 @@ describe('Overview period and comparison', () => {
 
     // Reload: the same controls and the same numbers.
     const url = suite.page.url();
-    await suite.page.reload();
-    await waitReady(suite.page);
-    expect(suite.page.url()).toBe(url);
-    expect(await suite.page.locator('select[name="period_preset"]').inputValue()).toBe('last_quarter');
-    expect(await suite.page.locator('select[name="compare"]').inputValue()).toBe('previous_year');
-    expect(await suite.page.locator('input[name="from"]').inputValue()).toBe(from);
-    expect(await suite.page.locator('input[name="to"]').inputValue()).toBe(to);
+    await expectReloadKeeps(suite.page, { 'select[name="period_preset"]': 'last_quarter', 'select[name="compare"]': 'previous_year', 'input[name="from"]': from, 'input[name="to"]': to });
     await expect.poll(() => tile()).toEqual(want);
 
     // A fresh browser with the link, at 400 px: same state, no horizontal overflow.
-    const ctx = await newContext(suite.browser, { width: 400, height: 900 });
-    const page = await ctx.newPage();
-    const w = watch(page);
+    const { context: ctx, page, watch: w } = await openPage(suite.browser, { width: 400, height: 900 });
     await gotoReady(page, url);
     await expect.poll(() => tile(page)).toEqual(want);
     expect(await page.locator('select[name="compare"]').inputValue()).toBe('previous_year');

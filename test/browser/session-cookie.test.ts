@@ -5,26 +5,15 @@
  * through it, signing out ends it, and a token an earlier version left in localStorage is
  * exchanged for a session once and deleted.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Summary } from '../../service/analytics/contracts.ts';
-import { afterAction, assertWebBuilt, gotoReady, launchBrowser, newContext, waitReady, watch } from '../helpers/browser.ts';
-import { startTestService, type TestService } from '../helpers/service.ts';
+import { afterAction, gotoReady, openPage, waitReady } from '../helpers/browser.ts';
+import { serviceAndBrowser } from '../helpers/dashboard-suite.ts';
 
 const READ = 'read-token-for-session-tests';
 const ADMIN = 'admin-token-for-session-tests';
-let svc: TestService;
-let browser: Browser;
-
-beforeAll(async () => {
-  assertWebBuilt();
-  svc = await startTestService({ SAMPLE_DATA: 'small', AUTH_TOKENS: `read:${READ},admin:${ADMIN}` });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await svc?.stop();
-});
+const suite = serviceAndBrowser({ AUTH_TOKENS: `read:${READ},admin:${ADMIN}` });
 
 /** Every key and value of both web storages, and what scripts see of the cookies. */
 const pageSecrets = (page: Page) =>
@@ -45,13 +34,11 @@ async function expectNoTokenInPage(page: Page) {
 
 describe('session cookie sign-in', () => {
   it('signs in on the Data page without keeping the token, loads data through the HttpOnly cookie, and signs out', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const w = watch(page);
+    const { context, page, watch: w } = await openPage(suite.browser);
     w.allow({ status: 401, url: /\/v1\// });
     w.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
 
-    await gotoReady(page, `${svc.url}/data`);
+    await gotoReady(page, `${suite.svc.url}/data`);
     expect(await page.locator('[data-session]').getAttribute('data-session')).toBe('signed-out');
     expect(await page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('error');
 
@@ -64,7 +51,7 @@ describe('session cookie sign-in', () => {
     expect(await page.locator('#token-input').count()).toBe(0); // the field (and its value) is gone
 
     await expectNoTokenInPage(page);
-    const cookies = await context.cookies(svc.url);
+    const cookies = await context.cookies(suite.svc.url);
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ name: 'ip_session', path: '/', httpOnly: true, secure: false, sameSite: 'Strict' });
     expect(cookies[0].value).toMatch(/^[A-Za-z0-9_-]{43}$/);
@@ -74,7 +61,7 @@ describe('session cookie sign-in', () => {
 
     // Another page with data, and a reload: the cookie carries the session.
     await afterAction(page, () => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview' }).click(), (u) => u.pathname === '/');
-    const summary = (await (await svc.call('/v1/churn/summary', { token: READ })).json()) as Summary;
+    const summary = (await (await suite.svc.call('/v1/churn/summary', { token: READ })).json()) as Summary;
     const customers = String(summary.kpis.find((k) => k.key === 'customers')!.value);
     expect(await page.locator('[data-kpi="customers"] .value').getAttribute('data-value')).toBe(customers);
     await page.reload();
@@ -87,9 +74,9 @@ describe('session cookie sign-in', () => {
     const id = cookies[0].value;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => page.locator('[data-session]').getAttribute('data-session')).toBe('signed-out');
-    expect(await context.cookies(svc.url)).toEqual([]);
+    expect(await context.cookies(suite.svc.url)).toEqual([]);
     await expect.poll(() => page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('error');
-    expect((await svc.call('/v1/rejected', { headers: { cookie: `ip_session=${id}` } })).status).toBe(401);
+    expect((await suite.svc.call('/v1/rejected', { headers: { cookie: `ip_session=${id}` } })).status).toBe(401);
 
     const problems = [...w.problems];
     await context.close();
@@ -97,19 +84,17 @@ describe('session cookie sign-in', () => {
   });
 
   it('exchanges a token an earlier version left in localStorage for a session once, and deletes it', async () => {
-    const context = await newContext(browser);
-    const page = await context.newPage();
-    const w = watch(page);
+    const { context, page, watch: w } = await openPage(suite.browser);
     w.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
     // Any page of the origin will do to plant the old entry before the dashboard loads.
-    await page.goto(`${svc.url}/v1/health`);
+    await page.goto(`${suite.svc.url}/v1/health`);
     await page.evaluate((t) => localStorage.setItem('invoice-pulse.token', t), READ);
 
-    await gotoReady(page, `${svc.url}/data`);
+    await gotoReady(page, `${suite.svc.url}/data`);
     await expect.poll(() => page.locator('[data-session]').getAttribute('data-session')).toBe('read');
     expect(await page.locator('[data-card="events-by-type"]').getAttribute('data-state')).toBe('ready');
     await expectNoTokenInPage(page);
-    const cookies = await context.cookies(svc.url);
+    const cookies = await context.cookies(suite.svc.url);
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['ip_session', true, 'Strict']]);
 
     const problems = [...w.problems];

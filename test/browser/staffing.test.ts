@@ -13,22 +13,16 @@ import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite({ width: 1280, height: 900 });
 
-async function ok<T>(path: string): Promise<T> {
-  const res = await suite.svc.call(path);
-  expect(res.status, path).toBe(200);
-  return (await res.json()) as T;
-}
 const r1 = (v: number) => Math.round(v * 10) / 10;
-
 
 describe('Staffing page', () => {
   it('draws the API’s forecast, agents, scenarios and time thieves', async () => {
     await gotoReady(suite.page, `${suite.svc.url}/staffing`, 120_000);
     const [bt, plan, sc, tt] = await Promise.all([
-      ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC'),
-      ok<Plan>('/v1/staffing/plan?weeks=4&interval_minutes=30&time_zone=UTC&intervals=false'),
-      ok<Scenarios>('/v1/staffing/scenarios?weeks=4&interval_minutes=30&time_zone=UTC'),
-      ok<TimeThieves>('/v1/operations/time-thieves?time_zone=UTC'),
+      suite.ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC'),
+      suite.ok<Plan>('/v1/staffing/plan?weeks=4&interval_minutes=30&time_zone=UTC&intervals=false'),
+      suite.ok<Scenarios>('/v1/staffing/scenarios?weeks=4&interval_minutes=30&time_zone=UTC'),
+      suite.ok<TimeThieves>('/v1/operations/time-thieves?time_zone=UTC'),
     ]);
 
     // Forecast vs actual: held-out weeks from the back-test, then the plan's daily forecast.
@@ -79,7 +73,7 @@ describe('Staffing page', () => {
 
     await afterAction(suite.page, () => suite.page.selectOption('[data-card="forecast-vs-actual"] select[name="channel"]', 'phone'), (u) => u.searchParams.get('channel') === 'phone');
     expect(await suite.page.locator('[data-card="forecast-vs-actual"] h2').textContent()).toMatch(/^Phone:/);
-    const bt = await ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC');
+    const bt = await suite.ok<Backtest>('/v1/staffing/backtest?weeks=4&interval_minutes=30&time_zone=UTC');
     const phone = bt.daily.filter((d) => d.channel === 'phone');
     expect((await chartSeries(suite.page, 'forecast-vs-actual', { name: 'Actual' })).slice(0, phone.length)).toEqual(phone.map((d) => d.actual));
 

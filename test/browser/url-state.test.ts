@@ -5,8 +5,8 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ChurnByFactor, SurvivalCurves } from '../../service/analytics/contracts.ts';
-import { afterAction, chartOption, chartSeries, gotoReady, newContext, round, screenshot, waitReady, watch } from '../helpers/browser.ts';
-import { dashboardSuite } from '../helpers/dashboard-suite.ts';
+import { afterAction, chartOption, chartSeries, gotoReady, openPage, round, screenshot, waitReady, watch } from '../helpers/browser.ts';
+import { dashboardSuite, expectReloadKeeps } from '../helpers/dashboard-suite.ts';
 
 const suite = dashboardSuite();
 
@@ -72,12 +72,7 @@ describe('URL state', () => {
 
     // Reload: the same filters in the controls, the same numbers.
     const url = suite.page.url();
-    await suite.page.reload();
-    await waitReady(suite.page);
-    expect(suite.page.url()).toBe(url);
-    expect(await suite.page.locator('input[name="as_of"]').inputValue()).toBe('2026-06-30');
-    expect(await suite.page.locator('select[name="view"]').inputValue()).toBe('landmark');
-    expect(await suite.page.locator('input[name="lookback_days"]').inputValue()).toBe('365');
+    await expectReloadKeeps(suite.page, { 'input[name="as_of"]': '2026-06-30', 'select[name="view"]': 'landmark', 'input[name="lookback_days"]': '365' });
     expect(await suite.page.locator('[data-filter="vertical"] input[value="telecom"]').isChecked()).toBe(true);
     expect(await suite.page.locator('[data-filter="vertical"] input[value="broadband"]').isChecked()).toBe(true);
     expect(await suite.page.locator('[data-filter="vertical"] summary').getAttribute('aria-label')).toMatch(/telecom, broadband|broadband, telecom/);
@@ -87,9 +82,7 @@ describe('URL state', () => {
     await screenshot(suite.page, 'drivers-filtered');
 
     // A shared link opens the same view in a fresh browser context.
-    const other = await newContext(suite.browser);
-    const page2 = await other.newPage();
-    const w2 = watch(page2);
+    const { context: other, page: page2, watch: w2 } = await openPage(suite.browser);
     w2.allow({ status: 422, url: /\/v1\/churn\/drivers/ });
     await gotoReady(page2, url);
     expect(round(await chartSeries(page2, 'by-timeliness', { type: 'bar' }))).toEqual(expected);

@@ -78,6 +78,13 @@ export function watch(page: Page): PageWatch {
 }
 
 /** Waits until the dashboard says every request finished and every chart drew. */
+/** A fresh context with one page, watched from its first request (close the context when done). */
+export async function openPage(browser: Browser, viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; watch: PageWatch }> {
+  const context = await newContext(browser, viewport);
+  const page = await context.newPage();
+  return { context, page, watch: watch(page) };
+}
+
 export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForSelector('main[data-ready="true"]', { timeout, state: 'attached' });
 }

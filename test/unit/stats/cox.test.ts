@@ -31,6 +31,24 @@ function lcg(seed: number): () => number {
   };
 }
 
+/** n rows of survival data drawn from lcg(seed): `row` gives each row's time, event and covariate values, in the order it draws them. */
+function simulate(seed: number, n: number, row: (i: number, rand: () => number) => { x: Record<string, number>; time: number; event: boolean }) {
+  const rand = lcg(seed);
+  const time = new Float64Array(n);
+  const event = new Uint8Array(n);
+  const x: Record<string, Float64Array> = {};
+  for (let i = 0; i < n; i++) {
+    const r = row(i, rand);
+    for (const [name, v] of Object.entries(r.x)) (x[name] ??= new Float64Array(n))[i] = v;
+    time[i] = r.time;
+    event[i] = r.event ? 1 : 0;
+  }
+  return { time, event, x };
+}
+
+/** Named columns as covariates, in the record's order. */
+const covariatesOf = (columns: Record<string, Float64Array>): CoxCovariate[] => Object.entries(columns).map(([name, values]) => ({ name, values }));
+
 function expectCoxError(fn: () => unknown, code: CoxErrorCode, terms?: string[]): void {
   try {
     fn();
@@ -143,16 +161,11 @@ describe('fitCox dense storage', () => {
 
 describe('fitCox by hand', () => {
   it('with one binary covariate and no ties, the score test is the log-rank test and Efron = Breslow', () => {
-    const rand = lcg(7);
-    const n = 60;
-    const group = new Float64Array(n);
-    const time = new Float64Array(n);
-    const event = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      group[i] = i % 2;
-      time[i] = (i + 1) * (group[i] ? 1.7 : 1) + rand(); // distinct
-      event[i] = rand() < 0.7 ? 1 : 0;
-    }
+    const { time, event, x } = simulate(7, 60, (i, rand) => {
+      const g = i % 2;
+      return { x: { g }, time: (i + 1) * (g ? 1.7 : 1) + rand() /* distinct */, event: rand() < 0.7 };
+    });
+    const group = x.g;
     const efron = fitCox(time, event, [{ name: 'g', values: group }]);
     const breslow = fitCox(time, event, [{ name: 'g', values: group }], { ties: 'breslow' });
     expect(efron.terms[0].coef).toBeCloseTo(breslow.terms[0].coef, 12);
@@ -162,27 +175,12 @@ describe('fitCox by hand', () => {
 
 describe('fitCox refusals', () => {
   it('a group with zero events: the coefficient diverges, the fit is refused', () => {
-    const rand = lcg(42);
-    const n = 400;
-    const time = new Float64Array(n);
-    const event = new Uint8Array(n);
-    const noEvents = new Float64Array(n);
-    const age = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      noEvents[i] = i % 5 === 0 ? 1 : 0;
-      age[i] = 20 + 60 * rand();
-      time[i] = Math.ceil(36 * rand());
-      event[i] = noEvents[i] === 1 ? 0 : rand() < 0.5 ? 1 : 0;
-    }
-    expectCoxError(
-      () =>
-        fitCox(time, event, [
-          { name: 'age', values: age },
-          { name: 'never_churns', values: noEvents },
-        ]),
-      'infinite_coefficient',
-      ['never_churns'],
-    );
+    const { time, event, x } = simulate(42, 400, (i, rand) => {
+      const never_churns = i % 5 === 0 ? 1 : 0;
+      const age = 20 + 60 * rand();
+      return { x: { age, never_churns }, time: Math.ceil(36 * rand()), event: never_churns === 0 && rand() < 0.5 };
+    });
+    expectCoxError(() => fitCox(time, event, covariatesOf(x)), 'infinite_coefficient', ['never_churns']);
   });
 
   it('a constant covariate', () => {
@@ -203,14 +201,7 @@ describe('fitCox refusals', () => {
     const event = Uint8Array.from([1, 0, 0, 1, 0, 0]);
     const x = Float64Array.from([0, 1, 0, 1, 0, 1]);
     const y = Float64Array.from([1, 1, 0, 0, 1, 0]);
-    expectCoxError(
-      () =>
-        fitCox(time, event, [
-          { name: 'x', values: x },
-          { name: 'y', values: y },
-        ]),
-      'too_few_events',
-    );
+    expectCoxError(() => fitCox(time, event, covariatesOf({ x, y })), 'too_few_events');
     expectCoxError(() => fitCox(time, new Uint8Array(6), [{ name: 'x', values: x }], { minEvents: 0 }), 'too_few_events');
   });
 

@@ -89,40 +89,24 @@ describe('chart titles', () => {
     small_sample: n < 30,
     points: [0, 30, 60, 90, 120, 180, 240, 365].map((t) => ({ t_days: t, survival: s(t), lower: s(t) - 0.02, upper: Math.min(1, s(t) + 0.02), at_risk: atRiskAt(t) })),
   });
+  // The survival answer survivalFinding reads: curves by a factor, with or without a log-rank test.
+  const survival = (by: string, curves: ReturnType<typeof curve>[], log_rank: { chi_square: number; df: number; p_value: number } | null = null) => ({ ...meta, by, time_origin: '', log_rank, curves });
 
   it('picks the largest horizon where every curve still has 30 at risk, never day 0', () => {
     // The second curve drops below 30 at risk after day 90 (its follow-up thins out).
-    const d = {
-      ...meta,
-      by: 'payment_method_class',
-      time_origin: '',
-      log_rank: { chi_square: 20, df: 1, p_value: 1e-5 },
-      curves: [curve('automatic', 500, () => 400, (t) => 1 - t / 2000), curve('manual', 200, (t) => (t <= 90 ? 150 : 20), (t) => 1 - t / 500)],
-    };
+    const d = survival('payment_method_class', [curve('automatic', 500, () => 400, (t) => 1 - t / 2000), curve('manual', 200, (t) => (t <= 90 ? 150 : 20), (t) => 1 - t / 500)], { chi_square: 20, df: 1, p_value: 1e-5 });
     const r = f.survivalFinding(d);
     expect(r.t).toBe(90);
     expect(r.title).toBe('After 90 days, 95.5% of automatic payers are still subscribed vs 82.0% of manual payers (log-rank p < 0.001)');
   });
 
   it('says there is not enough follow-up rather than "after 0 days, 100 % vs 100 %"', () => {
-    const d = {
-      ...meta,
-      by: 'payment_method_class',
-      time_origin: '',
-      log_rank: null,
-      curves: [curve('automatic', 500, (t) => (t === 0 ? 500 : 10), () => 1), curve('manual', 200, (t) => (t === 0 ? 200 : 5), () => 1)],
-    };
+    const d = survival('payment_method_class', [curve('automatic', 500, (t) => (t === 0 ? 500 : 10), () => 1), curve('manual', 200, (t) => (t === 0 ? 200 : 5), () => 1)]);
     expect(f.survivalFinding(d)).toEqual({ t: null, title: 'Not enough follow-up to compare survival by payment method class: no horizon of 30 days or more with 30+ customers still at risk in every group' });
   });
 
   it('leaves small curves out of the survival headline', () => {
-    const d = {
-      ...meta,
-      by: 'satisfaction_level',
-      time_origin: '',
-      log_rank: null,
-      curves: [curve('satisfied', 3, () => 3, () => 1), curve('dissatisfied', 2, () => 2, () => 0)],
-    };
+    const d = survival('satisfaction_level', [curve('satisfied', 3, () => 3, () => 1), curve('dissatisfied', 2, () => 2, () => 0)]);
     expect(f.survivalFinding(d).title).toBe('Too few customers to compare survival by satisfaction: no group of 30 or more (largest n = 3)');
   });
 });

@@ -37,6 +37,17 @@ export const AXIS_NAME = { nameLocation: 'middle' as const, nameGap: 36, nameTex
 export const GRID = { left: 16, right: 24, top: 36, bottom: 16, outerBoundsClampWidth: '40%' };
 export const pctAxis = (v: number) => fmtPct(v, Math.abs(Math.round(v * 100) - v * 100) > 1e-9 ? 1 : 0);
 export const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+/** The tooltip of a chart with one row per category: the category's column shaded, and the lines its row's figures make. */
+export function rowTooltip<T>(rows: readonly T[], lines: (row: T) => string[]) {
+  return {
+    trigger: 'axis',
+    axisPointer: { type: 'shadow' },
+    formatter: (params: { dataIndex: number }[]) => {
+      const row = rows[params[0]?.dataIndex ?? 0];
+      return row === undefined ? '' : lines(row).join('<br>');
+    },
+  };
+}
 export const swatch = (color: string) => `<span style="display:inline-block;width:10px;height:10px;border-radius:2px;background:${color};margin-right:6px"></span>`;
 
 /** A "nice" upper bound for a share axis covering `x` (e.g. 0.173 → 0.2). */

@@ -5,7 +5,7 @@
 import type { ChartOption } from '../echart.ts';
 import { colorFor, SHARE_COLORS } from '../colors.ts';
 import { fmtInt, fmtMonth, fmtPct, fmtMoney, pctCi, fmtNum } from '../format.ts';
-import { type Interval, AXIS_NAME, GRID, pctAxis, esc, swatch, niceMax } from '../charts.ts';
+import { type Interval, AXIS_NAME, GRID, pctAxis, esc, swatch, niceMax, rowTooltip } from '../charts.ts';
 
 /** Monthly lines with 95 % bands (category x axis of months). */
 export function bandLinesOption(opts: {
@@ -157,21 +157,14 @@ export function feesOption(rows: FeeRow[], currency: string): ChartOption {
   return {
     grid: { ...GRID, top: 44, bottom: 8 },
     legend: { top: 0 },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params: { dataIndex: number }[]) => {
-        const r = rows[params[0]?.dataIndex ?? 0];
-        return [
-          `<b>${esc(r.vertical)}</b> (n = ${fmtInt(r.customers)}, ${fmtInt(r.fee_customers)} charged a fee)`,
-          `${swatch(m('fee_revenue'))}fee revenue ${fmtMoney(r.fee_revenue)} ${currency}`,
-          `${swatch(m('attributable_churn_value'))}attributable churn value ${fmtMoney(r.attributable_churn_value)} ${currency}`,
-          `&nbsp;&nbsp;(${fmtNum(r.attributable_churned, 1)} customers lost, 95 % CI ${r.attributable_churned_ci ? `${fmtNum(r.attributable_churned_ci[0], 1)}–${fmtNum(r.attributable_churned_ci[1], 1)}` : '–'})`,
-          `${swatch(m('handling_cost'))}handling cost ${fmtMoney(r.handling_cost)} ${currency}`,
-          `${swatch(m('net'))}<b>net ${fmtMoney(r.net)} ${currency}</b>`,
-        ].join('<br>');
-      },
-    },
+    tooltip: rowTooltip(rows, (r) => [
+      `<b>${esc(r.vertical)}</b> (n = ${fmtInt(r.customers)}, ${fmtInt(r.fee_customers)} charged a fee)`,
+      `${swatch(m('fee_revenue'))}fee revenue ${fmtMoney(r.fee_revenue)} ${currency}`,
+      `${swatch(m('attributable_churn_value'))}attributable churn value ${fmtMoney(r.attributable_churn_value)} ${currency}`,
+      `&nbsp;&nbsp;(${fmtNum(r.attributable_churned, 1)} customers lost, 95 % CI ${r.attributable_churned_ci ? `${fmtNum(r.attributable_churned_ci[0], 1)}–${fmtNum(r.attributable_churned_ci[1], 1)}` : '–'})`,
+      `${swatch(m('handling_cost'))}handling cost ${fmtMoney(r.handling_cost)} ${currency}`,
+      `${swatch(m('net'))}<b>net ${fmtMoney(r.net)} ${currency}</b>`,
+    ]),
     xAxis: { type: 'category', data: cats, name: 'vertical', ...AXIS_NAME, nameGap: 28 },
     yAxis: { type: 'value', name: `amount (${currency})`, ...AXIS_NAME, nameGap: 64, axisLabel: { formatter: (v: number) => fmtInt(v) } },
     series: [

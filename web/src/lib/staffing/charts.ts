@@ -3,13 +3,12 @@
  * contract data, Okabe–Ito colours with a fixed meaning (actual = black, forecast = blue, seasonal
  * naive = grey; one colour per time thief), axis names on every axis, tooltips with the numbers.
  */
+import { AXIS_NAME, GRID, rowTooltip } from '$lib/charts.ts';
 import type { ChartOption } from '$lib/echart.ts';
 import { OKABE_ITO as P } from '$lib/colors.ts';
 import { fmtDate, fmtInt, fmtMonth, fmtNum } from '$lib/format.ts';
 import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
 
-const AXIS_NAME = { nameLocation: 'middle' as const, nameGap: 36, nameTextStyle: { fontWeight: 600 as const, color: '#333' } };
-const GRID = { left: 16, right: 24, top: 36, bottom: 16, outerBoundsClampWidth: '40%' };
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const shortDate = (iso: string) => new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 const weekday = (iso: string) => WEEKDAYS[(new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7];
@@ -151,20 +150,13 @@ export function scenarioOption(sc: Scenarios): ChartOption {
   return {
     grid: { ...GRID, top: 30, left: 8, right: 40, bottom: 28 },
     legend: { top: 0, right: 0, data: ['Rostered agent hours saved / week', 'Admin hours saved / month'] },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (ps: { dataIndex: number }[]) => {
-        const r = rows[ps[0].dataIndex];
-        return [
-          `<b>${r.scenario === 'combined' ? 'All scenarios together' : r.label}</b>${r.share !== null ? ` (${fmtInt(r.share * 100)} %)` : ''}`,
-          `contacts ${fmtNum(-r.contacts_per_week, 1)} fewer a week`,
-          `contact workload ${fmtNum(-r.workload_hours_per_week, 1)} h fewer a week`,
-          `rostered agent hours ${fmtNum(-r.rostered_hours_per_week, 1)} fewer a week`,
-          `admin hours ${fmtNum(-r.time_thief_hours_per_month, 1)} fewer a month${r.one_off_hours ? `, ${fmtNum(r.one_off_hours, 0)} h once` : ''}`,
-        ].join('<br>');
-      },
-    },
+    tooltip: rowTooltip(rows, (r) => [
+      `<b>${r.scenario === 'combined' ? 'All scenarios together' : r.label}</b>${r.share !== null ? ` (${fmtInt(r.share * 100)} %)` : ''}`,
+      `contacts ${fmtNum(-r.contacts_per_week, 1)} fewer a week`,
+      `contact workload ${fmtNum(-r.workload_hours_per_week, 1)} h fewer a week`,
+      `rostered agent hours ${fmtNum(-r.rostered_hours_per_week, 1)} fewer a week`,
+      `admin hours ${fmtNum(-r.time_thief_hours_per_month, 1)} fewer a month${r.one_off_hours ? `, ${fmtNum(r.one_off_hours, 0)} h once` : ''}`,
+    ]),
     xAxis: { type: 'value', name: 'hours saved (negative = more work)', ...AXIS_NAME, nameGap: 26 },
     yAxis: { type: 'category', data: labels, inverse: true },
     series: [

@@ -4,7 +4,7 @@
  * the churn pages (customers vs revenue, each with its 95 % interval) from lib/charts.ts.
  */
 import type { MrrMovements } from '$service/revenue/contracts.ts';
-import { AXIS_NAME, esc, GRID } from '$lib/charts.ts';
+import { AXIS_NAME, esc, GRID, rowTooltip } from '$lib/charts.ts';
 import { OKABE_ITO } from '$lib/colors.ts';
 import type { ChartOption } from '$lib/echart.ts';
 import { fmtInt, fmtMonth } from '$lib/format.ts';
@@ -17,23 +17,15 @@ export function movementsOption(m: MrrMovements['months'], currency: string): Ch
   return {
     grid: { ...GRID, top: 44, bottom: 8 },
     legend: { top: 0 },
-    tooltip: {
-      trigger: 'axis',
-      axisPointer: { type: 'shadow' },
-      formatter: (params: { dataIndex: number }[]) => {
-        const x = m[params[0]?.dataIndex ?? 0];
-        if (!x) return '';
-        return [
-          `<b>${esc(fmtMonth(x.month))}</b>${x.partial ? ' (to the as-of date)' : ''}`,
-          `MRR at start: ${money(x.mrr_start)} ${currency} (${fmtInt(x.customers_start)} customers)`,
-          `+ new: ${money(x.new)} (${fmtInt(x.new_customers)})`,
-          `+ expansion: ${money(x.expansion)} (${fmtInt(x.expanded_customers)})`,
-          `− contraction: ${money(x.contraction)} (${fmtInt(x.contracted_customers)})`,
-          `− churned: ${money(x.churned)} (${fmtInt(x.churned_customers)})`,
-          `MRR at end: ${money(x.mrr_end)} ${currency}`,
-        ].join('<br>');
-      },
-    },
+    tooltip: rowTooltip(m, (x) => [
+      `<b>${esc(fmtMonth(x.month))}</b>${x.partial ? ' (to the as-of date)' : ''}`,
+      `MRR at start: ${money(x.mrr_start)} ${currency} (${fmtInt(x.customers_start)} customers)`,
+      `+ new: ${money(x.new)} (${fmtInt(x.new_customers)})`,
+      `+ expansion: ${money(x.expansion)} (${fmtInt(x.expanded_customers)})`,
+      `− contraction: ${money(x.contraction)} (${fmtInt(x.contracted_customers)})`,
+      `− churned: ${money(x.churned)} (${fmtInt(x.churned_customers)})`,
+      `MRR at end: ${money(x.mrr_end)} ${currency}`,
+    ]),
     xAxis: { type: 'category', data: months, axisLabel: { interval: 'auto', hideOverlap: true } },
     yAxis: [
       { type: 'value', name: `movement (${currency}/month)`, ...AXIS_NAME, nameGap: 56, axisLabel: { formatter: (v: number) => fmtInt(v) } },
