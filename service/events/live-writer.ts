@@ -40,7 +40,7 @@ import { storedRaw } from './readers/body-limits.ts';
 import { DuckDBTimestampTZValue, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { storageFailure } from '../db/failures.ts';
-import { appendTyped, DEFAULT_DATE_BOUNDS, fastCheck, fastRowOf, type DateBounds, type FastRow } from './fast-check.ts';
+import { appendTypedRows, DEFAULT_DATE_BOUNDS, fastCheck, fastRowOf, type DateBounds, type FastRow } from './fast-check.ts';
 import { IdFilter } from './id-filter.ts';
 import type { AfterIngest, IngestError, IngestResult } from './ingest.ts';
 import { EVENT_COLUMN_NAMES } from './ingest.ts';
@@ -619,9 +619,10 @@ export class LiveWriter {
       await stage.run(`DELETE FROM live_mem.rejected`);
       await stage.run(`DELETE FROM live_mem.batches`);
       let accepted = 0;
+      const fast = batch.flatMap((u) => u.fast);
+      appendTypedRows(typed, fast, fast.map(() => 0), batch.flatMap((u) => u.fast.map(() => u.record.b)));
       for (const u of batch) {
         const rec = u.record;
-        for (const f of u.fast) appendTyped(typed, f, 0, rec.b);
         accepted += rec.a.length + rec.v.length;
         const received = new Date(rec.t);
         for (const [rn, id, type, code, message, raw] of rec.r) {
