@@ -45,6 +45,7 @@ async function ensureBase(): Promise<string[]> {
   await loadSampleIfEmpty(ctx, (l) => console.log(l));
   const rows = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT DISTINCT customer_id AS id FROM events USING SAMPLE 5000`)).getRowObjects());
   const n = await ctx.db.withConnection(async (c) => Number((await c.runAndReadAll(`SELECT count(*) AS n FROM events`)).getRowObjects()[0].n));
+  await ctx.engine.upkeep.settle(); // no catch-up may still be running when the file closes
   await ctx.db.withConnection((c) => c.run('CHECKPOINT'));
   ctx.db.close();
   console.log(`base database: ${n.toLocaleString('en')} events (${(fs.statSync(baseFile).size / 2 ** 20).toFixed(0)} MiB) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
