@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Database } from '../../service/db/database.ts';
 import { encodeRecord } from '../../service/events/live-log.ts';
 import { startChildService } from '../helpers/child-service.ts';
 import { makeEvents, toNdjson } from '../helpers/events.ts';
@@ -48,6 +49,35 @@ describe('live log: crash recovery', () => {
     const stored = await storedEventCounts(dataDir);
     expect(stored.size).toBe(acknowledged.length);
     for (const id of acknowledged) expect(stored.get(id), id).toBe(1);
+  });
+
+  it('rows with extra fields of their own take the fast path, and keep them through a replay', async () => {
+    const dataDir = tempDir();
+    const svc = await startChildService({ DATA_DIR: dataDir, INGEST_TEST_WRITER_DELAY_MS: '60000', INGEST_MAX_QUEUE_MS: '60000' });
+    const base = { type: 'contact', occurred_at: '2026-01-01T10:00:00Z', customer_id: 'x1', channel: 'phone', topic: 'invoice' };
+    const sent = [
+      { ...base, event_id: 'ex1', source_id: 'crm-42', batch_no: 7 },
+      { ...base, event_id: 'ex2', flagged: true, reason: 'price' }, // `reason` is another type's field: extra here
+      { ...base, event_id: 'ex3', ratio: 1.5 }, // not a plain value: judged by the SQL
+    ];
+    for (const e of sent) expect((await (await post(svc.url, JSON.stringify(e) + '\n')).json()).accepted).toBe(1);
+    const status = await (await fetch(`${svc.url}/v1/ingestion/status`)).json();
+    expect(status.writer.live.requests_judged_by_sql_or_index).toBe(1);
+    await svc.kill('SIGKILL'); // nothing was applied: the restart replays all three from the log
+
+    const again = await startChildService({ DATA_DIR: dataDir });
+    await again.kill('SIGTERM');
+    const db = await Database.open({ path: path.join(dataDir, 'invoice-pulse.duckdb') });
+    try {
+      const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, extra::VARCHAR AS extra, reason, topic FROM events ORDER BY event_id`)).getRowObjectsJson());
+      expect(rows).toEqual([
+        { event_id: 'ex1', extra: '{"source_id":"crm-42","batch_no":7}', reason: null, topic: 'invoice' },
+        { event_id: 'ex2', extra: '{"flagged":true,"reason":"price"}', reason: null, topic: 'invoice' },
+        { event_id: 'ex3', extra: '{"ratio":1.5}', reason: null, topic: 'invoice' },
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('a torn record at the end of the log is dropped; everything acknowledged is there once', async () => {
