@@ -18,8 +18,9 @@
 -- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched with an event
 -- dated before $outcome_end::TIMESTAMPTZ (incremental upkeep of customer_facts and of the stored bases, the same set
 -- queries/bases/forget_touched.sql deletes); NULL means everyone.
--- {{events}} is the events table, or, for that incremental upkeep, a table holding every event of the customers
--- the batches touched (service/analytics/base-sql.ts): each base then reads those few rows, not the whole history.
+-- {{events}}, {{invoices}} and {{fees}} are the events table and the invoice and fee facts, or, for that incremental
+-- upkeep, tables holding those rows of the customers the batches touched only (service/analytics/base-sql.ts): each
+-- base then reads those few rows, not the whole history.
 WITH scope AS (
   SELECT DISTINCT customer_id FROM {{events}}
   WHERE $after::BIGINT IS NOT NULL AND (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT) AND occurred_at < $outcome_end::TIMESTAMPTZ
@@ -67,7 +68,7 @@ WITH scope AS (
   GROUP BY customer_id
 ), channel AS (
   SELECT customer_id, arg_max(channel, issued_at) AS invoice_channel
-  FROM fact_invoices WHERE issued_at < $exp_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  FROM {{invoices}} WHERE issued_at < $exp_end::TIMESTAMPTZ AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), pay AS (
   SELECT e.customer_id, lower(trim(e.method)) AS method,
@@ -89,7 +90,7 @@ WITH scope AS (
          count(*) AS invoices_due,
          count(*) FILTER (WHERE (f.paid_at < $exp_end::TIMESTAMPTZ AND f.paid_at::DATE > f.due_date)
                              OR ((f.paid_at IS NULL OR f.paid_at >= $exp_end::TIMESTAMPTZ) AND f.due_date < $overdue_before::DATE)) AS late_invoices
-  FROM fact_invoices f
+  FROM {{invoices}} f
   WHERE f.issued_at < $exp_end::TIMESTAMPTZ
     AND (NOT $landmark::BOOLEAN OR (f.due_date >= $exp_start::DATE AND f.due_date < $overdue_before::DATE))
     AND ($after::BIGINT IS NULL OR f.customer_id IN (SELECT customer_id FROM scope))
@@ -97,7 +98,7 @@ WITH scope AS (
 ), fee AS (
   SELECT customer_id, count(*) AS fees, sum(amount) AS fee_amount,
          count(*) FILTER (WHERE disputed_at < $exp_end::TIMESTAMPTZ) AS disputed_fees
-  FROM fact_fees
+  FROM {{fees}}
   WHERE occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ
     AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id

@@ -3,7 +3,7 @@
  * --to streams the same events to a running server, and reports on stderr what it did and how long
  * it took; the summary line goes to stderr too so stdout stays free for the POST totals (JSON).
  *
- *   npm run sample -- --size small|default|large|N --seed 42 --out DIR [--dirt] [--mid-life] [--gzip]
+ *   npm run sample -- --size small|default|large|xlarge|N --seed 42 --out DIR [--dirt] [--mid-life] [--gzip]
  *                     [--months 24] [--end 2026-10-31T23:59:59Z]
  *   npm run sample -- --size default --seed 42 --to http://localhost:8080 [--token T] [--dirt]
  */
@@ -14,10 +14,10 @@ import { Progress } from './progress.ts';
 import type { SampleSize } from './types.ts';
 import { writeSample } from './write.ts';
 
-const USAGE = `usage: npm run sample -- --size <small|default|large|N> [--seed 42] (--out <dir> | --to <base url> [--token t]) [--dirt] [--mid-life] [--gzip] [--months 24] [--end 2026-10-31T23:59:59Z] [--batch 250000]`;
+const USAGE = `usage: npm run sample -- --size <small|default|large|xlarge|N> [--seed 42] (--out <dir> | --to <base url> [--token t]) [--dirt] [--mid-life] [--gzip] [--months 24] [--end 2026-10-31T23:59:59Z] [--batch 250000]`;
 
 function parseSize(s: string): SampleSize {
-  if (s === 'small' || s === 'default' || s === 'large') return s;
+  if (s === 'small' || s === 'default' || s === 'large' || s === 'xlarge') return s;
   if (/^\d+$/.test(s)) return Number(s);
   throw new Error(`--size must be small, default, large or a number of customers, got "${s}"`);
 }

@@ -17,7 +17,7 @@ export const DEFAULT_END = '2026-10-31T23:59:59Z';
 export const DEFAULT_MONTHS = 24;
 export const GENERATOR = 'invoice-pulse sample-data 1';
 
-const SIZES: Record<Exclude<SampleSize, number>, number> = { small: 2_000, default: 50_000, large: 220_000 };
+const SIZES: Record<Exclude<SampleSize, number>, number> = { small: 2_000, default: 50_000, large: 220_000, xlarge: 1_600_000 };
 
 export function customersForSize(size: SampleSize): number {
   if (typeof size === 'number') {

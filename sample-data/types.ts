@@ -7,7 +7,7 @@ import type { DirtStats } from './dirt.ts';
 import type { EventType } from './events.ts';
 import type { BehaviourParameters, ModelParameters, PopulationTruths } from './model.ts';
 
-export type SampleSize = 'small' | 'default' | 'large' | number;
+export type SampleSize = 'small' | 'default' | 'large' | 'xlarge' | number;
 
 export interface SampleOptions {
   size: SampleSize;

@@ -35,7 +35,7 @@ import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import type { FactsFollower, FactsUpkeep } from './facts.ts';
 import { defaultScopesFor, type AnalysisScope, type BaseParams } from './scope.ts';
-import { analysisBaseSql, copyTouchedEvents } from './base-sql.ts';
+import { analysisBaseSql, copyTouched, dropTouched, type BaseSources } from './base-sql.ts';
 
 const KEEP = 8;
 const TABLE = /^analysis_base_[0-9a-f]{16}$/;
@@ -223,9 +223,8 @@ export class BaseCache implements FactsFollower {
     let customers = 0;
     let bases = 0;
     const behind = [...this.entries.values()].filter((e) => e.lastBatch < upto);
-    // One copy of the touched customers' events serves every base's recomputation (base-sql.ts).
-    const touched = !rebuild && behind.length ? 'touched_events' : null;
-    if (touched) await copyTouchedEvents(c, touched, Math.min(...behind.map((e) => e.lastBatch)), upto);
+    // One copy of the touched customers' events and facts serves every base's recomputation (base-sql.ts).
+    const touched: BaseSources | null = !rebuild && behind.length ? await copyTouched(c, 'touched', Math.min(...behind.map((e) => e.lastBatch)), upto) : null;
     try {
       for (const e of this.entries.values()) {
         if (rebuild) {
@@ -240,7 +239,7 @@ export class BaseCache implements FactsFollower {
         await c.run(`UPDATE analysis_bases SET last_batch_id = $upto, used_at = make_timestamp($used * 1000) WHERE key = $k`, { upto, used: Math.round(e.usedAt), k: e.key });
       }
     } finally {
-      if (touched) await c.run(`DROP TABLE IF EXISTS ${touched}`).catch(() => undefined);
+      if (touched) await dropTouched(c, touched);
     }
     if (rebuild) this.counters.rebuilds++;
     else if (bases) {

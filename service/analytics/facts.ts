@@ -30,7 +30,7 @@ import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 import type { Reuse } from '../db/versioned-cache.ts';
 import { reflecting, reflects } from './reflected.ts';
-import { analysisBaseSql, copyTouchedEvents } from './base-sql.ts';
+import { analysisBaseSql, copyTouched, dropTouched } from './base-sql.ts';
 
 /** A batch range (after, upto]; after = null means every event. */
 interface Range {
@@ -132,12 +132,12 @@ const DERIVED: Derived[] = [
         await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql()})`, { ...currentFactsParams(), ...range } as never);
         return;
       }
-      // The touched customers' events, copied once (base-sql.ts): the statement's scans read them, not every event.
-      await copyTouchedEvents(c, 'touched_events', range.after, range.upto!);
+      // The touched customers' events and facts (refreshed above), copied once (base-sql.ts): the statement's scans read them, not every row.
+      const touched = await copyTouched(c, 'touched', range.after, range.upto!);
       try {
-        await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql('touched_events')})`, { ...currentFactsParams(), ...range } as never);
+        await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql(touched)})`, { ...currentFactsParams(), ...range } as never);
       } finally {
-        await c.run(`DROP TABLE IF EXISTS touched_events`).catch(() => undefined);
+        await dropTouched(c, touched);
       }
     },
     definition: () => analysisBaseSql() + sql('facts/refresh_customers'),
