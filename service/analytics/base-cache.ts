@@ -35,7 +35,7 @@ import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
 import type { FactsFollower, FactsUpkeep } from './facts.ts';
 import { defaultScopesFor, type AnalysisScope, type BaseParams } from './scope.ts';
-import { analysisBaseSql, copyTouched, dropTouched, type BaseSources } from './base-sql.ts';
+import { analysisBaseSql, copyTouched, type BaseSources } from './base-sql.ts';
 
 const KEEP = 8;
 const TABLE = /^analysis_base_[0-9a-f]{16}$/;
@@ -224,22 +224,19 @@ export class BaseCache implements FactsFollower {
     let bases = 0;
     const behind = [...this.entries.values()].filter((e) => e.lastBatch < upto);
     // One copy of the touched customers' events and facts serves every base's recomputation (base-sql.ts).
-    const touched: BaseSources | null = !rebuild && behind.length ? await copyTouched(c, 'touched', Math.min(...behind.map((e) => e.lastBatch)), upto) : null;
-    try {
-      for (const e of this.entries.values()) {
-        if (rebuild) {
-          await c.run(`DELETE FROM ${e.table}`);
-          await c.run(`INSERT INTO ${e.table} ${analysisBaseSql()}`, { ...e.params, after: null, upto: null } as never);
-        } else if (e.lastBatch < upto) {
-          const range = { after: e.lastBatch, upto, outcome_end: e.params.outcome_end };
-          customers += Number((await c.run(sql('bases/forget_touched', { base: e.table }), range)).rowsChanged);
-          await c.run(`INSERT INTO ${e.table} ${analysisBaseSql(touched!)}`, { ...e.params, after: e.lastBatch, upto } as never);
-          bases++;
-        } else continue;
-        await c.run(`UPDATE analysis_bases SET last_batch_id = $upto, used_at = make_timestamp($used * 1000) WHERE key = $k`, { upto, used: Math.round(e.usedAt), k: e.key });
-      }
-    } finally {
-      if (touched) await dropTouched(c, touched);
+    // (The upkeep drops the copy when its transaction ends.)
+    const touched: BaseSources | null = !rebuild && behind.length ? await copyTouched(c, Math.min(...behind.map((e) => e.lastBatch)), upto) : null;
+    for (const e of this.entries.values()) {
+      if (rebuild) {
+        await c.run(`DELETE FROM ${e.table}`);
+        await c.run(`INSERT INTO ${e.table} ${analysisBaseSql()}`, { ...e.params, after: null, upto: null } as never);
+      } else if (e.lastBatch < upto) {
+        const range = { after: e.lastBatch, upto, outcome_end: e.params.outcome_end };
+        customers += Number((await c.run(sql('bases/forget_touched', { base: e.table }), range)).rowsChanged);
+        await c.run(`INSERT INTO ${e.table} ${analysisBaseSql(touched!)}`, { ...e.params, after: e.lastBatch, upto } as never);
+        bases++;
+      } else continue;
+      await c.run(`UPDATE analysis_bases SET last_batch_id = $upto, used_at = make_timestamp($used * 1000) WHERE key = $k`, { upto, used: Math.round(e.usedAt), k: e.key });
     }
     if (rebuild) this.counters.rebuilds++;
     else if (bases) {

@@ -30,7 +30,7 @@ import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
 import type { Reuse } from '../db/versioned-cache.ts';
 import { reflecting, reflects } from './reflected.ts';
-import { analysisBaseSql, copyTouched, dropTouched } from './base-sql.ts';
+import { analysisBaseSql, copyTouched, releaseTouched } from './base-sql.ts';
 
 /** A batch range (after, upto]; after = null means every event. */
 interface Range {
@@ -132,13 +132,10 @@ const DERIVED: Derived[] = [
         await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql()})`, { ...currentFactsParams(), ...range } as never);
         return;
       }
-      // The touched customers' events and facts (refreshed above), copied once (base-sql.ts): the statement's scans read them, not every row.
-      const touched = await copyTouched(c, 'touched', range.after, range.upto!);
-      try {
-        await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql(touched)})`, { ...currentFactsParams(), ...range } as never);
-      } finally {
-        await dropTouched(c, touched);
-      }
+      // The touched customers' events and facts (refreshed above), copied once (base-sql.ts): the statement's scans
+      // read them, not every row, and so do the stored bases after it (the transaction's end drops the copy).
+      const touched = await copyTouched(c, range.after, range.upto!);
+      await c.run(`INSERT INTO customer_facts SELECT *, now() FROM (${analysisBaseSql(touched)})`, { ...currentFactsParams(), ...range } as never);
     },
     definition: () => analysisBaseSql() + sql('facts/refresh_customers'),
     followsPaymentMap: true,
@@ -473,11 +470,13 @@ export class FactsUpkeep {
         await c.run('COMMIT');
       } catch (error) {
         await c.run('ROLLBACK').catch(() => undefined);
+        await releaseTouched(c);
         for (const f of this.followers) f.finish(false);
         // A full disk or a fatal storage error seen here first must be the cause health reports.
         this.db.noticeFailure(error);
         throw error;
       }
+      await releaseTouched(c);
       for (const f of this.followers) f.finish(true);
       if (this.watermarkIn !== null) this.watermark = this.watermarkIn;
       this.db.version++;
