@@ -23,6 +23,7 @@ import { setBodyLimits } from './events/readers/body-limits.ts';
 import { rejectedRetention } from './events/rejected-rows.ts';
 import { LakeFollower } from './export/lake.ts';
 import { SparkEngine } from './spark/engine.ts';
+import type { Engine } from './analytics/runner.ts';
 
 export interface RunningService {
   ctx: AppContext;
@@ -45,7 +46,7 @@ export async function openContext(config: Config): Promise<AppContext> {
   // answers stay well inside it; with a bound of 0 (read-your-writes) readers start it themselves.
   const maxLag = config.analysisMaxLagMs;
   const upkeep = new FactsUpkeep(db, Math.min(2000, Math.max(250, maxLag / 10)), maxLag > 0 ? Math.max(1000, maxLag / 3) : 30_000, maxLag);
-  const engine = { db, cache: new BaseCache(db, upkeep), upkeep };
+  const engine: Engine = { db, cache: new BaseCache(db, upkeep), upkeep };
   // Hooks after each ingest commit; filled in only once the live log is replayed (below), so no
   // catch-up or lake write runs beside the replay's checkpoint.
   const afterIngest: AfterIngest[] = [];
@@ -55,6 +56,7 @@ export async function openContext(config: Config): Promise<AppContext> {
   const spark = config.analysis.engine === 'spark' ? sparkEngine(db, config) : null;
   if (spark) {
     engine.cache.buildElsewhere = (params, table, c) => spark.buildBaseOnSpark({ params }, { after: null, upto: null }, table, c);
+    engine.lake = spark.lake;
     engine.cache.buildDefaults = config.analysis.prewarm;
   }
   await upkeep.ensure((line) => console.log(line));

@@ -13,11 +13,14 @@ import type { BaseCache } from './base-cache.ts';
 import { SEGMENT_DIMENSIONS, type Filters } from './contracts.ts';
 import type { FactsUpkeep } from './facts.ts';
 import type { AnalysisScope } from './scope.ts';
+import type { LakeFollower } from '../export/lake.ts';
 
 export interface Engine {
   db: Database;
   cache: BaseCache;
   upkeep: FactsUpkeep;
+  /** The lake that follows ingestion (ANALYSIS_ENGINE=spark only): an erasure must reach it too. */
+  lake?: LakeFollower;
 }
 
 /** Bound values of the segment filters: a list per dimension, NULL for "no filter". */

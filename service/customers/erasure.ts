@@ -6,7 +6,8 @@
  * be forgotten). The commit bumps the database version, so every cached analysis base, score and
  * audience built from the old data is invalidated. The derived-facts upkeep is allowed to settle
  * first and its lock is held (FactsUpkeep.held), since it writes the same derived tables. A checkpoint then folds the deletion into the
- * database file instead of leaving it only in the write-ahead log.
+ * database file instead of leaving it only in the write-ahead log. With the Spark engine, the lake's
+ * files that hold the customer are rewritten without them (`erased.lake_events` counts those rows).
  */
 import type { Engine } from '../analytics/runner.ts';
 import { sql } from '../db/sql-files.ts';
@@ -36,6 +37,9 @@ export async function eraseCustomer(engine: Engine, customerId: string): Promise
     counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId, quoted_id: JSON.stringify(customerId) })).rowsChanged);
     return counts;
   }));
+  // With the Spark engine the lake holds the events too: its files are rewritten without them
+  // (service/export/lake.ts), after the commit above, so no batch written meanwhile escapes.
+  if (engine.lake) erased.lake_events = await engine.lake.erase(customerId);
   const total = Object.values(erased).reduce((s, n) => s + n, 0);
   if (total === 0) return null;
   if (db.path !== ':memory:') await db.withConnection((c) => c.run('CHECKPOINT')).catch(() => undefined);

@@ -16,11 +16,20 @@
  * away staging without one; the watermark is the set of manifests, so a batch is redone when its
  * manifest never landed and skipped when it did. A reader can at worst see some partitions of the
  * one batch being moved, never a partial file and never a batch twice.
+ *
+ * Erasure (GDPR, DELETE /v1/customers/{id}) reaches the lake too: erase() rewrites every lake file
+ * that holds the customer without their rows, after the database erasure committed and under the
+ * same lock as the appends, so a batch read before that commit is written first and then cleaned.
+ * Each file is rewritten beside itself and renamed over the original (atomic; a file left empty
+ * stays, with its schema, so the manifests stay true). A crash in between leaves the old file in
+ * place and a temporary that the next start removes; the erasure's answer came after the rewrite.
  */
+import { listValue } from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CoalescingRunner } from '../coalescing-runner.ts';
 import type { Database } from '../db/database.ts';
+import { Mutex } from '../db/mutex.ts';
 
 const quotePath = (p: string) => `'${p.replaceAll("'", "''")}'`;
 const SELECT_BATCH = `SELECT *, year(occurred_at) AS year, lpad(month(occurred_at)::VARCHAR, 2, '0') AS month FROM events WHERE batch_id = $batch`;
@@ -46,6 +55,8 @@ export class LakeFollower {
     },
   });
   private recovered = false;
+  /** Appends and erasures never run at once: an erasure must see every file written before it. */
+  private readonly mutex = new Mutex();
   /** Test hook: called after a batch's manifest landed and before its files move (crash tests). */
   afterManifest: ((batch: number) => void) | null = null;
 
@@ -97,6 +108,7 @@ export class LakeFollower {
     fs.mkdirSync(this.manifests, { recursive: true });
     fs.mkdirSync(this.staging, { recursive: true });
     for (const f of fs.readdirSync(this.manifests)) if (f.endsWith('.tmp')) fs.rmSync(path.join(this.manifests, f), { force: true });
+    for (const f of lakeFilesUnder(this.lakeDir, ERASE_TMP)) fs.rmSync(f, { force: true });
     const done = this.doneBatches();
     for (const dir of fs.readdirSync(this.staging)) {
       const batch = Number(/^batch-(\d+)$/.exec(dir)?.[1] ?? NaN);
@@ -118,7 +130,11 @@ export class LakeFollower {
     }
   }
 
-  private async catchUp(): Promise<void> {
+  private catchUp(): Promise<void> {
+    return this.mutex.run(() => this.catchUpLocked());
+  }
+
+  private async catchUpLocked(): Promise<void> {
     if (!this.recovered) this.recover();
     const done = this.doneBatches();
     const batches = await this.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT batch_id FROM ingest_batches ORDER BY batch_id`)).getRowObjects().map((r) => Number(r.batch_id)));
@@ -150,4 +166,51 @@ export class LakeFollower {
     this.moveIntoPlace(batch);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+
+  /**
+   * Removes every row of `customerId` from the lake (call after the database erasure committed).
+   * Returns how many rows went.
+   */
+  erase(customerId: string): Promise<number> {
+    return this.mutex.run(async () => {
+      if (!this.recovered) this.recover();
+      const files = lakeFilesUnder(this.lakeDir, '.parquet');
+      if (files.length === 0) return 0;
+      return this.db.withConnection(async (c) => {
+        const holding = (
+          await c.runAndReadAll(`SELECT filename, count(*) AS n FROM read_parquet($files::VARCHAR[], filename = true, hive_partitioning = false) WHERE customer_id = $id GROUP BY filename`, {
+            files: listValue(files),
+            id: customerId,
+          } as never)
+        ).getRowObjects();
+        let erased = 0;
+        for (const row of holding) {
+          const file = String(row.filename);
+          const tmp = `${file}${ERASE_TMP}`;
+          // COPY takes no bound parameters: the kept rows are selected (bound) into a temp table first.
+          await c.run(`CREATE OR REPLACE TEMP TABLE lake_kept AS SELECT * FROM read_parquet($file, hive_partitioning = false) WHERE customer_id IS DISTINCT FROM $id`, { file, id: customerId });
+          await c.run(`COPY lake_kept TO ${quotePath(tmp)} (FORMAT parquet, COMPRESSION zstd)`);
+          await c.run(`DROP TABLE lake_kept`);
+          const fd = fs.openSync(tmp, 'r');
+          fs.fsyncSync(fd);
+          fs.closeSync(fd);
+          fs.renameSync(tmp, file);
+          erased += Number(row.n);
+        }
+        return erased;
+      });
+    });
+  }
+}
+
+/** The suffix of a file being rewritten by an erasure (not `.parquet`: no reader globs it). */
+const ERASE_TMP = '.erase-tmp';
+
+/** Files under the partitions of the lake (never the `_`-prefixed bookkeeping) whose name ends with `suffix`. */
+function lakeFilesUnder(lakeDir: string, suffix: string): string[] {
+  if (!fs.existsSync(lakeDir)) return [];
+  return (fs.readdirSync(lakeDir, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(suffix) && !f.split(path.sep).some((part) => part.startsWith('_')))
+    .map((f) => path.join(lakeDir, f))
+    .sort();
 }

@@ -503,7 +503,7 @@ export type CustomerRisk = z.infer<typeof CustomerRisk>;
 
 export const ErasureResult = z.object({
   customer_id: z.string(),
-  erased: z.record(z.string(), z.number().int()).describe('rows deleted per table'),
+  erased: z.record(z.string(), z.number().int()).describe('rows deleted per table; with ANALYSIS_ENGINE=spark also `lake_events`, the rows removed from the lake files that held them'),
   total: z.number().int(),
 });
 export type ErasureResult = z.infer<typeof ErasureResult>;

@@ -80,6 +80,42 @@ describe('the lake follows ingestion exactly once', () => {
     }
   }, 600_000);
 
+  it('an erasure rewrites the lake files that hold the customer, and leaves every other row', async () => {
+    const lakeDir = path.join(tempDir(), 'lake');
+    const svc = await startTestService({ ANALYSIS_ENGINE: 'spark', LAKE_DIR: lakeDir, SPARK_PREWARM: 'false' });
+    try {
+      for (const seed of [31, 32]) {
+        const res = await svc.call('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: toNdjson(makeEvents(300, seed, `erase${seed}`)) });
+        expect(res.status).toBe(200);
+      }
+      await svc.ctx.ingestion.settled();
+      await svc.ctx.spark!.lake.settle();
+      const glob = lakeGlob(lakeDir).replaceAll("'", "''");
+      const perCustomer = async () =>
+        new Map(
+          (await svc.query<{ customer_id: string; n: number }>(`SELECT customer_id, count(*)::INT AS n FROM read_parquet('${glob}', hive_partitioning = true) GROUP BY 1`)).map((r) => [r.customer_id, r.n]),
+        );
+      const before = await perCustomer();
+      const [victim] = [...before.entries()].sort((a, b) => b[1] - a[1])[0];
+      const filesBefore = lakeFiles(lakeDir).sort();
+      const res = await svc.call(`/v1/customers/${encodeURIComponent(victim)}`, { method: 'DELETE' });
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as { erased: Record<string, number> };
+      expect(answer.erased.lake_events).toBe(before.get(victim));
+      expect(answer.erased.events).toBe(before.get(victim));
+      const after = await perCustomer();
+      expect(after.has(victim)).toBe(false);
+      before.delete(victim);
+      expect(after).toEqual(before);
+      // Rewritten in place: the same files (a file left empty stays, so the manifests hold), no temporaries.
+      expect(lakeFiles(lakeDir).sort()).toEqual(filesBefore);
+      expect((fs.readdirSync(lakeDir, { recursive: true }) as string[]).filter((f) => f.endsWith('.erase-tmp'))).toEqual([]);
+      expect(await lakeMatchesDatabase(svc, lakeDir)).toMatchObject({ missing: '0', extra: '0' });
+    } finally {
+      await svc.stop();
+    }
+  });
+
   it('rolls forward a batch whose manifest landed and redoes one whose COPY was cut', async () => {
     const lakeDir = path.join(tempDir(), 'lake');
     const svc = await startTestService({});
