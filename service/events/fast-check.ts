@@ -144,16 +144,9 @@ export function fastCheck(doc: string, nowMs: number, bounds: DateBounds = DEFAU
   if (typeof row !== 'object' || row === null || Array.isArray(row)) return null;
   const fields = TYPE_FIELDS.get(row.type as string);
   if (!fields) return null;
-  const known = KNOWN.get(row.type as string)!;
-  const keys = Object.keys(row);
-  let extra: string[] | null = null;
-  for (const key of keys) {
-    if (known.has(key)) continue;
-    const text = extraText(key, row[key]);
-    if (text === null) return null;
-    (extra ??= []).push(text);
-  }
-  if (memberCount(doc) !== keys.length) return null;
+  const split = splitExtra(row, KNOWN.get(row.type as string)!);
+  if (split === null) return null;
+  if (memberCount(doc) !== Object.keys(row).length) return null;
   // The SQL cannot tell a JSON array or object from a string that looks like one (json_transform
   // renders both as text), so it refuses such envelope ids; so does this.
   for (const name of ['event_id', 'customer_id'] as const) if (looksLikeContainer(row[name])) return null;
@@ -168,13 +161,24 @@ export function fastCheck(doc: string, nowMs: number, bounds: DateBounds = DEFAU
       if (spec.required) return null;
     } else if (!passes(spec.rule, value, days)) return null;
   }
-  if (extra) {
-    // The extra fields leave `fields`: a payload column takes a value only from its own type's fields.
-    const own: Record<string, unknown> = {};
-    for (const key of keys) if (known.has(key)) own[key] = row[key];
-    return { eventId: row.event_id as string, doc, fields: own, micros, extra: `{${extra.join(',')}}` };
+  return { eventId: row.event_id as string, doc, micros, ...split };
+}
+
+/**
+ * A row's own fields and its extra ones: the extra fields leave `fields` (a payload column takes a
+ * value only from its own type's fields) and become the `extra` object text; null when an extra
+ * field is one extraText() does not render.
+ */
+function splitExtra(row: Record<string, unknown>, known: ReadonlySet<string>): { fields: Record<string, unknown>; extra: string | null } | null {
+  let extra: string[] | null = null;
+  for (const key of Object.keys(row)) {
+    if (known.has(key)) continue;
+    const text = extraText(key, row[key]);
+    if (text === null) return null;
+    (extra ??= []).push(text);
   }
-  return { eventId: row.event_id as string, doc, fields: row, micros };
+  if (extra === null) return { fields: row, extra: null };
+  return { fields: Object.fromEntries(Object.entries(row).filter(([k]) => known.has(k))), extra: `{${extra.join(',')}}` };
 }
 
 /** Extra field names the fast path takes: no escaping needed, and never reordered by JavaScript (no integer-like keys). */
@@ -207,12 +211,9 @@ export function fastRowOf(doc: string): FastRow {
   const micros = rfc3339Micros(fields.occurred_at as string);
   if (micros === null) throw new Error(`live log: a logged row has no readable occurred_at: ${doc.slice(0, 200)}`);
   const known = KNOWN.get(fields.type as string);
-  const extraKeys = known ? Object.keys(fields).filter((k) => !known.has(k)) : [];
-  if (!known || extraKeys.length === 0) return { eventId: fields.event_id as string, doc, fields, micros };
-  const texts = extraKeys.map((k) => extraText(k, fields[k]));
-  if (texts.includes(null)) throw new Error(`live log: a logged row has an extra field the fast path does not take: ${doc.slice(0, 200)}`);
-  const own = Object.fromEntries(Object.entries(fields).filter(([k]) => known.has(k)));
-  return { eventId: fields.event_id as string, doc, fields: own, micros, extra: `{${texts.join(',')}}` };
+  const split = known ? splitExtra(fields, known) : { fields, extra: null };
+  if (split === null) throw new Error(`live log: a logged row has an extra field the fast path does not take: ${doc.slice(0, 200)}`);
+  return { eventId: fields.event_id as string, doc, micros, ...split };
 }
 
 /**
