@@ -104,6 +104,16 @@ export function candidatesStatement(tables: { candidates: string; scored: string
   });
 }
 
+/**
+ * The model input's fingerprint: its row count and the sum of its rows' 64-bit hashes (customer id
+ * included, so the order the fit reads them in is covered). Equal fingerprints mean the same rows,
+ * up to a 2⁻⁶⁴ chance per changed row.
+ */
+async function modelInputFingerprint(c: DuckDBConnection, facts: string): Promise<string> {
+  const r = (await c.runAndReadAll(`SELECT count(*) AS n, sum(hash(m))::HUGEINT AS h FROM (${sql('offers/model_input', { facts })}) m`)).getRowObjectsJson()[0];
+  return `${r.n}:${r.h}`;
+}
+
 async function readModelRows(c: DuckDBConnection, facts: string): Promise<ModelRows> {
   const cols = (await c.runAndReadAll(sql('offers/model_input', { facts }))).getColumnsObjectJS() as Record<string, unknown[]>;
   const time = Float64Array.from((cols.time_days ?? []) as number[]);
@@ -129,13 +139,45 @@ interface Entry<T> {
 
 /** Windows kept per data version (each holds a few tables of one row per customer). */
 const KEEP = 3;
+/** Numbers the scratch tables: one name space for every offer engine of the process. */
+let tableCounter = 0;
+/** Fits kept by their input's fingerprint: the fit and validation windows of a few as-of dates. */
+const KEEP_FITS = 8;
 
 export class OfferEngine {
   private readonly states = new Map<string, Entry<OfferState>>();
   private readonly validations = new Map<string, Entry<{ validation: Validation; fit: RiskFit; fitScope: AnalysisScope }>>();
-  private counter = 0;
+  /**
+   * The fitted models by their input's fingerprint. The offer state is rebuilt at every data
+   * version, but the fit window ends one horizon before the as-of date: the events of a live
+   * trickle (dated now) rarely change its rows, and a fit over every customer of the window takes
+   * seconds of a core (about 9 s on the large set). A fit is a deterministic function of its rows
+   * in order, so reusing it for equal rows gives exactly the answer a refit would.
+   */
+  private readonly fits = new Map<string, Promise<RiskFit>>();
+  /** How many fits ran and how many were reused (tests and benchmarks read them). */
+  readonly counters = { fits: 0, fit_reuses: 0 };
 
   constructor(readonly engine: Engine) {}
+
+  /** The risk model fitted on the offer facts `facts` (model_input.sql), or the same fit reused. */
+  private async fitFor(c: DuckDBConnection, facts: string): Promise<RiskFit> {
+    const key = await modelInputFingerprint(c, facts);
+    const hit = this.fits.get(key);
+    if (hit) {
+      this.counters.fit_reuses++;
+      this.fits.delete(key);
+      this.fits.set(key, hit);
+      return hit;
+    }
+    this.counters.fits++;
+    const fit = readModelRows(c, facts).then(fitRiskModelOffThread);
+    this.fits.set(key, fit);
+    // A failed fit (a refusal, a lost worker) is not kept: the next build tries again.
+    fit.catch(() => this.fits.get(key) === fit && this.fits.delete(key));
+    if (this.fits.size > KEEP_FITS) this.fits.delete(this.fits.keys().next().value!);
+    return fit;
+  }
 
   private get db() {
     return this.engine.db;
@@ -164,7 +206,7 @@ export class OfferEngine {
       const earlierFacts = this.name('offer_facts', tables);
       return this.db.withConnection(async (c) => {
         await c.run(`CREATE TABLE ${earlierFacts} AS ${sql('offers/offer_facts', { base: earlierBase })}`, namedParams(sql('offers/offer_facts', { base: earlierBase }), earlierScope.params as never));
-        const fit = await fitRiskModelOffThread(await readModelRows(c, earlierFacts));
+        const fit = await this.fitFor(c, earlierFacts);
         const test = await readModelRows(c, state.tables.fitFacts);
         return { validation: validate(fit, test), fit, fitScope: earlierScope };
       });
@@ -182,7 +224,7 @@ export class OfferEngine {
   }
 
   private name(kind: string, tables: string[]): string {
-    const t = `analysis_cache.${kind}_${++this.counter}`;
+    const t = `analysis_cache.${kind}_${++tableCounter}`;
     tables.push(t);
     return t;
   }
@@ -284,9 +326,7 @@ export class OfferEngine {
       await create(t.fitFacts, sql('offers/offer_facts', { base: fitBase }), fitScope.params as never);
       await create(t.scoreFacts, sql('offers/offer_facts', { base: scoreBase }), scoreScope.params as never);
       step('offer_facts');
-      const rows = await readModelRows(c, t.fitFacts);
-      step('model_input');
-      const model = await fitRiskModelOffThread(rows);
+      const model = await this.fitFor(c, t.fitFacts);
       step('model_fit');
 
       // Evidence per offer: the measured gap on the landmark window, and observed acceptance.

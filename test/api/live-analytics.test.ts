@@ -10,6 +10,9 @@ import { toNdjson } from '../helpers/events.ts';
 import { mulberry32 } from '../helpers/random.ts';
 import { startTestService, tempDir, type TestService } from '../helpers/service.ts';
 import { analysisBaseSql } from '../../service/analytics/base-sql.ts';
+import { OffersQuery } from '../../service/offers/contracts.ts';
+import { modelReport } from '../../service/offers/customer-risk.ts';
+import { OfferEngine, offerEngineFor } from '../../service/offers/engine.ts';
 
 type Body = Record<string, unknown> & { data_as_of: { batch_id: number }; lag_seconds: number };
 const figures = (b: Body) => ({ ...b, data_as_of: undefined, lag_seconds: undefined });
@@ -213,6 +216,56 @@ describe('a restart', () => {
       expect(health.analysis.bases).toBe(stored);
     } finally {
       await second.stop();
+    }
+  }, 300_000);
+});
+
+describe('the offers risk model under new events', () => {
+  it('is refitted only when the rows it is fitted on change, and equals a fit from scratch either way', async () => {
+    const svc = await startTestService({ SAMPLE_DATA: 'small' });
+    try {
+      type Report = { as_of: string; fit: { landmark: string; n: number; events: number; terms: unknown[] }; validation: unknown };
+      const offers = offerEngineFor(svc.ctx.engine);
+      const served = async () => {
+        const body = (await (await svc.call('/v1/offers/model')).json()) as Report & Body;
+        return { as_of: body.as_of, fit: body.fit, validation: body.validation } as Report;
+      };
+      // The same report from an offer engine of its own: no fit kept from before.
+      const fresh = async () => {
+        const r = JSON.parse(JSON.stringify(await modelReport(new OfferEngine(svc.ctx.engine), OffersQuery.parse({})))) as Report;
+        return { as_of: r.as_of, fit: r.fit, validation: r.validation };
+      };
+      const post = async (events: object[]) => {
+        const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events), headers: { 'content-type': 'application/x-ndjson' } });
+        expect(((await res.json()) as { accepted: number }).accepted).toBe(events.length);
+      };
+      const first = await served();
+      expect(first).toEqual(await fresh());
+      const counts = () => ({ ...offers.counters });
+      const before = counts();
+
+      // A contact on the as-of day, after the fit window's landmark: a new data version, the same rows.
+      const someone = (await svc.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts ORDER BY customer_id LIMIT 1`))[0].customer_id;
+      await post([{ event_id: 'fit-reuse-contact', type: 'contact', occurred_at: `${first.as_of}T06:00:00Z`, customer_id: someone, channel: 'phone', topic: 'invoice' }]);
+      const second = await served();
+      expect(second.as_of).toBe(first.as_of);
+      expect(counts().fits).toBe(before.fits);
+      expect(counts().fit_reuses).toBeGreaterThanOrEqual(before.fit_reuses + 2);
+      expect(second).toEqual(first);
+      expect(second).toEqual(await fresh());
+
+      // A churn inside the fit window's horizon changes its rows: refitted, one more event.
+      const state = await offers.state(OffersQuery.parse({}));
+      const stayer = (await svc.query<{ customer_id: string }>(`SELECT customer_id FROM ${state.tables.fitFacts} WHERE time_days >= 0 AND NOT churned ORDER BY customer_id LIMIT 1`))[0].customer_id;
+      const at = new Date(Date.parse(`${first.fit.landmark}T12:00:00Z`) + 10 * 86_400_000).toISOString();
+      await post([{ event_id: 'fit-reuse-churn', type: 'subscription_cancelled', occurred_at: at, customer_id: stayer, reason: 'price' }]);
+      const third = await served();
+      expect(counts().fits).toBeGreaterThan(before.fits);
+      expect(third.fit.events).toBe(first.fit.events + 1);
+      expect(third.fit.n).toBe(first.fit.n);
+      expect(third).toEqual(await fresh());
+    } finally {
+      await svc.stop();
     }
   }, 300_000);
 });
