@@ -135,11 +135,11 @@ WITH scope AS (
 SELECT customer_id, tenure_start,
        observed_late, tenure_known, entered_at,
        ($landmark::BOOLEAN OR tenure_known) AS on_time_scale,
-       CASE WHEN $landmark::BOOLEAN THEN 0.0 ELSE epoch(entered_at - tenure_start) / 86400.0 END AS entry_days,
+       CASE WHEN $landmark::BOOLEAN THEN 0.0 ELSE (epoch_us(entered_at) - epoch_us(tenure_start)) / 1000000.0 / 86400.0 END AS entry_days,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel IS NOT NULL ELSE churned_before END AS churned,
        CASE WHEN $landmark::BOOLEAN THEN next_cancel WHEN churned_before THEN last_cancel END AS churn_at,
-       CASE WHEN $landmark::BOOLEAN THEN epoch(coalesce(next_cancel, $outcome_end::TIMESTAMPTZ) - $exp_end::TIMESTAMPTZ) / 86400.0
-            ELSE epoch(CASE WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END - tenure_start) / 86400.0 END AS time_days,
+       CASE WHEN $landmark::BOOLEAN THEN (epoch_us(coalesce(next_cancel, $outcome_end::TIMESTAMPTZ)) - epoch_us($exp_end::TIMESTAMPTZ)) / 1000000.0 / 86400.0
+            ELSE (epoch_us(CASE WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END) - epoch_us(tenure_start)) / 1000000.0 / 86400.0 END AS time_days,
        coalesce(vertical, 'other') AS vertical,
        coalesce(market, 'unknown') AS market,
        birth_year,
@@ -170,7 +170,7 @@ SELECT customer_id, tenure_start,
        CASE WHEN survey_score <= 6 OR satisfaction <= 2 THEN 'dissatisfied'
             WHEN survey_score IS NOT NULL OR satisfaction IS NOT NULL THEN 'satisfied' ELSE 'unknown' END AS satisfaction_level
 FROM (
-  SELECT *, epoch(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END - tenure_start) / (365.0 * 86400) AS tenure_years
+  SELECT *, (epoch_us(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END) - epoch_us(tenure_start)) / 1000000.0 / (365.0 * 86400) AS tenure_years
   FROM base
 )
 WHERE NOT $landmark::BOOLEAN OR NOT churned_before

@@ -26,7 +26,7 @@ WITH views AS (
   GROUP BY customer_id
 )
 SELECT b.*,
-       floor(epoch($exp_end::TIMESTAMPTZ - b.tenure_start) / 86400)::INTEGER AS tenure_days,
+       floor((epoch_us($exp_end::TIMESTAMPTZ) - epoch_us(b.tenure_start)) / 1000000.0 / 86400)::INTEGER AS tenure_days,
        coalesce(o.best_opened_channel, CASE WHEN b.invoice_channel IN ('paper', 'unknown') THEN 'sms' ELSE b.invoice_channel END) AS best_opened_channel,
        o.invoice_view_rate::DOUBLE AS invoice_view_rate,
        coalesce(x.offers_shown, 0)::INTEGER AS offers_shown,

@@ -34,9 +34,9 @@ describe('renderSpark rules', () => {
     expect(renderSpark('SELECT arg_max(cls, (n, last_at)), arg_min(due_date, occurred_at) FROM t')).toBe('SELECT max_by(cls, struct(n, last_at)), min_by(due_date, occurred_at) FROM t');
   });
 
-  it('turns epoch of a timestamp difference into microseconds', () => {
-    expect(renderSpark('SELECT epoch(coalesce(a, $e::TIMESTAMPTZ) - b) / 86400.0')).toBe('SELECT ((unix_micros(coalesce(a, CAST(:e AS TIMESTAMP))) - unix_micros(b)) / 1000000D) / 86400.0D');
-    expect(renderSpark('SELECT epoch(CASE WHEN c THEN a - 1 ELSE b END - t)')).toBe('SELECT ((unix_micros(CASE WHEN c THEN a - 1 ELSE b END) - unix_micros(t)) / 1000000D)');
+  it('turns epoch_us into unix_micros, and refuses epoch', () => {
+    expect(renderSpark('SELECT (epoch_us(coalesce(a, $e::TIMESTAMPTZ)) - epoch_us(b)) / 1000000.0 / 86400.0')).toBe('SELECT (unix_micros(coalesce(a, CAST(:e AS TIMESTAMP))) - unix_micros(b)) / 1000000.0D / 86400.0D');
+    expect(() => renderSpark('SELECT epoch(a - b)')).toThrow(UnsupportedSql);
     expect(() => renderSpark('SELECT epoch(ts)')).toThrow(UnsupportedSql);
   });
 
