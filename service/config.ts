@@ -37,7 +37,7 @@ const EnvSchema = z.object({
   DATE_MIN: z.iso.date().default('1970-01-01'),
   DATE_MAX_DAYS_AHEAD: z.coerce.number().int().min(0).max(36500).default(3660),
   LOG_LEVEL: z.enum(['info', 'debug']).default('info'),
-  SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large']).default('default'),
+  SAMPLE_DATA: z.enum(['default', 'small', 'off', 'large', 'xlarge']).default('default'),
   SAMPLE_SEED: z.coerce.number().int().default(42),
   MIN_GROUP_SIZE: z.coerce.number().int().min(1).max(100_000).default(30),
   INGEST_LIVE_MAX_BYTES: bytes.default(1024 * 1024),
@@ -86,7 +86,7 @@ export interface Config {
   /** Plausible dates: occurred_at in [min, now + 1 day], date fields (due_date, period_start) in [min, now + daysAhead]. */
   dates: { min: string; daysAhead: number };
   debugLogs: boolean;
-  sampleData: 'default' | 'small' | 'off' | 'large';
+  sampleData: 'default' | 'small' | 'off' | 'large' | 'xlarge';
   sampleSeed: number;
   /** Groups with fewer customers are marked `small_sample` and never headline a chart (issue 13). */
   minGroupSize: number;

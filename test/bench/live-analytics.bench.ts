@@ -1,13 +1,13 @@
 /**
  * Analyses while data flows: every dashboard endpoint, with filter combinations never asked before,
  * while a trickle of 200 events/s in 1–20-event requests runs throughout (issue "Analyses that stay
- * fast while data flows"). Runs against a copy of a loaded bench database (large: 13 M events,
- * $BENCH_DIR or /tmp/invoice-pulse-bench-large; `default`: 3 M, /tmp/invoice-pulse-bench-default),
- * so the base file is never changed. Phases: (1) open the copy and build the stored bases once,
+ * fast while data flows"). Runs against a copy of a loaded bench database ($BENCH_DIR or
+ * /tmp/invoice-pulse-bench-<set>: large 13 M events, default 3 M, xlarge about 100 M; built on
+ * first use), so the base file is never changed. Phases: (1) open the copy and build the stored bases once,
  * (2) restart on it and time the first analysis, (3) trickle + readers: p95/p99 per endpoint and
  * the lag_seconds every answer reports, (4) one 1 000-event batch into every base against a full
  * rebuild. Prints peak RSS and the file size, with met/MISSED lines.
- * Run: npx tsx test/bench/live-analytics.bench.ts [large|default] [seconds]
+ * Run: npx tsx test/bench/live-analytics.bench.ts [large|default|xlarge] [seconds]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,16 +15,14 @@ import path from 'node:path';
 import { loadConfig } from '../../service/config.ts';
 import { openContext, startService } from '../../service/server.ts';
 import { keepAlive, peakRss, post, verdict } from './bench-kit.ts';
-import { percentile as pct } from './large-set.ts';
+import { ensureBenchDatabase, percentile as pct } from './large-set.ts';
 
-const SET = process.argv[2] ?? 'large';
+const SET = (process.argv[2] ?? 'large') as 'default' | 'large' | 'xlarge';
 const SECONDS = Number(process.argv[3] ?? 60);
-const source = process.env.BENCH_DIR ?? (SET === 'large' ? '/tmp/invoice-pulse-bench-large' : '/tmp/invoice-pulse-bench-default');
-const TARGET_P95 = SET === 'large' ? 300 : 300;
-if (!fs.existsSync(path.join(source, 'invoice-pulse.duckdb'))) {
-  console.error(`no loaded database in ${source}: run test/bench/analytics.bench.ts (large) or live-ingest.bench.ts (default) once to build it`);
-  process.exit(2);
-}
+// The issue's targets: p95 ≤ 300 ms on large (and default), ≤ 1 s on xlarge.
+const TARGET_P95 = SET === 'xlarge' ? 1000 : 300;
+// Built on first use (large: about 4 minutes; xlarge: its load time is printed).
+const { dir: source } = await ensureBenchDatabase(SET);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-analytics-'));
 fs.cpSync(source, dir, { recursive: true });
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));

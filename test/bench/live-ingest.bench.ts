@@ -22,12 +22,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Database } from '../../service/db/database.ts';
-import { loadConfig } from '../../service/config.ts';
 import { PAYLOAD_COLUMNS } from '../../service/events/contract.ts';
-import { loadSampleIfEmpty } from '../../service/sample-loader.ts';
-import { openContext } from '../../service/server.ts';
 import { startChildService } from '../helpers/child-service.ts';
-import { percentile } from './large-set.ts';
+import { ensureBenchDatabase, percentile } from './large-set.ts';
 import { cpuSeconds, peakRss, post, verdict } from './bench-kit.ts';
 
 const size = (process.argv[2] ?? 'default') as 'default' | 'large';
@@ -39,16 +36,10 @@ const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ip-bench-live-'));
 process.on('exit', () => fs.rmSync(runDir, { recursive: true, force: true }));
 
 async function ensureBase(): Promise<string[]> {
-  fs.mkdirSync(baseDir, { recursive: true });
-  const t0 = performance.now();
-  const ctx = await openContext(loadConfig({ PORT: '0', DATA_DIR: baseDir, SAMPLE_DATA: size }));
-  await loadSampleIfEmpty(ctx, (l) => console.log(l));
-  const rows = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT DISTINCT customer_id AS id FROM events USING SAMPLE 5000`)).getRowObjects());
-  const n = await ctx.db.withConnection(async (c) => Number((await c.runAndReadAll(`SELECT count(*) AS n FROM events`)).getRowObjects()[0].n));
-  await ctx.engine.upkeep.settle(); // no catch-up may still be running when the file closes
-  await ctx.db.withConnection((c) => c.run('CHECKPOINT'));
-  ctx.db.close();
-  console.log(`base database: ${n.toLocaleString('en')} events (${(fs.statSync(baseFile).size / 2 ** 20).toFixed(0)} MiB) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await ensureBenchDatabase(size);
+  const db = await Database.open({ path: baseFile });
+  const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT DISTINCT customer_id AS id FROM events USING SAMPLE 5000`)).getRowObjects());
+  db.close();
   return rows.map((r) => String(r.id));
 }
 
