@@ -85,10 +85,12 @@ WITH scope AS (
 ), pay_method AS (
   SELECT customer_id, arg_max(method, (n, last_at)) AS method FROM pay GROUP BY customer_id
 ), inv AS (
-  -- On time = paid in full by the due date; unpaid and overdue at the end of the window is late.
+  -- On time = paid in full by the due date; unpaid and overdue at the end of the window is late. Paid after
+  -- the due date = paid at or after the start (UTC) of the day after it: the same as paid_at's UTC date >
+  -- due_date, without an ICU cast per invoice.
   SELECT f.customer_id,
          count(*) AS invoices_due,
-         count(*) FILTER (WHERE (f.paid_at < $exp_end::TIMESTAMPTZ AND f.paid_at::DATE > f.due_date)
+         count(*) FILTER (WHERE (f.paid_at < $exp_end::TIMESTAMPTZ AND epoch_us(f.paid_at) >= epoch_us((f.due_date + 1)::TIMESTAMP))
                              OR ((f.paid_at IS NULL OR f.paid_at >= $exp_end::TIMESTAMPTZ) AND f.due_date < $overdue_before::DATE)) AS late_invoices
   FROM {{invoices}} f
   WHERE f.issued_at < $exp_end::TIMESTAMPTZ

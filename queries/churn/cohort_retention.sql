@@ -2,9 +2,12 @@
 -- k months later, for every k that the as-of date already lets us observe. Only cohorts that signed
 -- up after the first invoice in the data: earlier ones are known only by their survivors.
 -- Month arithmetic runs on TIMESTAMP: the session is in UTC (db/database.ts), so it is the same as on
--- TIMESTAMPTZ, at a third of the cost (ICU's calendar per customer and month otherwise).
+-- TIMESTAMPTZ, at a third of the cost (ICU's calendar per customer and month otherwise). The
+-- conversion is make_timestamp(epoch_us(…)), the same instant as a TIMESTAMP in UTC: a cast would
+-- go through ICU once per customer (about 2 µs each).
 WITH c AS (
-  SELECT date_trunc('month', tenure_start::TIMESTAMP)::DATE AS cohort, tenure_start::TIMESTAMP AS tenure_start, churn_at::TIMESTAMP AS churn_at FROM filtered
+  SELECT date_trunc('month', make_timestamp(epoch_us(tenure_start)))::DATE AS cohort, make_timestamp(epoch_us(tenure_start)) AS tenure_start,
+         make_timestamp(epoch_us(churn_at)) AS churn_at FROM filtered
   WHERE tenure_start >= date_trunc('month', (SELECT min(issued_at) FROM fact_invoices))
 ), cohorts AS (
   SELECT cohort, count(*) AS n FROM c GROUP BY cohort

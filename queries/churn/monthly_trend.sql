@@ -3,7 +3,10 @@
 -- in the month and how many were paid by their due date. Months start at the first invoice: before
 -- it the history holds only back-dated sign-ups, whose churn was never observed.
 -- Per-row calendar work is done on TIMESTAMP, not TIMESTAMPTZ: the session runs in UTC (db/database.ts),
--- so the answer is the same, without a trip through ICU's calendar for every payment.
+-- so the answer is the same, without a trip through ICU's calendar for every payment. "Paid by the due date"
+-- compares instants: paid before the day after the due date began (in UTC), the same as paid_at's UTC date
+-- <= due_date, where a cast of every paid_at to TIMESTAMP or DATE goes through ICU (0.9 of 1.2 s on the
+-- large set).
 WITH months AS (
   SELECT m::DATE AS month_start, (m + INTERVAL 1 MONTH)::DATE AS month_end
   FROM range(date_trunc('month', (SELECT min(issued_at) FROM fact_invoices))::DATE, $as_of_end::DATE, INTERVAL 1 MONTH) t(m)
@@ -24,7 +27,7 @@ WITH months AS (
 ), due AS (
   SELECT date_trunc('month', i.due_date)::DATE AS month_start,
          count(*) AS invoices_due,
-         count(*) FILTER (WHERE i.paid_at < $as_of_end::TIMESTAMPTZ AND i.paid_at::TIMESTAMP::DATE <= i.due_date) AS on_time
+         count(*) FILTER (WHERE i.paid_at < $as_of_end::TIMESTAMPTZ AND epoch_us(i.paid_at) < epoch_us((i.due_date + 1)::TIMESTAMP)) AS on_time
   FROM fact_invoices i SEMI JOIN filtered f USING (customer_id)
   WHERE i.due_date < $as_of_end::TIMESTAMPTZ::DATE AND i.issued_at < $as_of_end::TIMESTAMPTZ
   GROUP BY 1
