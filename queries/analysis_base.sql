@@ -104,6 +104,30 @@ WITH scope AS (
   WHERE occurred_at >= $exp_start::TIMESTAMPTZ AND occurred_at < $exp_end::TIMESTAMPTZ
     AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
+), views AS (
+  -- What the offers target that the exposures lack (kept here, so a catch-up keeps them with the rest of the
+  -- row): the view rate of the invoices issued in the window per channel, and the offers shown and accepted.
+  SELECT customer_id, channel, count(*) AS invoices,
+         count(*) FILTER (WHERE first_viewed_at < $exp_end::TIMESTAMPTZ) AS viewed,
+         max(issued_at) AS last_issued
+  FROM {{invoices}}
+  WHERE issued_at >= $exp_start::TIMESTAMPTZ AND issued_at < $exp_end::TIMESTAMPTZ AND channel IS NOT NULL
+    AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY ALL
+), opened AS (
+  SELECT customer_id,
+         arg_max(channel, (viewed / invoices, viewed, last_issued)) FILTER (WHERE viewed > 0) AS best_opened_channel,
+         sum(viewed) FILTER (WHERE channel <> 'paper') / nullif(sum(invoices) FILTER (WHERE channel <> 'paper'), 0) AS invoice_view_rate
+  FROM views GROUP BY customer_id
+), offers AS (
+  SELECT customer_id,
+         count(*) FILTER (WHERE type = 'offer_shown' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS offers_shown,
+         count(*) FILTER (WHERE type = 'offer_accepted' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS offers_accepted,
+         max(occurred_at) FILTER (WHERE type = 'offer_shown') AS last_offer_shown_at
+  FROM {{events}}
+  WHERE type IN ('offer_shown', 'offer_accepted') AND occurred_at < $exp_end::TIMESTAMPTZ
+    AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  GROUP BY customer_id
 ), base AS (
   SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
          -- A customer_since before the first start (or with no start) means the customer existed before
@@ -121,7 +145,8 @@ WITH scope AS (
          coalesce(i.late_invoices, 0) AS late_invoices,
          coalesce(f.fees, 0) AS fees,
          coalesce(f.fee_amount, 0) AS fee_amount,
-         coalesce(f.disputed_fees, 0) AS disputed_fees
+         coalesce(f.disputed_fees, 0) AS disputed_fees,
+         o.best_opened_channel, o.invoice_view_rate, x.offers_shown, x.offers_accepted, x.last_offer_shown_at
   FROM seen s
   LEFT JOIN life l USING (customer_id)
   CROSS JOIN LATERAL (SELECT coalesce(l.customer_since <= s.first_evidence AND (l.first_start IS NULL OR l.customer_since < l.first_start), false) AS known_since) k
@@ -132,6 +157,8 @@ WITH scope AS (
   LEFT JOIN payment_method_classes cm ON cm.label = l.changed_method
   LEFT JOIN inv i USING (customer_id)
   LEFT JOIN fee f USING (customer_id)
+  LEFT JOIN opened o USING (customer_id)
+  LEFT JOIN offers x USING (customer_id)
   WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ OR (k.known_since AND s.first_evidence < $exp_end::TIMESTAMPTZ)
 )
 SELECT customer_id, tenure_start,
@@ -170,7 +197,14 @@ SELECT customer_id, tenure_start,
        CASE WHEN usage_ratio IS NULL THEN 'no_usage_data' WHEN usage_ratio < 0.4 THEN 'priced_above_use' ELSE 'fits_use' END AS plan_fit,
        -- Dissatisfied: latest survey score 0–6 (a detractor) or latest satisfaction 1–2 of 5.
        CASE WHEN survey_score <= 6 OR satisfaction <= 2 THEN 'dissatisfied'
-            WHEN survey_score IS NOT NULL OR satisfaction IS NOT NULL THEN 'satisfied' ELSE 'unknown' END AS satisfaction_level
+            WHEN survey_score IS NOT NULL OR satisfaction IS NOT NULL THEN 'satisfied' ELSE 'unknown' END AS satisfaction_level,
+       -- The invoice channel the customer opens most (paper or never-viewed customers fall back to sms for
+       -- paper and their own channel otherwise), the view rate of digital invoices, and the offers.
+       coalesce(best_opened_channel, CASE WHEN coalesce(invoice_channel, 'unknown') IN ('paper', 'unknown') THEN 'sms' ELSE invoice_channel END) AS best_opened_channel,
+       invoice_view_rate::DOUBLE AS invoice_view_rate,
+       coalesce(offers_shown, 0)::INTEGER AS offers_shown,
+       coalesce(offers_accepted, 0)::INTEGER AS offers_accepted,
+       last_offer_shown_at
 FROM (
   SELECT *, (epoch_us(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END) - epoch_us(tenure_start)) / 1000000.0 / (365.0 * 86400) AS tenure_years
   FROM base

@@ -1,9 +1,12 @@
 /**
  * queries/offers/offer_facts.sql on the offers fixture over the lifetime base as of 2025-06-30:
- * the base's rows with tenure in days, the invoice channel the customer opens, the view rate of
- * digital invoices and the offers shown and accepted.
+ * the base's rows with tenure in days, and the offer columns the base carries for its window (the
+ * invoice channel the customer opens, the view rate of digital invoices, the offers shown and
+ * accepted, the last one shown).
  */
 import { describe, expect, it } from 'vitest';
+import { analysisBaseSql } from '../../../../service/analytics/base-sql.ts';
+import { scopeFor } from '../../../../service/analytics/scope.ts';
 import { useStore } from '../store.ts';
 import { AS_OF, EXP_END, OFFER_EVENTS } from './fixture.ts';
 
@@ -27,9 +30,10 @@ describe('offers/offer_facts', () => {
   });
 
   it('counts offers within the window only, and the last one shown before its end', async () => {
-    const base = await store().base(AS_OF);
-    // From 2025-01-12: f1's first showing and f3's showing of B and acceptance of A are before it.
-    const rows = await store().query('offers/offer_facts', { exp_start: '2025-01-12T00:00:00Z', exp_end: EXP_END }, { base });
+    // A base whose window starts 2025-01-12: f1's first showing and f3's showing of B and acceptance of A are before it.
+    const params = { ...scopeFor(AS_OF, 'lifetime', 365, 90).params, exp_start: '2025-01-12T00:00:00Z', after: null, upto: null };
+    await store().db.withConnection((c) => c.run(`CREATE OR REPLACE TABLE base_from_jan12 AS ${analysisBaseSql()}`, params as never));
+    const rows = await store().query('offers/offer_facts', { exp_end: EXP_END }, { base: 'base_from_jan12' });
     expect(rows.map((r) => [r.customer_id, r.offers_shown, r.offers_accepted])).toEqual([['f1', 1, 1], ['f2', 1, 0], ['f3', 0, 1], ['f4', 1, 1], ['f5', 0, 0]]);
   });
 });
