@@ -107,11 +107,13 @@ WITH scope AS (
 ), views AS (
   -- What the offers target that the exposures lack (kept here, so a catch-up keeps them with the rest of the
   -- row): the view rate of the invoices issued in the window per channel, and the offers shown and accepted.
+  -- Offers read landmark bases only: a lifetime base (and customer_facts) leaves these columns NULL rather
+  -- than scan every invoice and offer event of the history for them.
   SELECT customer_id, channel, count(*) AS invoices,
          count(*) FILTER (WHERE first_viewed_at < $exp_end::TIMESTAMPTZ) AS viewed,
          max(issued_at) AS last_issued
   FROM {{invoices}}
-  WHERE issued_at >= $exp_start::TIMESTAMPTZ AND issued_at < $exp_end::TIMESTAMPTZ AND channel IS NOT NULL
+  WHERE $landmark::BOOLEAN AND issued_at >= $exp_start::TIMESTAMPTZ AND issued_at < $exp_end::TIMESTAMPTZ AND channel IS NOT NULL
     AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY ALL
 ), opened AS (
@@ -125,7 +127,7 @@ WITH scope AS (
          count(*) FILTER (WHERE type = 'offer_accepted' AND occurred_at >= $exp_start::TIMESTAMPTZ) AS offers_accepted,
          max(occurred_at) FILTER (WHERE type = 'offer_shown') AS last_offer_shown_at
   FROM {{events}}
-  WHERE type IN ('offer_shown', 'offer_accepted') AND occurred_at < $exp_end::TIMESTAMPTZ
+  WHERE $landmark::BOOLEAN AND type IN ('offer_shown', 'offer_accepted') AND occurred_at < $exp_end::TIMESTAMPTZ
     AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
 ), base AS (
@@ -200,10 +202,10 @@ SELECT customer_id, tenure_start,
             WHEN survey_score IS NOT NULL OR satisfaction IS NOT NULL THEN 'satisfied' ELSE 'unknown' END AS satisfaction_level,
        -- The invoice channel the customer opens most (paper or never-viewed customers fall back to sms for
        -- paper and their own channel otherwise), the view rate of digital invoices, and the offers.
-       coalesce(best_opened_channel, CASE WHEN coalesce(invoice_channel, 'unknown') IN ('paper', 'unknown') THEN 'sms' ELSE invoice_channel END) AS best_opened_channel,
+       CASE WHEN $landmark::BOOLEAN THEN coalesce(best_opened_channel, CASE WHEN coalesce(invoice_channel, 'unknown') IN ('paper', 'unknown') THEN 'sms' ELSE invoice_channel END) END AS best_opened_channel,
        invoice_view_rate::DOUBLE AS invoice_view_rate,
-       coalesce(offers_shown, 0)::INTEGER AS offers_shown,
-       coalesce(offers_accepted, 0)::INTEGER AS offers_accepted,
+       CASE WHEN $landmark::BOOLEAN THEN coalesce(offers_shown, 0)::INTEGER END AS offers_shown,
+       CASE WHEN $landmark::BOOLEAN THEN coalesce(offers_accepted, 0)::INTEGER END AS offers_accepted,
        last_offer_shown_at
 FROM (
   SELECT *, (epoch_us(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END) - epoch_us(tenure_start)) / 1000000.0 / (365.0 * 86400) AS tenure_years

@@ -4,8 +4,8 @@
  * selects; the statistics (stats/) run in TypeScript. Every result names its window, its reference
  * group and its sample sizes.
  */
-import { CoxModelError, fitCox, type CoxCovariate } from '../stats/cox.ts';
-import { concordance } from '../stats/concordance.ts';
+import { CoxModelError, type CoxCovariate } from '../stats/cox.ts';
+import { offThread } from '../off-thread.ts';
 import { kaplanMeier } from '../stats/kaplan-meier.ts';
 import { logRank } from '../stats/log-rank.ts';
 import { cochranArmitage } from '../stats/trend-test.ts';
@@ -242,15 +242,16 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     throw new AnalysisRefusedError('model_refused', `every factor is constant for these filters (${constant.join(', ')}): there is nothing to compare`, { constant });
   }
   let fit;
+  let c;
   try {
-    fit = fitCox(time, event, covariates, { ties, entry });
+    // In the worker thread: a fit over a large base takes a core for up to seconds (off-thread.ts).
+    ({ fit, concordance: c } = await offThread('cox', { time, event, covariates, options: { ties, entry } }));
   } catch (error) {
     if (error instanceof CoxModelError) {
       throw new AnalysisRefusedError(error.code === 'not_converged' ? 'not_converged' : 'model_refused', `the Cox model cannot be trusted here: ${error.message}`, { reason: error.code, terms: error.terms });
     }
     throw error;
   }
-  const c = concordance(time, event, fit.linearPredictor, { entry });
   return {
     ...meta(scope),
     n: fit.n,

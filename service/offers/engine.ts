@@ -19,7 +19,7 @@ import { sql } from '../db/sql-files.ts';
 import { loadCatalogue, type StoredCatalogue } from './catalogue.ts';
 import type { Evidence, Offer } from './contracts.ts';
 import { ACCEPTANCE_WINDOW_DAYS, acceptanceEvidence, effectOf, gapEvidence, type GapCounts } from './evidence.ts';
-import { fitRiskModelOffThread } from './fit-off-thread.ts';
+import { offThread } from '../off-thread.ts';
 import { linearPredictorSql, MODEL_FACTORS, validate, type ModelFactor, type ModelRows, type RiskFit, type Validation } from './risk-model.ts';
 import { compileRule, compileTemplate, fill } from './rules.ts';
 
@@ -171,7 +171,7 @@ export class OfferEngine {
       return hit;
     }
     this.counters.fits++;
-    const fit = readModelRows(c, facts).then(fitRiskModelOffThread);
+    const fit = readModelRows(c, facts).then((rows) => offThread('risk_model', rows));
     this.fits.set(key, fit);
     // A failed fit (a refusal, a lost worker) is not kept: the next build tries again.
     fit.catch(() => this.fits.get(key) === fit && this.fits.delete(key));
