@@ -6,24 +6,32 @@
 import { parentPort } from 'node:worker_threads';
 import { DomainError } from './domain-error.ts';
 import { fitRiskModel, type ModelRows } from './offers/risk-model.ts';
-import { concordance } from './stats/concordance.ts';
-import { CoxModelError, fitCox, type CoxCovariate, type CoxOptions } from './stats/cox.ts';
+import { driversModel, type DriversInput } from './analytics/drivers-model.ts';
+import { survivalModel, type SurvivalInput } from './analytics/survival-model.ts';
+import { fitFromData, type FitOptions, type ForecastModel } from './staffing/forecast.ts';
+import { buildPlan, type PlanOptions } from './staffing/plan.ts';
+import type { Calendar } from './staffing/calendar.ts';
+import type { DailyContacts, ProfileCounts } from './staffing/contact-history.ts';
 import type { SentError } from './off-thread.ts';
 
 export const TASKS = {
   /** The offers' churn-risk model (offers/risk-model.ts). */
   risk_model: (rows: ModelRows) => fitRiskModel(rows),
-  /** A Cox fit and Harrell's C of its linear predictor (the drivers). */
-  cox: (input: { time: Float64Array; event: Uint8Array; covariates: CoxCovariate[]; options: CoxOptions }) => {
-    const fit = fitCox(input.time, input.event, input.covariates, input.options);
-    return { fit, concordance: concordance(input.time, input.event, fit.linearPredictor, { entry: input.options.entry }) };
-  },
+  /** The drivers' Cox model: coding, fit and Harrell's C (analytics/drivers-model.ts). */
+  drivers: (input: DriversInput) => driversModel(input),
+  /** Kaplan–Meier curves and the log-rank test (analytics/survival-model.ts). */
+  survival: (input: SurvivalInput) => survivalModel(input),
+  /** The staffing contact forecast's fit (staffing/forecast.ts). */
+  forecast: (input: { o: FitOptions; calendar: Calendar; history: DailyContacts; profileCounts: ProfileCounts }) =>
+    fitFromData(input.o, input.calendar, input.history, input.profileCounts),
+  /** The staffing plan from a fitted forecast: every interval of every channel through Erlang C (staffing/plan.ts). */
+  plan: (input: { model: ForecastModel; options: PlanOptions }) => buildPlan(input.model, input.options),
 };
 
 function sent(error: unknown): SentError {
   const e = error as Error;
-  if (error instanceof CoxModelError) return { name: e.name, message: e.message, code: error.code, terms: [...error.terms] };
-  return { name: e.name, message: e.message, details: error instanceof DomainError ? error.details : undefined };
+  if (error instanceof DomainError) return { name: e.name, message: e.message, code: error.code, details: error.details };
+  return { name: e.name, message: e.message };
 }
 
 parentPort?.on('message', ({ id, task, input }: { id: number; task: keyof typeof TASKS; input: never }) => {

@@ -1,17 +1,19 @@
 /**
- * Model fits that take a core for up to seconds (the offers' risk model over every customer of a
- * window, the drivers' Cox model over a filtered base) run in one worker thread, never on the event
- * loop. On the main thread a fit blocks everything else the process does meanwhile: ingest
- * acknowledgements (a producer's p99), every other request, the catch-up's next statement. The
- * risk model on the main thread cut a 200 events/s trickle to about 30 in the live-analytics
- * benchmark. The tasks are named in off-thread-worker.ts; one worker serves every task of the
- * process, in order, is started on first use and does not keep the process alive. A task's domain
- * error comes back as its name and fields and is rebuilt here as the same class, so callers catch
- * exactly what they would catch in-thread. Typed arrays cross by structured clone, bit for bit.
+ * Work that takes a core for up to seconds runs in worker threads, never on the event loop: the
+ * offers' risk model over every customer of a window, the drivers' Cox model with its coding, the
+ * survival curves, the staffing forecast and the staffing plan. On the main thread such work blocks
+ * everything else the process does meanwhile: ingest acknowledgements (a producer's p99), every
+ * other request, the catch-up's next statement. The risk model on the main thread cut a 200
+ * events/s trickle to about 30 in the live-analytics benchmark. The tasks are named in
+ * off-thread-worker.ts; two workers serve every task of the process (below), are started on first
+ * use and do not keep the process alive. A task's domain error comes back as its name and fields
+ * and is rebuilt here as the same class, so callers catch exactly what they would catch in-thread.
+ * Typed arrays cross by structured clone, bit for bit.
  */
 import { Worker } from 'node:worker_threads';
 import { RiskModelRefusedError } from './offers/errors.ts';
-import { CoxModelError, type CoxErrorCode } from './stats/cox.ts';
+import { AnalysisRefusedError } from './analytics/errors.ts';
+import { NotEnoughHistoryError } from './staffing/forecast.ts';
 import type { TASKS } from './off-thread-worker.ts';
 
 type Tasks = typeof TASKS;
@@ -22,40 +24,57 @@ export interface SentError {
   message: string;
   details?: unknown;
   code?: string;
-  terms?: string[];
 }
 type Reply = { id: number; value?: unknown; error?: SentError };
 
-let worker: Worker | null = null;
+/**
+ * Two threads, each task to the one with fewer tasks waiting: with one, a survival curve of 0.1 s
+ * queued behind a drivers fit or a forecast of a second. The fits themselves share the cores
+ * with DuckDB either way.
+ */
+const THREADS = 2;
+interface Thread {
+  worker: Worker;
+  waiting: Map<number, { task: string; resolve: (value: unknown) => void; reject: (error: Error) => void }>;
+}
+const threads: (Thread | null)[] = Array.from({ length: THREADS }, () => null);
 let next = 0;
-const waiting = new Map<number, { task: string; resolve: (value: unknown) => void; reject: (error: Error) => void }>();
 
 function revive(task: string, e: SentError | undefined): Error {
   if (e?.name === 'RiskModelRefusedError') return new RiskModelRefusedError(e.message, e.details);
-  if (e?.name === 'CoxModelError') return new CoxModelError(e.code as CoxErrorCode, e.message, e.terms ?? []);
+  if (e?.name === 'AnalysisRefusedError') return new AnalysisRefusedError(e.code!, e.message, e.details);
+  if (e?.name === 'NotEnoughHistoryError') return new NotEnoughHistoryError(e.message);
   return new Error(`${task} failed in the worker thread: ${e?.message ?? 'no answer'}`);
 }
 
-function started(): Worker {
-  if (worker) return worker;
+function started(slot: number): Thread {
+  const existing = threads[slot];
+  if (existing) return existing;
   const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { module: './off-thread-worker.ts' } });
   w.unref();
+  const thread: Thread = { worker: w, waiting: new Map() };
   w.on('message', (m: Reply) => {
-    const p = waiting.get(m.id);
+    const p = thread.waiting.get(m.id);
     if (!p) return;
-    waiting.delete(m.id);
+    thread.waiting.delete(m.id);
     if (m.error) p.reject(revive(p.task, m.error));
     else p.resolve(m.value);
   });
   const lost = (error: Error) => {
-    worker = null;
-    for (const p of waiting.values()) p.reject(error);
-    waiting.clear();
+    if (threads[slot] === thread) threads[slot] = null;
+    for (const p of thread.waiting.values()) p.reject(error);
+    thread.waiting.clear();
   };
   w.on('error', lost);
   w.on('exit', (code) => lost(new Error(`the model worker thread exited (${code})`)));
-  worker = w;
-  return w;
+  threads[slot] = thread;
+  return thread;
+}
+
+function leastBusy(): Thread {
+  let best = 0;
+  for (let i = 1; i < THREADS; i++) if ((threads[i]?.waiting.size ?? 0) < (threads[best]?.waiting.size ?? 0)) best = i;
+  return started(best);
 }
 
 /** How many tasks of each name were posted to the worker (tests check that a fit really runs there). */
@@ -66,7 +85,8 @@ export function offThread<K extends TaskName>(task: K, input: Parameters<Tasks[K
   const id = ++next;
   offThreadRuns[task] = (offThreadRuns[task] ?? 0) + 1;
   return new Promise((resolve, reject) => {
-    waiting.set(id, { task, resolve: resolve as (value: unknown) => void, reject });
-    started().postMessage({ id, task, input });
+    const thread = leastBusy();
+    thread.waiting.set(id, { task, resolve: resolve as (value: unknown) => void, reject });
+    thread.worker.postMessage({ id, task, input });
   });
 }

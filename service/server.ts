@@ -105,6 +105,7 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
       new Promise<void>((resolve) => {
         server.close(async () => {
           await ctx.ingestion.close().catch((error) => console.error(`live writer: shutdown could not apply everything (${String(error)}); the live log replays it at the next start`));
+          await ctx.engine.upkeep.stop();
           await ctx.spark?.close();
           ctx.db.close();
           ctx.ingestion.ledger.close();

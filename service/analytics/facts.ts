@@ -148,6 +148,7 @@ export class FactsUpkeep {
   private readonly mutex = new Mutex();
   private pending: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private firstNotice = 0;
   private rebuildCustomers = false;
@@ -345,6 +346,7 @@ export class FactsUpkeep {
 
   /** Called after every committed ingest: schedule a catch-up, coalesced with whatever follows. */
   notify(): void {
+    if (this.stopped) return;
     if (this.pending) {
       this.again = true;
       return;
@@ -355,6 +357,18 @@ export class FactsUpkeep {
     const wait = Math.max(0, Math.min(this.delayMs, this.firstNotice + this.maxDelayMs - now));
     this.timer = setTimeout(() => this.due(), wait);
     this.timer.unref();
+  }
+
+  /**
+   * At shutdown, before the database closes: no run is scheduled any more, and the one in flight
+   * finishes (its transaction commits or rolls back whole). Batches not reflected yet are caught up
+   * at the next start, from the watermark.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.pending;
   }
 
   /** The timer's turn: yield to ingests in flight (re-arm) unless the lag bound is reached. */
@@ -371,7 +385,7 @@ export class FactsUpkeep {
   private start(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.pending) return;
+    if (this.pending || this.stopped) return;
     this.pending = (async () => {
       try {
         // One run. Batches committed during it wait for the next notice's coalescing delay, not for

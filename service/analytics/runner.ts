@@ -5,7 +5,8 @@
  * engine (incremental bases, Spark) has one place to plug in. The filter parameters are derived
  * from SEGMENT_DIMENSIONS, the same list queries/filtered_base.sql is tested against.
  */
-import { listValue } from '@duckdb/node-api';
+import { listValue, type DuckDBValue } from '@duckdb/node-api';
+import { readCodedColumns, type CodedColumns } from '../db/coded-columns.ts';
 import type { Database } from '../db/database.ts';
 import { namedParams, withFilteredBase } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
@@ -53,4 +54,10 @@ export async function overFiltered<T = Record<string, unknown>>(engine: Engine, 
 export async function overFilteredColumns(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<Record<string, unknown[]>> {
   const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
   return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getColumnsObjectJS() as Record<string, unknown[]>);
+}
+
+/** For a model's input: numbers as Float64Arrays, each category (`x` with `x__code`) as codes and levels (db/coded-columns.ts). */
+export async function overFilteredCoded(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<CodedColumns> {
+  const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
+  return engine.db.withConnection((c) => readCodedColumns(c, text, params as Record<string, DuckDBValue>));
 }

@@ -20,11 +20,11 @@ const merged = (b: Json) => b.merged_levels.map((m: Json) => `${m.dimension}:${m
 
 describe('adjusted model on small segments', () => {
   it('answers market=DK with the merges listed', async () => {
-    const fits = offThreadRuns.cox ?? 0;
+    const fits = offThreadRuns.drivers ?? 0;
     const { status, body } = await get('/v1/churn/drivers?view=lifetime&market=DK');
     expect(status).toBe(200);
-    // The fit ran in the worker thread (off-thread.ts), not on the event loop that answers ingests.
-    expect(offThreadRuns.cox).toBe(fits + 1);
+    // The coding and fit ran in the worker thread (off-thread.ts), not on the event loop that answers ingests.
+    expect(offThreadRuns.drivers).toBe(fits + 1);
     expect([body.n, body.events]).toEqual([279, 71]);
     expect(merged(body)).toEqual([
       'timeliness:late_once->late:47/21',

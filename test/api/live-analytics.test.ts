@@ -4,7 +4,8 @@
  * from a published snapshot within the staleness bound and never see it go backwards, and a
  * restart serves from the stored bases without building any. Real service, real DuckDB file.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sql } from '../../service/db/sql-files.ts';
 import { toNdjson } from '../helpers/events.ts';
 import { mulberry32 } from '../helpers/random.ts';
@@ -216,6 +217,32 @@ describe('a restart', () => {
       expect(health.analysis.bases).toBe(stored);
     } finally {
       await second.stop();
+    }
+  }, 300_000);
+
+  it('stops the scheduled catch-up before the database closes, and the next start catches up', async () => {
+    const dir = tempDir();
+    const first = await startTestService({ SAMPLE_DATA: 'small', ANALYSIS_MAX_LAG: '60' }, dir);
+    const [{ customer_id }] = await first.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts ORDER BY customer_id LIMIT 1`);
+    const errors = vi.spyOn(console, 'error');
+    try {
+      const contact = { event_id: 'at-shutdown-1', type: 'contact', occurred_at: '2025-06-02T10:00:00Z', customer_id, channel: 'phone', topic: 'invoice' };
+      const res = await first.call('/v1/events', { method: 'POST', body: toNdjson([contact]), headers: { 'content-type': 'application/x-ndjson' } });
+      expect(res.status).toBe(200);
+      // Its catch-up is scheduled 2 s out; the service stops first, then the 2 s pass.
+      await first.stop();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(errors.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('upkeep failed'))).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+    const second = await startTestService({ SAMPLE_DATA: 'small' }, dir);
+    try {
+      const rows = await second.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM fact_contacts WHERE event_id = 'at-shutdown-1'`);
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await second.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 300_000);
 });

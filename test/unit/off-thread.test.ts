@@ -1,49 +1,92 @@
 /**
- * service/off-thread.ts: a fit in the worker thread equals the same fit on the main thread bit for
- * bit (on the R reference data set of test/unit/stats), and a domain error raised there comes back
- * as the same class with its fields, so the routes map it exactly as before.
+ * service/off-thread.ts with the drivers' model (analytics/drivers-model.ts): on the R reference
+ * data set of test/unit/stats, the model coded from category codes gives R's coefficients, log
+ * likelihood and concordance; in the worker thread it gives the in-thread result bit for bit; and a
+ * refusal raised there comes back as the same domain error with its code and details, so the
+ * routes map it exactly as before. The survival curves' task gives R's log-rank statistic and the
+ * in-thread curves bit for bit. (The staffing forecast's round trip is in staffing/forecast.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
+import { driversModel, type DriversInput } from '../../service/analytics/drivers-model.ts';
+import { survivalModel } from '../../service/analytics/survival-model.ts';
+import { AnalysisRefusedError } from '../../service/analytics/errors.ts';
+import type { CodedColumn } from '../../service/db/coded-columns.ts';
 import { offThread, offThreadRuns } from '../../service/off-thread.ts';
-import { CoxModelError, fitCox } from '../../service/stats/cox.ts';
-import { concordance } from '../../service/stats/concordance.ts';
-import { indicator, loadChurnReference, numeric } from './stats/reference-data.ts';
+import { loadChurnReference, numeric, REFERENCE_TOLERANCE } from './stats/reference-data.ts';
 
-const reference = () => {
+/** Codes in sorted level order, as dense_rank gives them. */
+function coded(values: string[]): CodedColumn {
+  const levels = [...new Set(values)].sort();
+  const at = new Map(levels.map((l, k) => [l, k]));
+  return { codes: Int32Array.from(values, (v) => at.get(v)!), levels };
+}
+
+function referenceInput(): DriversInput {
   const { columns } = loadChurnReference();
+  const time = numeric(columns.tenure_months);
   return {
-    time: numeric(columns.tenure_months),
-    event: Uint8Array.from(numeric(columns.churned)),
-    covariates: [
-      { name: 'manual', values: indicator(columns.method_class, 'manual') },
-      { name: 'late', values: numeric(columns.late) },
-      { name: 'fee_exposed', values: numeric(columns.fee_exposed) },
+    entry: new Float64Array(time.length),
+    time,
+    event: numeric(columns.churned),
+    factors: [
+      { name: 'payment_method_class', column: coded(columns.method_class) },
+      { name: 'timeliness', column: coded(columns.late.map((v) => (v === '1' ? 'late_once' : 'on_time'))) },
+      { name: 'fee_exposure', column: coded(columns.fee_exposed.map((v) => (v === '1' ? 'one' : 'none'))) },
+      { name: 'age_band', column: coded(columns.age_band) },
     ],
+    ties: 'efron',
   };
-};
+}
 
-describe('model fits in the worker thread', () => {
-  it('give the in-thread Cox fit and concordance bit for bit', async () => {
-    const { time, event, covariates } = reference();
-    const before = offThreadRuns.cox ?? 0;
-    const off = await offThread('cox', { time, event, covariates, options: { ties: 'efron' } });
-    const here = fitCox(time, event, covariates, { ties: 'efron' });
-    expect(offThreadRuns.cox).toBe(before + 1);
-    expect(off.fit.terms).toEqual(here.terms);
-    expect(off.fit.loglik).toEqual(here.loglik);
-    expect(off.fit.variance).toEqual(here.variance);
-    expect(Array.from(off.fit.linearPredictor)).toEqual(Array.from(here.linearPredictor));
-    expect(off.concordance).toEqual(concordance(time, event, here.linearPredictor));
-    // Not a trivially equal pair: the reference model has real effects.
-    expect(here.terms.find((t) => t.name === 'manual')!.hazardRatio).toBeGreaterThan(1.2);
+describe("the drivers' model", () => {
+  it("gives R's coefficients for the exposures, its log likelihood and concordance, from category codes", () => {
+    const { expected } = loadChurnReference();
+    const m = driversModel(referenceInput());
+    const coef = (term: string) => m.fit.terms.find((t) => t.name === term)!.coef;
+    // R's age reference is 50-79, ours the largest band (30-49): the age terms differ by that
+    // choice, the exposures' coefficients and the likelihood do not.
+    expect(Math.abs(coef('payment_method_class=manual') - expected.cox_efron.coef[0])).toBeLessThan(REFERENCE_TOLERANCE);
+    expect(Math.abs(coef('timeliness=late_once') - expected.cox_efron.coef[1])).toBeLessThan(REFERENCE_TOLERANCE);
+    expect(Math.abs(coef('fee_exposure=one') - expected.cox_efron.coef[2])).toBeLessThan(REFERENCE_TOLERANCE);
+    expect(Math.abs(m.fit.loglik[1] - expected.cox_efron.loglik[1])).toBeLessThan(REFERENCE_TOLERANCE);
+    expect(Math.abs(m.concordance! - expected.cox_efron.concordance)).toBeLessThan(REFERENCE_TOLERANCE);
+    expect(m.terms.map((t) => `${t.factor}=${t.level} vs ${t.reference}`)).toEqual([
+      'payment_method_class=manual vs automatic',
+      'timeliness=late_once vs on_time',
+      'fee_exposure=one vs none',
+      'age_band=18-29 vs 30-49',
+      'age_band=50-79 vs 30-49',
+    ]);
+    expect(m.excluded).toBe(0);
   });
 
-  it('return a refusal as the same domain error, with its code and terms', async () => {
-    const { time, event, covariates } = reference();
-    const constant = new Float64Array(time.length).fill(1);
-    const error = await offThread('cox', { time, event, covariates: [...covariates, { name: 'everyone', values: constant }], options: {} }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CoxModelError);
-    expect((error as CoxModelError).code).toBe('constant_covariate');
-    expect((error as CoxModelError).terms).toEqual(['everyone']);
+  it('runs in the worker thread with the same result, bit for bit', async () => {
+    const input = referenceInput();
+    const before = offThreadRuns.drivers ?? 0;
+    const off = await offThread('drivers', input);
+    expect(offThreadRuns.drivers).toBe(before + 1);
+    expect(off).toEqual(driversModel(input));
+  });
+
+  it('returns a refusal as the same domain error, with its code and details', async () => {
+    const input = referenceInput();
+    const error = await offThread('drivers', { ...input, event: new Float64Array(input.time.length) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AnalysisRefusedError);
+    expect((error as AnalysisRefusedError).code).toBe('model_refused');
+    expect((error as AnalysisRefusedError).details).toEqual({ n: 3000, events: 0 });
+  });
+});
+
+describe('the survival curves in the worker thread', () => {
+  it("give R's log-rank statistic and the in-thread curves bit for bit", async () => {
+    const { columns, expected } = loadChurnReference();
+    const time = numeric(columns.tenure_months);
+    const input = { entry: new Float64Array(time.length), time, event: numeric(columns.churned), key: coded(columns.method_class), minGroupSize: 30 };
+    const before = offThreadRuns.survival ?? 0;
+    const off = await offThread('survival', input);
+    expect(offThreadRuns.survival).toBe(before + 1);
+    expect(off).toEqual(survivalModel(input));
+    expect(off.curves.map((c) => [c.key, c.n])).toEqual([['automatic', 1785], ['manual', 1215]]);
+    expect(Math.abs(off.log_rank!.chi_square - expected.log_rank.chi_square)).toBeLessThan(REFERENCE_TOLERANCE);
   });
 });

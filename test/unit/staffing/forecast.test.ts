@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { CALENDAR_FIELDS, type Calendar, type CalendarField } from '../../../service/staffing/calendar.ts';
 import { CONTACT_CHANNELS, type DailyContacts, type ProfileCounts } from '../../../service/staffing/contact-history.ts';
-import { dailyForecast, DRIVERS, driversOn, fitFromData, intervalForecast, intradayProfile } from '../../../service/staffing/forecast.ts';
+import { dailyForecast, DRIVERS, driversOn, fitFromData, intervalForecast, intradayProfile, NotEnoughHistoryError } from '../../../service/staffing/forecast.ts';
+import { offThread, offThreadRuns } from '../../../service/off-thread.ts';
 import { dayOfMonth, isoWeekday } from '../../../service/staffing/local-time.ts';
 import { mulberry32 } from '../../helpers/random.ts';
 
@@ -153,6 +154,22 @@ describe('forecast model on synthetic data with a planted truth', () => {
       const day = Array.from(f.phone.slice(i * 48, (i + 1) * 48)).reduce((a, b) => a + b, 0);
       expect(day).toBeCloseTo(dailyForecast(model, 'phone', CUTOFF + i), 9);
     }
+  });
+
+  it('fits the same in the worker thread, bit for bit, and refuses there with the same error', async () => {
+    const o = { tz: 'UTC', cutoffDay: CUTOFF, intervalMinutes: 30, horizonDays: 56 };
+    const before = offThreadRuns.forecast ?? 0;
+    const off = await offThread('forecast', { o, calendar: cal, history, profileCounts: profile });
+    expect(offThreadRuns.forecast).toBe(before + 1);
+    expect(Array.from(off.pooled.beta)).toEqual(Array.from(model.pooled.beta));
+    expect(off.weekendDeferral).toBe(model.weekendDeferral);
+    for (const ch of CONTACT_CHANNELS) {
+      expect(Array.from(off.channels[ch].beta)).toEqual(Array.from(model.channels[ch].beta));
+      expect(off.channels[ch].weekday).toEqual(model.channels[ch].weekday);
+    }
+    const short = await offThread('forecast', { o: { ...o, cutoffDay: FIRST + 70 }, calendar: cal, history, profileCounts: profile }).catch((e: unknown) => e);
+    expect(short).toBeInstanceOf(NotEnoughHistoryError);
+    expect((short as Error).message).toMatch(/only \d+ days of contacts/);
   });
 });
 
