@@ -22,7 +22,7 @@ import { delayedEntry } from './delayed-entry.ts';
 import { MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
 import { AnalysisInputError, AnalysisRefusedError } from './errors.ts';
 import { chooseReference, groupStats, isSmallSample, minGroupSize, type Count } from './group-stats.ts';
-import { overFiltered, overFilteredCoded, overFilteredColumns, type Engine } from './runner.ts';
+import { overFiltered, overFilteredCoded, type Engine } from './runner.ts';
 import { resolveScope, type AnalysisScope, type View } from './scope.ts';
 
 export const CORRELATION_NOTE =

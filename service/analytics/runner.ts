@@ -50,12 +50,6 @@ export async function overFiltered<T = Record<string, unknown>>(engine: Engine, 
   return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson() as unknown as T[]);
 }
 
-/** Like overFiltered, but column by column: far cheaper than row objects for 100 000s of rows. */
-export async function overFilteredColumns(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<Record<string, unknown[]>> {
-  const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
-  return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getColumnsObjectJS() as Record<string, unknown[]>);
-}
-
 /** For a model's input: numbers as Float64Arrays, each category (`x` with `x__code`) as codes and levels (db/coded-columns.ts). */
 export async function overFilteredCoded(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<CodedColumns> {
   const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
