@@ -4,7 +4,6 @@
  * pure function of its input, so a fit here equals the same fit on the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { DomainError } from './domain-error.ts';
 import { fitRiskModel, type ModelRows } from './offers/risk-model.ts';
 import { driversModel, type DriversInput } from './analytics/drivers-model.ts';
 import { survivalModel, type SurvivalInput } from './analytics/survival-model.ts';
@@ -12,7 +11,7 @@ import { fitFromData, type FitOptions, type ForecastModel } from './staffing/for
 import { buildPlan, type PlanOptions } from './staffing/plan.ts';
 import type { Calendar } from './staffing/calendar.ts';
 import type { DailyContacts, ProfileCounts } from './staffing/contact-history.ts';
-import type { SentError } from './off-thread.ts';
+import { sent } from './off-thread.ts';
 
 export const TASKS = {
   /** The offers' churn-risk model (offers/risk-model.ts). */
@@ -27,12 +26,6 @@ export const TASKS = {
   /** The staffing plan from a fitted forecast: every interval of every channel through Erlang C (staffing/plan.ts). */
   plan: (input: { model: ForecastModel; options: PlanOptions }) => buildPlan(input.model, input.options),
 };
-
-function sent(error: unknown): SentError {
-  const e = error as Error;
-  if (error instanceof DomainError) return { name: e.name, message: e.message, code: error.code, details: error.details };
-  return { name: e.name, message: e.message };
-}
 
 parentPort?.on('message', ({ id, task, input }: { id: number; task: keyof typeof TASKS; input: never }) => {
   try {

@@ -13,6 +13,7 @@
 import { Worker } from 'node:worker_threads';
 import { RiskModelRefusedError } from './offers/errors.ts';
 import { AnalysisRefusedError } from './analytics/errors.ts';
+import { StaffingInputError, StaffingQueryError, type StaffingInputErrorDetails } from './staffing/errors.ts';
 import { NotEnoughHistoryError } from './staffing/forecast.ts';
 import type { TASKS } from './off-thread-worker.ts';
 
@@ -40,10 +41,20 @@ interface Thread {
 const threads: (Thread | null)[] = Array.from({ length: THREADS }, () => null);
 let next = 0;
 
-function revive(task: string, e: SentError | undefined): Error {
+/** An error as the worker sends it, plain fields: domain and staffing errors carry a `code` and `details`. */
+export function sent(error: unknown): SentError {
+  const e = error as Error & { code?: unknown; details?: unknown };
+  return { name: e.name, message: e.message, code: typeof e.code === 'string' ? e.code : undefined, details: e.details };
+}
+
+/** The error `e` as the class the caller would have caught in-thread (the routes map these to 4xx). */
+export function revive(task: string, e: SentError | undefined): Error {
   if (e?.name === 'RiskModelRefusedError') return new RiskModelRefusedError(e.message, e.details);
   if (e?.name === 'AnalysisRefusedError') return new AnalysisRefusedError(e.code!, e.message, e.details);
   if (e?.name === 'NotEnoughHistoryError') return new NotEnoughHistoryError(e.message);
+  // Erlang C refuses inputs it cannot staff (a volume past its agent limit) inside the plan.
+  if (e?.name === 'StaffingInputError') return new StaffingInputError(e.details as StaffingInputErrorDetails, e.message);
+  if (e?.name === 'StaffingQueryError') return new StaffingQueryError(e.details as { path: string; message: string }[]);
   return new Error(`${task} failed in the worker thread: ${e?.message ?? 'no answer'}`);
 }
 

@@ -7,7 +7,8 @@
 import type { ScenariosQuery } from './contracts.ts';
 import type { StaffingEngine } from './engine.ts';
 import { StaffingQueryError } from './errors.ts';
-import { buildPlan, type PlanParameters } from './plan.ts';
+import { offThread } from '../off-thread.ts';
+import type { PlanParameters } from './plan.ts';
 import { derivedRates, evidence, scenarioEffects, SCENARIOS, type ScenarioShares } from './scenarios.ts';
 import { TIME_THIEVES, type TimeThief } from './time-thief-items.ts';
 import { timeThieves } from './time-thieves.ts';
@@ -56,11 +57,17 @@ export async function scenarioReport(engine: StaffingEngine, q: ReturnType<typeo
   const { each, combined } = scenarioEffects(rel, shares);
   const unitMinutes = unitMinutesFrom(q);
   const params = planParameters(q);
-  const base = buildPlan(model, { weeks: q.weeks, asOf, parameters: params, includeIntervals: false, scenario: null });
-  const thieves = await timeThieves(engine.db, { tz: q.time_zone, cutoffDay, months: 3, unitMinutes }, [...each, ...(combined ? [combined] : [])], await engine.timeThiefCounts(q.time_zone, cutoffDay, 3));
-  const scenarios = [...each, ...(combined ? [combined] : [])].map((effect, i) => {
-    const p = buildPlan(model, { weeks: q.weeks, asOf, parameters: params, includeIntervals: false, scenario: effect });
-    const t = p.totals.scenario!;
+  const effects = [...each, ...(combined ? [combined] : [])];
+  // The plans run in the worker threads (off-thread.ts), as the plan endpoint's does: each is weeks
+  // of intervals through Erlang C.
+  const plan = (scenario: (typeof effects)[number] | null) => offThread('plan', { model, options: { weeks: q.weeks, asOf, parameters: params, includeIntervals: false, scenario } });
+  const [base, plans, thieves] = await Promise.all([
+    plan(null),
+    Promise.all(effects.map(plan)),
+    engine.timeThiefCounts(q.time_zone, cutoffDay, 3).then((counts) => timeThieves(engine.db, { tz: q.time_zone, cutoffDay, months: 3, unitMinutes }, effects, counts)),
+  ]);
+  const scenarios = effects.map((effect, i) => {
+    const t = plans[i].totals.scenario!;
     const tt = thieves.scenarios[i];
     return {
       scenario: effect.scenario,

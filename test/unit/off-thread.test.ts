@@ -11,7 +11,10 @@ import { driversModel, type DriversInput } from '../../service/analytics/drivers
 import { survivalModel } from '../../service/analytics/survival-model.ts';
 import { AnalysisRefusedError } from '../../service/analytics/errors.ts';
 import type { CodedColumn } from '../../service/db/coded-columns.ts';
-import { offThread, offThreadRuns } from '../../service/off-thread.ts';
+import { offThread, offThreadRuns, revive, sent } from '../../service/off-thread.ts';
+import { RiskModelRefusedError } from '../../service/offers/errors.ts';
+import { StaffingInputError, StaffingQueryError } from '../../service/staffing/errors.ts';
+import { NotEnoughHistoryError } from '../../service/staffing/forecast.ts';
 import { loadChurnReference, numeric, REFERENCE_TOLERANCE } from './stats/reference-data.ts';
 
 /** Codes in sorted level order, as dense_rank gives them. */
@@ -88,5 +91,29 @@ describe('the survival curves in the worker thread', () => {
     expect(off).toEqual(survivalModel(input));
     expect(off.curves.map((c) => [c.key, c.n])).toEqual([['automatic', 1785], ['manual', 1215]]);
     expect(Math.abs(off.log_rank!.chi_square - expected.log_rank.chi_square)).toBeLessThan(REFERENCE_TOLERANCE);
+  });
+});
+
+describe('errors across the thread boundary', () => {
+  it('come back as the class the routes map to 4xx, with message, code and details', () => {
+    const errors: Error[] = [
+      new AnalysisRefusedError('group_too_small', 'too few', { n: 12, events: 1 }),
+      new RiskModelRefusedError('no churn events', { events: 0 }),
+      new NotEnoughHistoryError('only 12 days'),
+      new StaffingInputError({ field: 'calls', value: 1e9, expected: 'a volume needing at most 10000 agents' }, 'calls 1000000000 need more than 10000 agents'),
+      new StaffingQueryError([{ path: 'open_from', message: 'must be before open_to' }]),
+    ];
+    for (const error of errors) {
+      // As postMessage carries it: structured clone of the plain fields.
+      const back = revive('plan', structuredClone(sent(error)));
+      expect(back, error.name).toBeInstanceOf(error.constructor);
+      expect(back.message).toBe(error.message);
+      expect((back as { code?: unknown }).code).toBe((error as { code?: unknown }).code);
+      expect((back as { details?: unknown }).details).toEqual((error as { details?: unknown }).details);
+    }
+    // Anything else is an internal error: its message names the task, and the route answers 500.
+    const other = revive('plan', structuredClone(sent(new RangeError('boom'))));
+    expect(other.constructor).toBe(Error);
+    expect(other.message).toBe('plan failed in the worker thread: boom');
   });
 });
