@@ -22,4 +22,10 @@ export interface AppContext {
   startedAt: Date;
   /** Issue 14: the Spark engine when ANALYSIS_ENGINE=spark (the lake follower is its `lake`). */
   spark?: SparkEngine | null;
+  /**
+   * Background work a route module started (alert evaluation, webhook delivery), stopped at
+   * shutdown after the facts upkeep and before the database closes: what it had begun writes
+   * through, so a restart neither repeats nor forgets it.
+   */
+  beforeClose: (() => Promise<void>)[];
 }

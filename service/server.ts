@@ -82,7 +82,7 @@ export async function openContext(config: Config): Promise<AppContext> {
         `restore a backup, or restart with INTEGRITY_ACCEPT_LOSS=true to accept the loss.`,
     );
   }
-  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date(), spark };
+  return { db, engine, config, openapi: new OpenApiRegistry(), afterIngest, ingestion, startedAt: new Date(), spark, beforeClose: [] };
 }
 
 function sparkEngine(db: Database, config: Config): SparkEngine {
@@ -106,6 +106,7 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
         server.close(async () => {
           await ctx.ingestion.close().catch((error) => console.error(`live writer: shutdown could not apply everything (${String(error)}); the live log replays it at the next start`));
           await ctx.engine.upkeep.stop();
+          for (const stop of ctx.beforeClose) await stop().catch((error) => console.error(`shutdown: ${String(error)}`));
           await ctx.spark?.close();
           ctx.db.close();
           ctx.ingestion.ledger.close();

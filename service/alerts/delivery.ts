@@ -38,6 +38,7 @@ const MAX_BACKOFF_MS = 3_600_000;
 export class WebhookDelivery {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  private stopped = false;
   private readonly runner = new CoalescingRunner(() => this.sendDue(), {
     done: () => this.scheduleNext(),
     failed: (error) => {
@@ -61,7 +62,15 @@ export class WebhookDelivery {
 
   /** Send whatever is due now, then sleep until the next retry is due. */
   kick(): void {
-    if (this.configured) this.runner.trigger();
+    if (this.configured && !this.stopped) this.runner.trigger();
+  }
+
+  /** At shutdown: no new attempt starts, and the one in flight is recorded before this settles. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.runner.idle();
   }
 
   /** Settles when the worker is idle (tests; shutting down cleanly). */
@@ -70,7 +79,7 @@ export class WebhookDelivery {
   }
 
   private wakeAt(at: number): void {
-    if (this.timer && at >= this.timerAt) return;
+    if (this.stopped || (this.timer && at >= this.timerAt)) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
     this.timer = setTimeout(() => {
@@ -98,7 +107,7 @@ export class WebhookDelivery {
           )
         ).getRowObjects(),
     );
-    for (const row of due) await this.attempt(String(row.alert_id), Number(row.attempts) + 1, String(row.url), JSON.parse(String(row.payload)));
+    for (const row of due) if (!this.stopped) await this.attempt(String(row.alert_id), Number(row.attempts) + 1, String(row.url), JSON.parse(String(row.payload)));
   }
 
   private async attempt(alertId: string, attempt: number, url: string, payload: Omit<WebhookBody, 'sent_at' | 'attempt'>): Promise<void> {

@@ -44,6 +44,7 @@ export class AlertService {
   private firstChange = 0;
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  private stopped = false;
 
   constructor(
     private readonly engine: Engine,
@@ -56,8 +57,22 @@ export class AlertService {
     return this.engine.db;
   }
 
+  /**
+   * At shutdown: no evaluation is scheduled any more, the one running finishes, and so does the
+   * webhook attempt in flight (bounded by its timeout), so its attempt is recorded: a delivery the
+   * receiver got is never counted one short at the next start.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.chain;
+    await this.delivery.stop();
+  }
+
   /** The facts caught up with new data: evaluate every rule once things are quiet. */
   dataChanged(): void {
+    if (this.stopped) return;
     const now = Date.now();
     if (!this.timer) this.firstChange = now;
     else clearTimeout(this.timer);

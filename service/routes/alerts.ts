@@ -30,6 +30,7 @@ function id(c: Context): string {
 export function alertService(ctx: AppContext): AlertService {
   const service = new AlertService(ctx.engine, { url: ctx.config.alerts.webhookUrl, secret: ctx.config.alerts.webhookSecret, maxAttempts: ctx.config.alerts.maxAttempts, backoffMs: ctx.config.alerts.backoffMs, timeoutMs: ctx.config.alerts.timeoutMs, debounceMs: ctx.config.alerts.debounceMs });
   ctx.engine.upkeep.onSettled.push(() => service.dataChanged());
+  ctx.beforeClose.push(() => service.stop());
   service.delivery.kick();
   // Data may have changed while the service was down (or been loaded just now): judge it once.
   service.dataChanged();

@@ -43,13 +43,13 @@ const kpi = async (query: string) => {
   const s = (await (await svc.call(`/v1/churn/summary?view=landmark&${query}`, { token: 'reader-token-1' })).json()) as Summary;
   return { asOf: s.as_of, churn: s.kpis.find((k) => k.key === 'churn_rate')!, churned: s.kpis.find((k) => k.key === 'churned')! };
 };
-const until = async <T,>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000): Promise<T> => {
+const until = async <T,>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 30_000, every = 50): Promise<T> => {
   const end = Date.now() + ms;
   for (;;) {
     const v = await what();
     if (ok(v)) return v;
     if (Date.now() > end) throw new Error(`timed out waiting; last: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, every));
   }
 };
 
@@ -181,14 +181,16 @@ describe('alerts and the webhook', () => {
 
 describe('delivery after a restart', () => {
   it('a pending delivery is resumed by the next start and delivered once', async () => {
-    const down = await startReceiver(SECRET, [], 503);
+    // The receiver answers 400 ms late, so the stop below lands while an attempt is in flight:
+    // shutting down waits for its answer and records it (the count is never one short).
+    const down = await startReceiver(SECRET, [], 503, 0, 400);
     const dir = tempDir();
     let s = await startTestService(env(down.url, { ALERT_WEBHOOK_BACKOFF_MS: '200' }), dir);
     try {
       const call = (method: string, path: string, body?: unknown) => s.call(path, { method, token: 'admin-token-1', headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
       const rule = (await (await call('POST', '/v1/alerts/rules', { name: 'Everyone', kind: 'rate_above', threshold: 0 })).json()) as AlertRule;
       expect(rule.last_evaluation!.state).toBe('firing');
-      await until(async () => down.received.length, (n) => n >= 2);
+      await until(async () => down.received.length, (n) => n >= 2, 30_000, 5);
       await s.stop();
       const tried = down.received.length;
       await down.close();

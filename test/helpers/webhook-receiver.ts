@@ -35,7 +35,8 @@ export function verifySignature(secret: string, raw: string, headers: http.Incom
   return body.sent_at === ts && Math.abs(Date.now() / 1000 - ts) < 300;
 }
 
-export async function startReceiver(secret: string, script: number[] = [], fallback = 200, port = 0): Promise<Receiver> {
+/** `answerAfterMs` holds every answer that long after the request is recorded (a slow receiver). */
+export async function startReceiver(secret: string, script: number[] = [], fallback = 200, port = 0, answerAfterMs = 0): Promise<Receiver> {
   const state = { script: [...script], fallback };
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
@@ -45,7 +46,9 @@ export async function startReceiver(secret: string, script: number[] = [], fallb
       const raw = Buffer.concat(chunks).toString('utf8');
       const status = receiver.script.length ? receiver.script.shift()! : receiver.fallback;
       received.push({ at: Date.now(), headers: req.headers, raw, body: JSON.parse(raw), answered: status, signatureValid: verifySignature(secret, raw, req.headers) });
-      res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+      const answer = () => res.writeHead(status, { 'content-type': 'text/plain' }).end(status < 300 ? 'ok' : 'nope');
+      if (answerAfterMs > 0) setTimeout(answer, answerAfterMs);
+      else answer();
     });
   });
   await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
