@@ -18,7 +18,7 @@
 -- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched with an event
 -- dated before $outcome_end::TIMESTAMPTZ (incremental upkeep of customer_facts and of the stored bases, the same set
 -- queries/bases/forget_touched.sql deletes); NULL means everyone.
--- {{events}}, {{invoices}} and {{fees}} are the events table and the invoice and fee facts, or, for that incremental
+-- {{events}}, {{invoices}}, {{fees}} and {{payment_months}} are the events table and the invoice, fee and payment-month facts, or, for that incremental
 -- upkeep, tables holding those rows of the customers the batches touched only (service/analytics/base-sql.ts): each
 -- base then reads those few rows, not the whole history.
 WITH scope AS (
@@ -130,6 +130,36 @@ WITH scope AS (
   WHERE $landmark::BOOLEAN AND type IN ('offer_shown', 'offer_accepted') AND occurred_at < $exp_end::TIMESTAMPTZ
     AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   GROUP BY customer_id
+), due_months AS (
+  -- Lifetime bases only: the months (year × 12 + month − 1) of the customer's invoices due before the end, and of
+  -- those paid in full by their due date, for the monthly trend (churn/monthly_trend.sql). Kept in the row so the
+  -- trend unnests a column of the filtered customers instead of joining every invoice fact on customer_id (on the
+  -- large set, 3.4 M facts: 200–340 ms per filter combination, against about 30 ms). Sorted, so a customer's row is
+  -- the same however it was computed (incremental upkeep, a rebuild, Spark); NULL when there is none.
+  SELECT customer_id,
+         CASE WHEN count(*) > 0 THEN list_sort(list(m)) END AS due_months,
+         CASE WHEN count(*) FILTER (WHERE on_time) > 0 THEN list_sort(list(m) FILTER (WHERE on_time)) END AS on_time_months
+  FROM (
+    SELECT customer_id, CAST(year(due_date) * 12 + month(due_date) - 1 AS INTEGER) AS m,
+           paid_at < $exp_end::TIMESTAMPTZ AND epoch_us(paid_at) < epoch_us((due_date + 1)::TIMESTAMP) AS on_time
+    FROM {{invoices}}
+    WHERE NOT $landmark::BOOLEAN AND due_date < $exp_end::TIMESTAMPTZ::DATE AND issued_at < $exp_end::TIMESTAMPTZ
+      AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  )
+  GROUP BY customer_id
+), paid_months AS (
+  -- The same for the months the customer paid in (and paid automatically in) before the end, from
+  -- fact_payment_months: paid in month m before the end is exactly "first_paid_at < end".
+  SELECT customer_id,
+         CASE WHEN count(*) > 0 THEN list_sort(list(m)) END AS paid_months,
+         CASE WHEN count(*) FILTER (WHERE automatic) > 0 THEN list_sort(list(m) FILTER (WHERE automatic)) END AS automatic_months
+  FROM (
+    SELECT customer_id, CAST(year(month_start) * 12 + month(month_start) - 1 AS INTEGER) AS m, first_automatic_at < $exp_end::TIMESTAMPTZ AS automatic
+    FROM {{payment_months}}
+    WHERE NOT $landmark::BOOLEAN AND month_start < $exp_end::TIMESTAMPTZ::TIMESTAMP::DATE AND first_paid_at < $exp_end::TIMESTAMPTZ
+      AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+  )
+  GROUP BY customer_id
 ), base AS (
   SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
          -- A customer_since before the first start (or with no start) means the customer existed before
@@ -148,7 +178,8 @@ WITH scope AS (
          coalesce(f.fees, 0) AS fees,
          coalesce(f.fee_amount, 0) AS fee_amount,
          coalesce(f.disputed_fees, 0) AS disputed_fees,
-         o.best_opened_channel, o.invoice_view_rate, x.offers_shown, x.offers_accepted, x.last_offer_shown_at
+         o.best_opened_channel, o.invoice_view_rate, x.offers_shown, x.offers_accepted, x.last_offer_shown_at,
+         dm.due_months, dm.on_time_months, pm2.paid_months, pm2.automatic_months
   FROM seen s
   LEFT JOIN life l USING (customer_id)
   CROSS JOIN LATERAL (SELECT coalesce(l.customer_since <= s.first_evidence AND (l.first_start IS NULL OR l.customer_since < l.first_start), false) AS known_since) k
@@ -161,6 +192,8 @@ WITH scope AS (
   LEFT JOIN fee f USING (customer_id)
   LEFT JOIN opened o USING (customer_id)
   LEFT JOIN offers x USING (customer_id)
+  LEFT JOIN due_months dm USING (customer_id)
+  LEFT JOIN paid_months pm2 USING (customer_id)
   WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ OR (k.known_since AND s.first_evidence < $exp_end::TIMESTAMPTZ)
 )
 SELECT customer_id, tenure_start,
@@ -206,7 +239,8 @@ SELECT customer_id, tenure_start,
        invoice_view_rate::DOUBLE AS invoice_view_rate,
        CASE WHEN $landmark::BOOLEAN THEN coalesce(offers_shown, 0)::INTEGER END AS offers_shown,
        CASE WHEN $landmark::BOOLEAN THEN coalesce(offers_accepted, 0)::INTEGER END AS offers_accepted,
-       last_offer_shown_at
+       last_offer_shown_at,
+       due_months, on_time_months, paid_months, automatic_months
 FROM (
   SELECT *, (epoch_us(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END) - epoch_us(tenure_start)) / 1000000.0 / (365.0 * 86400) AS tenure_years
   FROM base

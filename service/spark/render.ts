@@ -16,6 +16,8 @@
  * - `epoch_us(ts)` → `unix_micros(ts)` (microseconds since 1970, exact in both). The sources
  *   spell a duration as `(epoch_us(a) - epoch_us(b)) / 1000000.0`, never `epoch(a - b)`: DuckDB's
  *   ICU subtraction of two TIMESTAMPTZ costs about 8 µs a row (1.3 s over 157 000 customers).
+ * - `list(x)` (an aggregate) → `collect_list(x)`, and `list_sort(l)` → `array_sort(l)` (both ascending;
+ *   the sources sort every list they aggregate, since neither engine's list order is defined).
  * - `json_extract_string(json, '$.path')` → `get_json_object(json, '$.path')` (both give a scalar
  *   as text, a JSON string unquoted; the lake keeps `extra` as JSON text).
  * - `SEMI JOIN`/`ANTI JOIN` → `LEFT SEMI JOIN`/`LEFT ANTI JOIN`.
@@ -54,7 +56,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** DuckDB functions with no Spark function of the same meaning and name. */
-const DUCKDB_ONLY = new Set(['epoch', 'list', 'list_value', 'struct_pack', 'strftime', 'strptime', 'epoch_ms', 'string_agg', 'regexp_matches', 'list_contains', 'date_diff', 'datediff', 'age', 'quantile_cont', 'median', 'json_extract', 'unnest']);
+const DUCKDB_ONLY = new Set(['epoch', 'list_value', 'struct_pack', 'strftime', 'strptime', 'epoch_ms', 'string_agg', 'regexp_matches', 'list_contains', 'date_diff', 'datediff', 'age', 'quantile_cont', 'median', 'json_extract', 'unnest']);
 const DUCKDB_ONLY_KEYWORDS = new Set(['QUALIFY', 'ASOF', 'POSITIONAL', 'PIVOT', 'UNPIVOT', 'REPLACE']);
 
 function tokenize(text: string): Token[] {
@@ -215,6 +217,11 @@ function rewriteFunctions(tokens: Token[]): Token[] {
       if (isOpen(tokens[a]) && matchClose(tokens, a) === b && argBounds(tokens, a).length > 1) tokens.splice(a, 0, raw('struct'));
     } else if (lower === 'epoch_us') {
       t.text = 'unix_micros';
+    } else if (lower === 'list') {
+      t.text = 'collect_list';
+    } else if (lower === 'list_sort') {
+      if (argBounds(tokens, i + 1).length !== 1) throw new UnsupportedSql('list_sort with a sort order');
+      t.text = 'array_sort';
     }
   }
   return tokens;

@@ -34,6 +34,12 @@ describe('renderSpark rules', () => {
     expect(renderSpark('SELECT arg_max(cls, (n, last_at)), arg_min(due_date, occurred_at) FROM t')).toBe('SELECT max_by(cls, struct(n, last_at)), min_by(due_date, occurred_at) FROM t');
   });
 
+  it('aggregates lists as collect_list and sorts them with array_sort', () => {
+    expect(renderSpark('SELECT CASE WHEN count(*) FILTER (WHERE a) > 0 THEN list_sort(list(m) FILTER (WHERE a)) END FROM t GROUP BY k')).toBe(
+      'SELECT CASE WHEN count(*) FILTER (WHERE a) > 0 THEN array_sort(collect_list(m) FILTER (WHERE a)) END FROM t GROUP BY k',
+    );
+  });
+
   it('turns epoch_us into unix_micros, and refuses epoch', () => {
     expect(renderSpark('SELECT (epoch_us(coalesce(a, $e::TIMESTAMPTZ)) - epoch_us(b)) / 1000000.0 / 86400.0')).toBe('SELECT (unix_micros(coalesce(a, CAST(:e AS TIMESTAMP))) - unix_micros(b)) / 1000000.0D / 86400.0D');
     expect(() => renderSpark('SELECT epoch(a - b)')).toThrow(UnsupportedSql);
@@ -46,7 +52,7 @@ describe('renderSpark rules', () => {
   });
 
   it('refuses what it has no rule for instead of guessing', () => {
-    for (const text of ["SELECT strftime(ts, '%Y')", 'SELECT list(x) FROM t', 'SELECT x FROM t QUALIFY row_number() OVER () = 1', 'SELECT x::HUGEINT', "SELECT 'a\\b'", 'SELECT `x` FROM t']) {
+    for (const text of ["SELECT strftime(ts, '%Y')", 'SELECT list_value(x) FROM t', "SELECT list_sort(list(x), 'DESC') FROM t", 'SELECT x FROM t QUALIFY row_number() OVER () = 1', 'SELECT x::HUGEINT', "SELECT 'a\\b'", 'SELECT `x` FROM t']) {
       expect(() => renderSpark(text), text).toThrow(UnsupportedSql);
     }
   });
