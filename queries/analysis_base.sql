@@ -18,7 +18,7 @@
 -- $after/$upto, when set, restrict the rows to customers the batches in ($after, $upto] touched with an event
 -- dated before $outcome_end::TIMESTAMPTZ (incremental upkeep of customer_facts and of the stored bases, the same set
 -- queries/bases/forget_touched.sql deletes); NULL means everyone.
--- {{events}}, {{invoices}}, {{fees}} and {{payment_months}} are the events table and the invoice, fee and payment-month facts, or, for that incremental
+-- {{events}}, {{invoices}}, {{fees}}, {{payment_months}} and {{contacts}} are the events table and the invoice, fee, payment-month and contact facts, or, for that incremental
 -- upkeep, tables holding those rows of the customers the batches touched only (service/analytics/base-sql.ts): each
 -- base then reads those few rows, not the whole history.
 WITH scope AS (
@@ -160,6 +160,39 @@ WITH scope AS (
       AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
   )
   GROUP BY customer_id
+), channel_views AS (
+  -- Lifetime bases only: per invoice channel, the customer's invoices issued before the end, how many were first
+  -- viewed before it, and the microseconds from issue to that first view of each viewed one, for
+  -- churn/engagement_invoice_views.sql. Kept in the row for the trend's reason (due_months above): a filter
+  -- combination unnests a column of the filtered customers instead of joining every invoice fact. The delays are
+  -- kept one by one, not summarised, because the answer is their exact median per channel. Sorted (by channel, and
+  -- each channel's delays), NULL when none, as the month lists.
+  SELECT customer_id, list_sort(list(struct_pack(channel := channel, invoices := invoices, viewed := viewed, view_us := view_us))) AS invoice_views
+  FROM (
+    SELECT customer_id, coalesce(channel, 'unknown') AS channel, count(*) AS invoices,
+           count(*) FILTER (WHERE first_viewed_at < $exp_end::TIMESTAMPTZ) AS viewed,
+           CASE WHEN count(*) FILTER (WHERE first_viewed_at < $exp_end::TIMESTAMPTZ) > 0
+                THEN list_sort(list(epoch_us(first_viewed_at) - epoch_us(issued_at)) FILTER (WHERE first_viewed_at < $exp_end::TIMESTAMPTZ)) END AS view_us
+    FROM {{invoices}}
+    WHERE NOT $landmark::BOOLEAN AND issued_at < $exp_end::TIMESTAMPTZ
+      AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+    GROUP BY customer_id, coalesce(channel, 'unknown')
+  )
+  GROUP BY customer_id
+), recent_contacts AS (
+  -- Lifetime bases only: the customer's contacts of the year before the end, one entry per channel and topic, for
+  -- churn/engagement_contacts.sql (a filter combination unnests these instead of joining every contact fact; one
+  -- entry per customer and pair, so counting entries counts distinct customers). Sorted, NULL when none.
+  SELECT customer_id, list_sort(list(struct_pack(channel := channel, topic := topic, contacts := contacts))) AS recent_contacts
+  FROM (
+    SELECT customer_id, channel, topic, count(*) AS contacts
+    FROM {{contacts}}
+    WHERE NOT $landmark::BOOLEAN
+      AND occurred_at >= $exp_end::TIMESTAMPTZ - INTERVAL 365 DAY AND occurred_at < $exp_end::TIMESTAMPTZ
+      AND ($after::BIGINT IS NULL OR customer_id IN (SELECT customer_id FROM scope))
+    GROUP BY ALL
+  )
+  GROUP BY customer_id
 ), base AS (
   SELECT s.customer_id, s.first_event, l.* EXCLUDE (customer_id), a.* EXCLUDE (customer_id), ch.invoice_channel,
          -- A customer_since before the first start (or with no start) means the customer existed before
@@ -179,7 +212,7 @@ WITH scope AS (
          coalesce(f.fee_amount, 0) AS fee_amount,
          coalesce(f.disputed_fees, 0) AS disputed_fees,
          o.best_opened_channel, o.invoice_view_rate, x.offers_shown, x.offers_accepted, x.last_offer_shown_at,
-         dm.due_months, dm.on_time_months, pm2.paid_months, pm2.automatic_months
+         dm.due_months, dm.on_time_months, pm2.paid_months, pm2.automatic_months, cv.invoice_views, rc.recent_contacts
   FROM seen s
   LEFT JOIN life l USING (customer_id)
   CROSS JOIN LATERAL (SELECT coalesce(l.customer_since <= s.first_evidence AND (l.first_start IS NULL OR l.customer_since < l.first_start), false) AS known_since) k
@@ -194,6 +227,8 @@ WITH scope AS (
   LEFT JOIN offers x USING (customer_id)
   LEFT JOIN due_months dm USING (customer_id)
   LEFT JOIN paid_months pm2 USING (customer_id)
+  LEFT JOIN channel_views cv USING (customer_id)
+  LEFT JOIN recent_contacts rc USING (customer_id)
   WHERE coalesce(l.first_start, s.first_evidence) < $exp_end::TIMESTAMPTZ OR (k.known_since AND s.first_evidence < $exp_end::TIMESTAMPTZ)
 )
 SELECT customer_id, tenure_start,
@@ -240,7 +275,7 @@ SELECT customer_id, tenure_start,
        CASE WHEN $landmark::BOOLEAN THEN coalesce(offers_shown, 0)::INTEGER END AS offers_shown,
        CASE WHEN $landmark::BOOLEAN THEN coalesce(offers_accepted, 0)::INTEGER END AS offers_accepted,
        last_offer_shown_at,
-       due_months, on_time_months, paid_months, automatic_months
+       due_months, on_time_months, paid_months, automatic_months, invoice_views, recent_contacts
 FROM (
   SELECT *, (epoch_us(CASE WHEN $landmark::BOOLEAN THEN $exp_end::TIMESTAMPTZ WHEN churned_before THEN last_cancel ELSE $exp_end::TIMESTAMPTZ END) - epoch_us(tenure_start)) / 1000000.0 / (365.0 * 86400) AS tenure_years
   FROM base

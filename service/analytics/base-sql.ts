@@ -8,15 +8,16 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { sql } from '../db/sql-files.ts';
 
-/** Where analysis_base.sql reads the events and the per-invoice, per-fee and per-payment-month facts. */
+/** Where analysis_base.sql reads the events and the per-invoice, per-fee, per-payment-month and per-contact facts. */
 export interface BaseSources {
   events: string;
   invoices: string;
   fees: string;
   payment_months: string;
+  contacts: string;
 }
 
-const STORED: BaseSources = { events: 'events', invoices: 'fact_invoices', fees: 'fact_fees', payment_months: 'fact_payment_months' };
+const STORED: BaseSources = { events: 'events', invoices: 'fact_invoices', fees: 'fact_fees', payment_months: 'fact_payment_months', contacts: 'fact_contacts' };
 
 export function analysisBaseSql(sources: BaseSources = STORED): string {
   return sql('analysis_base', { ...sources });
@@ -41,7 +42,7 @@ const copies = new WeakMap<DuckDBConnection, { after: number; upto: number; sour
 /**
  * What the customers with an event in the batches ($after, $upto] have, copied into temp tables on
  * `connection` (inside the caller's transaction): every event of theirs (the columns the base reads), and their rows of
- * fact_invoices, fact_fees and fact_payment_months (the facts must already reflect `upto`). Made once per range and
+ * fact_invoices, fact_fees, fact_payment_months and fact_contacts (the facts must already reflect `upto`). Made once per range and
  * connection: the catch-up's customer_facts and its stored bases read the same copy, and the
  * upkeep drops it with releaseTouched() when its transaction ends. Copying is the expensive part
  * (on the large set, 1.1–1.3 s for 2 400 customers: the scan that finds their rows reads every
@@ -52,7 +53,7 @@ const copies = new WeakMap<DuckDBConnection, { after: number; upto: number; sour
 export async function copyTouched(connection: DuckDBConnection, after: number, upto: number): Promise<BaseSources> {
   const have = copies.get(connection);
   if (have && have.after === after && have.upto === upto) return have.sources;
-  const t: BaseSources = { events: 'touched_events', invoices: 'touched_invoices', fees: 'touched_fees', payment_months: 'touched_payment_months' };
+  const t: BaseSources = { events: 'touched_events', invoices: 'touched_invoices', fees: 'touched_fees', payment_months: 'touched_payment_months', contacts: 'touched_contacts' };
   copies.delete(connection);
   await connection.run(
     `CREATE OR REPLACE TEMP TABLE ${t.events} AS
@@ -62,6 +63,7 @@ export async function copyTouched(connection: DuckDBConnection, after: number, u
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${t.invoices} AS SELECT * FROM fact_invoices WHERE customer_id IN (SELECT DISTINCT customer_id FROM ${t.events})`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${t.fees} AS SELECT * FROM fact_fees WHERE customer_id IN (SELECT DISTINCT customer_id FROM ${t.events})`);
   await connection.run(`CREATE OR REPLACE TEMP TABLE ${t.payment_months} AS SELECT * FROM fact_payment_months WHERE customer_id IN (SELECT DISTINCT customer_id FROM ${t.events})`);
+  await connection.run(`CREATE OR REPLACE TEMP TABLE ${t.contacts} AS SELECT * FROM fact_contacts WHERE customer_id IN (SELECT DISTINCT customer_id FROM ${t.events})`);
   copies.set(connection, { after, upto, sources: t });
   return t;
 }

@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../service/config.ts';
 import { openContext, startService } from '../../service/server.ts';
-import { keepAlive, peakRss, post, verdict } from './bench-kit.ts';
+import { keepAlive, peakRss, post, startTrickle, verdict } from './bench-kit.ts';
 import { ensureBenchDatabase, percentile as pct } from './large-set.ts';
 
 const SET = (process.argv[2] ?? 'large') as 'default' | 'large' | 'xlarge';
@@ -56,43 +56,16 @@ console.log(`  first analysis after a restart ≤ 1 s: ${verdict(first.ms <= 100
 // (3) The trickle and the readers.
 const [{ n: customerCount }] = await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM customer_facts`)).getRowObjectsJson());
 const customers = (await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT customer_id FROM customer_facts USING SAMPLE 2000 ROWS`)).getRowObjectsJson())).map((r) => String(r.customer_id));
-let stop = false;
-let sent = 0;
 // The trickle's acknowledgement latencies while the readers run: an analysis that held the event
 // loop (a model fit on the main thread) would show here as a producer's p99.
-const acks: number[] = [];
-let measuring = false;
-let seq = 0;
-const tag = Date.now().toString(36);
-const trickle = (async () => {
-  const started = performance.now();
-  while (!stop) {
-    const n = 1 + (seq % 20);
-    const lines = [];
-    for (let i = 0; i < n; i++) {
-      const k = seq++;
-      // Each type with its own fields only: a field outside a type's contract goes to `extra`, which
-      // only the validation SQL writes (about 30 ms a request on a quiet machine, far more while
-      // analyses keep DuckDB's threads busy), and would measure that path instead.
-      const base = { event_id: `trickle-${tag}-${k}`, occurred_at: new Date().toISOString(), customer_id: customers[k % customers.length] };
-      lines.push(JSON.stringify(k % 3 ? { ...base, type: 'contact', channel: 'phone', topic: 'invoice' } : { ...base, type: 'payment_method_changed', method: k % 2 ? 'paper_giro' : 'autogiro' }));
-    }
-    const t0 = performance.now();
-    await post(`${svc.url}/v1/events`, Buffer.from(lines.join('\n') + '\n'), 'application/x-ndjson', keepAlive);
-    if (measuring) acks.push(performance.now() - t0);
-    sent += n;
-    // 200 events/s on average: wait until the schedule catches up with what was sent.
-    const due = started + (sent / 200) * 1000;
-    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
-  }
-})();
+const trickle = startTrickle(`${svc.url}/v1/events`, customers);
 
 // The trickle's events are dated now; when the loaded data ends on an earlier day, its first batch
 // moves the default as-of date, and the catch-up builds the new day's default windows (once a day
 // in a running service). That is timed here on its own, so the readers below measure the steady state.
 {
   const before = await latestDefault();
-  while (sent === 0) await new Promise((r) => setTimeout(r, 20));
+  while (trickle.sent === 0) await new Promise((r) => setTimeout(r, 20));
   const t0 = performance.now();
   await ctx.engine.upkeep.settle();
   const after = await latestDefault();
@@ -126,12 +99,12 @@ const FILTERS = ['market=SE', 'market=NO', 'market=DK', 'market=FI', 'vertical=t
 }
 
 const times = new Map<string, number[]>(ENDPOINTS.map((e) => [e, []]));
-const trickleFrom = { sent, at: performance.now() };
+const trickleFrom = { sent: trickle.sent, at: performance.now() };
 const buildsBefore = ctx.engine.cache.counters.builds;
 const lags: number[] = [];
 const failures: string[] = [];
 const until = performance.now() + SECONDS * 1000;
-measuring = true;
+trickle.measuring = true;
 for (let i = 0; performance.now() < until; i++) {
   const e = ENDPOINTS[i % ENDPOINTS.length];
   // A combination never requested before: two filters and a parameter the cache has not seen.
@@ -142,10 +115,9 @@ for (let i = 0; performance.now() < until; i++) {
   if (r.status === 200 && r.body.startsWith('{"data_as_of"')) lags.push(JSON.parse(r.body).lag_seconds);
   else if (r.status !== 200 && r.status !== 422) failures.push(`${e} ${r.status} ${r.body.slice(0, 120)}`);
 }
-stop = true;
-await trickle;
-const achieved = ((sent - trickleFrom.sent) / (performance.now() - trickleFrom.at)) * 1000;
-console.log(`\nphase 3: ${SET} (${Number(customerCount).toLocaleString('en')} customers), trickle of 200 events/s in 1–20-event requests (${sent.toLocaleString('en')} events sent; ${achieved.toFixed(0)} events/s during the readers), ${SECONDS} s of readers`);
+await trickle.stop();
+const achieved = ((trickle.sent - trickleFrom.sent) / (performance.now() - trickleFrom.at)) * 1000;
+console.log(`\nphase 3: ${SET} (${Number(customerCount).toLocaleString('en')} customers), trickle of 200 events/s in 1–20-event requests (${trickle.sent.toLocaleString('en')} events sent; ${achieved.toFixed(0)} events/s during the readers), ${SECONDS} s of readers`);
 console.log(`${'endpoint (new filter combinations)'.padEnd(56)} ${'n'.padStart(4)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)}`);
 let worst95 = 0;
 let worstRatio = 0;
@@ -160,7 +132,7 @@ for (const [e, xs] of times) {
 const all = [...times.values()].flat();
 console.log(`all endpoints: p95 ${pct(all, 0.95).toFixed(0)} ms, p99 ${pct(all, 0.99).toFixed(0)} ms; worst endpoint p95 ${worst95.toFixed(0)} ms`);
 console.log(`  p95 of every endpoint ≤ ${TARGET_P95} ms: ${verdict(worst95 <= TARGET_P95)}; p99 ≤ 3 × p95 on every endpoint: ${verdict(worstRatio <= 3)} (worst ${worstRatio.toFixed(2)})`);
-console.log(`  the trickle's acknowledgements meanwhile (${acks.length} requests of 1–20 events): p50 ${pct(acks, 0.5).toFixed(1)} ms, p99 ${pct(acks, 0.99).toFixed(1)} ms, max ${Math.max(...acks).toFixed(0)} ms`);
+console.log(`  the trickle's acknowledgements meanwhile (${trickle.acks.length} requests of 1–20 events): p50 ${pct(trickle.acks, 0.5).toFixed(1)} ms, p99 ${pct(trickle.acks, 0.99).toFixed(1)} ms, max ${Math.max(...trickle.acks).toFixed(0)} ms`);
 console.log(`  freshness: lag_seconds p50 ${pct(lags, 0.5)}, p95 ${pct(lags, 0.95)}, max ${Math.max(...lags)} over ${lags.length} answers; p95 ≤ 30: ${verdict(pct(lags, 0.95) <= 30)}`);
 console.log(`  bases built while the readers ran (new windows, or evicted ones asked again): ${ctx.engine.cache.counters.builds - buildsBefore}`);
 if (failures.length) console.log(`  failures: ${failures.length}, first: ${failures[0]}`);
@@ -168,9 +140,9 @@ if (failures.length) console.log(`  failures: ${failures.length}, first: ${failu
 // (4) One 1 000-event batch into every base, against a full rebuild of facts and bases.
 await ctx.engine.upkeep.settle();
 const batch = [];
+const tag = Date.now().toString(36);
 for (let i = 0; i < 1000; i++) {
-  const k = seq++;
-  batch.push(JSON.stringify({ event_id: `batch-${tag}-${k}`, type: 'contact', occurred_at: new Date().toISOString(), customer_id: customers[k % customers.length], channel: 'phone', topic: 'fee' }));
+  batch.push(JSON.stringify({ event_id: `batch-${tag}-${i}`, type: 'contact', occurred_at: new Date().toISOString(), customer_id: customers[i % customers.length], channel: 'phone', topic: 'fee' }));
 }
 await post(`${svc.url}/v1/events`, Buffer.from(batch.join('\n') + '\n'), 'application/x-ndjson', keepAlive);
 await ctx.engine.upkeep.settle();

@@ -40,6 +40,14 @@ describe('renderSpark rules', () => {
     );
   });
 
+  it('packs structs as named_struct, with the same field names in the same order', () => {
+    expect(renderSpark('SELECT list_sort(list(struct_pack(channel := coalesce(c, \'x\'), n := count(*), us := list_sort(list(d))))) FROM t')).toBe(
+      "SELECT array_sort(collect_list(named_struct('channel', coalesce(c, 'x'), 'n', count(*), 'us', array_sort(collect_list(d))))) FROM t",
+    );
+    expect(() => renderSpark('SELECT struct_pack(a) FROM t')).toThrow(UnsupportedSql);
+    expect(() => renderSpark('SELECT struct_pack(a := 1, 2) FROM t')).toThrow(UnsupportedSql);
+  });
+
   it('turns epoch_us into unix_micros, and refuses epoch', () => {
     expect(renderSpark('SELECT (epoch_us(coalesce(a, $e::TIMESTAMPTZ)) - epoch_us(b)) / 1000000.0 / 86400.0')).toBe('SELECT (unix_micros(coalesce(a, CAST(:e AS TIMESTAMP))) - unix_micros(b)) / 1000000.0D / 86400.0D');
     expect(() => renderSpark('SELECT epoch(a - b)')).toThrow(UnsupportedSql);
