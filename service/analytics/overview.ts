@@ -4,6 +4,7 @@
  * economics, and the ingestion status and dimension values the dashboard's Data page and filter
  * bar need. Every share carries its Wilson interval and its denominator.
  */
+import { eventTotals } from '../events/event-totals.ts';
 import { isSmallSample } from './group-stats.ts';
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
@@ -264,13 +265,13 @@ export async function engagement(engine: Engine, filters: Filters): Promise<Enga
 const rowsOf = async (db: Database, name: string) => db.withConnection(async (c) => (await c.runAndReadAll(sql(name))).getRowObjectsJson() as Record<string, unknown>[]);
 
 export async function ingestionStatus(db: Database): Promise<IngestionStatus> {
-  const [[totals], batches, byType, byDay] = await Promise.all([rowsOf(db, 'ingestion_status'), rowsOf(db, 'ingestion_batches'), rowsOf(db, 'events_by_type'), rowsOf(db, 'events_by_day')]);
+  const [totals, batches, byType, byDay] = await Promise.all([eventTotals(db), rowsOf(db, 'ingestion_batches'), rowsOf(db, 'events_by_type'), rowsOf(db, 'events_by_day')]);
   return {
-    events: num(totals.events),
-    customers: num(totals.customers),
-    rejected_rows: num(totals.rejected_rows),
-    first_event: (totals.first_event as string | null) ?? null,
-    last_event: (totals.last_event as string | null) ?? null,
+    events: totals.events,
+    customers: totals.customers,
+    rejected_rows: totals.rejected_rows,
+    first_event: totals.first_event,
+    last_event: totals.last_event,
     batches: batches.map((b) => ({
       batch_id: num(b.batch_id),
       received_at: String(b.received_at),

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
+import { eventTotals } from '../events/event-totals.ts';
 import { lookup } from '../http/auth.ts';
 
 const Health = z.object({
@@ -86,18 +87,15 @@ export function healthRoutes(ctx: AppContext) {
       return c.json(Health.parse({ status: 'failed', database: { reachable: false, file, schema_version: null, fatal: ctx.db.fatal }, counts: null, ...base }), 503);
     }
     try {
-      const r = await ctx.db.withConnection(async (conn) =>
-        (
-          await conn.runAndReadAll(`SELECT (SELECT max(version) FROM schema_version) AS v, (SELECT count(*) FROM events) AS events,
-            (SELECT count(DISTINCT customer_id) FROM events) AS customers, (SELECT count(*) FROM rejected_rows) AS rejected,
-            (SELECT count(*) FROM ingest_batches) AS batches`)
-        ).getRowObjects()[0],
-      );
+      const [version, totals] = await Promise.all([
+        ctx.db.withConnection(async (conn) => Number((await conn.runAndReadAll(`SELECT max(version) AS v FROM schema_version`)).getRowObjects()[0].v)),
+        eventTotals(ctx.db),
+      ]);
       return c.json(
         Health.parse({
           status: lost ? 'degraded' : 'ok',
-          database: { reachable: true, file, schema_version: Number(r.v), fatal: null },
-          counts: { events: Number(r.events), customers: Number(r.customers), rejected_rows: Number(r.rejected), batches: Number(r.batches) },
+          database: { reachable: true, file, schema_version: version, fatal: null },
+          counts: { events: totals.events, customers: totals.customers, rejected_rows: totals.rejected_rows, batches: totals.batches },
           ...base,
         }),
       );

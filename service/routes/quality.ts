@@ -16,7 +16,7 @@ export function qualityRoutes(ctx: AppContext) {
     tag: 'ingestion',
     role: 'read',
     summary: 'Data-quality checks: orphans, volume outliers, currencies per vertical, unmatched payment labels, overpaid invoices, events after cancellation',
-    description: 'Each check has a count, up to 5 examples, the counts behind it and one sentence on what it does to the analyses. Computed once per data version.',
+    description: 'Each check has a count, up to 5 examples, the counts behind it and one sentence on what it does to the analyses. Computed once per data version; while events flow, the last finished report is served within ANALYSIS_MAX_LAG (its data_as_of names the snapshot it reflects) as the next one computes.',
     responses: { 200: { description: 'the report', schema: DataQuality } },
   });
   return new Hono().get('/', requireRole(ctx.config.tokens, 'read'), async (c) => c.json(DataQuality.parse(await dataQuality(ctx.engine))));
