@@ -37,10 +37,10 @@ import { sessionRoutes } from './routes/session.ts';
 const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations', 'revenue', 'data-quality'] as const;
 /**
  * Route prefixes that never read the events: they need not wait for acknowledged live rows to be
- * applied (under a 200 events/s trickle that wait put /v1/alerts, asked by every page, at a median
- * of 0.2–1 s behind the applier). Their writes drain the live writer anyway (Database.transaction).
+ * applied (under a 200 events/s trickle, /v1/alerts, asked by every page, waited behind the
+ * applier). Settings is not one: its payment-method report counts the labels in the events.
  */
-const NO_EVENT_READS = ['alerts', 'views', 'settings', 'session'] as const;
+const NO_EVENT_READS = ['alerts', 'views', 'session'] as const;
 const under = (path: string, prefixes: readonly string[]) => prefixes.some((p) => path === `/v1/${p}` || path.startsWith(`/v1/${p}/`));
 
 export const WEB_BUILD_DIR = path.resolve(import.meta.dirname, '../web/build');

@@ -31,10 +31,11 @@ interface Known {
 
 const known = new WeakMap<Database, Known>();
 
-const scalar = (db: Database, name: string, params: Record<string, unknown>) =>
+/** The `customers` figure of one of the two counting statements. */
+const countOf = (db: Database, name: 'event_customers' | 'event_customers_first_seen', params: Record<string, unknown>) =>
   db.withConnection(async (c) => {
     const text = sql(name);
-    return Number(Object.values((await c.runAndReadAll(text, namedParams(text, params))).getRowObjects()[0])[0] ?? 0);
+    return Number((await c.runAndReadAll(text, namedParams(text, params))).getRowObjects()[0].customers);
   });
 
 /** The distinct customer ids of batches up to `upto`, from the last count where it can be moved forward. */
@@ -43,8 +44,8 @@ function customersUpTo(db: Database, writes: number, upto: number): Promise<numb
   if (last && last.writes === writes && last.upto === upto) return last.customers;
   const from = last && last.writes === writes && last.upto < upto ? last : null;
   const customers = from
-    ? from.customers.then(async (n) => n + (await scalar(db, 'event_customers_first_seen', { after: from.upto, upto })))
-    : scalar(db, 'event_customers', { upto });
+    ? from.customers.then(async (n) => n + (await countOf(db, 'event_customers_first_seen', { after: from.upto, upto })))
+    : countOf(db, 'event_customers', { upto });
   // A failed count is not kept: the next call counts again.
   customers.catch(() => known.get(db)?.customers === customers && known.delete(db));
   known.set(db, { writes, upto, customers });
