@@ -16,7 +16,7 @@ import { periodOf, planPeriod, shiftDays, type Period, type PeriodPlan } from '.
 import { CORRELATION_NOTE } from './churn.ts';
 import { overFiltered, type Engine } from './runner.ts';
 import type { Cohorts, Dimensions, Engagement, FeeEconomics, Filters, IngestionStatus, Summary } from './contracts.ts';
-import { latestEventDate, resolveScope, scopeFor } from './scope.ts';
+import { defaultScopesFor, latestEventDate, resolveScope, scopeFor } from './scope.ts';
 
 const share = (k: number, n: number) => {
   const w = wilsonInterval(k, n);
@@ -292,7 +292,16 @@ export async function dimensions(engine: Engine): Promise<Dimensions> {
   // settle here made the filter bar wait for every catch-up under a trickle).
   await engine.upkeep.readable();
   const db = engine.db;
-  const [rows, [totals]] = await Promise.all([rowsOf(db, 'dimension_values'), db.cache.memo('event-span', '', () => rowsOf(db, 'event_span'))]);
+  // Counted in the lifetime base of the default as-of date, not in the current facts (tenure and age
+  // as of today): the count beside `2+y` is then the customers that filter selects in the default
+  // analyses, and a data set that ended last month does not change its counts as the days pass.
+  const asOf = await latestEventDate(db);
+  const counted = async () => {
+    if (!asOf) return [];
+    const base = await engine.cache.table(defaultScopesFor(asOf).find((s) => s.view === 'lifetime')!);
+    return db.withConnection(async (c) => (await c.runAndReadAll(sql('dimension_values', { base }))).getRowObjectsJson() as Record<string, unknown>[]);
+  };
+  const [rows, [totals]] = await Promise.all([counted(), db.cache.memo('event-span', '', () => rowsOf(db, 'event_span'))]);
   const values: Dimensions['values'] = {};
   for (const r of rows) (values[String(r.dimension)] ??= []).push({ value: String(r.value), customers: num(r.customers) });
   return {

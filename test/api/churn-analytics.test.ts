@@ -36,6 +36,17 @@ describe('filters', () => {
     expect(drivers.body.error.message).toMatch(/no customers match/);
   });
 
+  it("the filter bar's count beside each value is the customers that filter selects in the default lifetime analysis", async () => {
+    const dims = (await get('/v1/churn/dimensions')).body as { values: Record<string, { value: string; customers: number }[]> };
+    for (const d of ['tenure_band', 'age_band', 'market']) {
+      expect(dims.values[d].length, d).toBeGreaterThan(1);
+      for (const { value, customers } of dims.values[d]) {
+        const { body } = await get(`/v1/churn/summary?view=lifetime&${d}=${encodeURIComponent(value)}`);
+        expect(body.kpis.find((k: { key: string }) => k.key === 'customers').value, `${d}=${value}`).toBe(customers);
+      }
+    }
+  });
+
   it('impossible filter values give 400 with the offending parameter', async () => {
     await expectRefusedNaming(get, [
       ['/v1/churn/by/payment_method_class?view=sideways', 'view'],
