@@ -10,7 +10,7 @@ import type { CodedColumn } from '../db/coded-columns.ts';
 import { concordance } from '../stats/concordance.ts';
 import { CoxModelError, fitCox, type CoxCovariate, type CoxFit } from '../stats/cox.ts';
 import { delayedEntry } from './delayed-entry.ts';
-import { codeFactor, MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
+import { codeFactorCodes, MIN_LEVEL_CUSTOMERS, MIN_LEVEL_EVENTS } from './dummy-coding.ts';
 import { AnalysisRefusedError } from './errors.ts';
 import { chooseReference } from './group-stats.ts';
 import { mergeSparseLevels, type LevelMerge } from './level-merging.ts';
@@ -84,11 +84,18 @@ export function driversModel(input: DriversInput): DriversModel {
     const counts = new Map(firstSeen.map((k) => [name[k], byCode[k]]));
     const { mapping, merges } = mergeSparseLevels(f, counts);
     merged_levels.push(...merges);
-    const mergedName = name.map((l) => mapping.get(l)!);
-    const values = keep.map((i) => mergedName[column.codes[i]]);
+    // Each read code to the code of its merged level (levels absent from the kept rows map to anything).
+    const merged: string[] = [];
+    const mergedCode = Int32Array.from(name, (l) => {
+      const m = mapping.get(l) ?? l;
+      const at = merged.indexOf(m);
+      return at >= 0 ? at : merged.push(m) - 1;
+    });
+    const codes = new Int32Array(keep.length);
+    for (let j = 0; j < keep.length; j++) codes[j] = mergedCode[column.codes[keep[j]]];
     // The reference stays the level the unmerged data would have chosen, or the group it joined.
     const reference = chooseReference(f, [...counts].map(([key, c]) => ({ key, n: c.n, churned: c.events })));
-    const coded = codeFactor(f, values, event, reference ? () => mapping.get(reference)! : undefined);
+    const coded = codeFactorCodes(f, codes, merged, event, reference ? () => mapping.get(reference)! : undefined);
     if (coded.levels.length < 2) {
       constant.push(f);
       continue;

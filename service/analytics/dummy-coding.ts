@@ -23,19 +23,45 @@ export interface CodedFactor {
 
 /** Counts the levels of `values` (one per customer, with their churn `event`) and dummy-codes them. */
 export function codeFactor(factor: string, values: readonly string[], event: Uint8Array, pickReference?: (counts: Count[]) => string): CodedFactor {
-  const counts = new Map<string, { n: number; events: number }>();
+  const index = new Map<string, number>();
+  const codes = new Int32Array(values.length);
   for (let i = 0; i < values.length; i++) {
-    const l = counts.get(values[i]) ?? { n: 0, events: 0 };
-    l.n++;
-    l.events += event[i];
-    counts.set(values[i], l);
+    let k = index.get(values[i]);
+    if (k === undefined) index.set(values[i], (k = index.size));
+    codes[i] = k;
   }
-  const asCounts = [...counts].map(([key, v]) => ({ key, n: v.n, churned: v.events }));
+  return codeFactorCodes(factor, codes, [...index.keys()], event, pickReference);
+}
+
+/**
+ * The same over integer codes: row i's level is `names[codes[i]]`, each name once. The drivers
+ * read their categories as codes (db/coded-columns.ts); counting and coding them as strings, a Map
+ * lookup and a string comparison per row and level, took about 100 ms of a 350 ms model on 143 000
+ * rows of the large set.
+ */
+export function codeFactorCodes(factor: string, codes: Int32Array, names: readonly string[], event: Uint8Array, pickReference?: (counts: Count[]) => string): CodedFactor {
+  const n = new Float64Array(names.length);
+  const events = new Float64Array(names.length);
+  const firstSeen: number[] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const k = codes[i];
+    if (n[k]++ === 0) firstSeen.push(k);
+    events[k] += event[i];
+  }
+  const asCounts = firstSeen.map((k) => ({ key: names[k], n: n[k], churned: events[k] }));
   const reference = pickReference ? pickReference(asCounts) : chooseReference(factor, asCounts)!;
-  const levels = [...counts].map(([level, v]) => ({ level, n: v.n, events: v.events, small: v.n < MIN_LEVEL_CUSTOMERS || v.events < MIN_LEVEL_EVENTS }));
-  const dummies = [...levels]
-    .sort((a, b) => a.level.localeCompare(b.level))
-    .filter((l) => l.level !== reference)
-    .map((l) => ({ ...l, column: () => Float64Array.from(values, (x) => (x === l.level ? 1 : 0)) }));
+  const levels = firstSeen.map((k) => ({ level: names[k], n: n[k], events: events[k], small: n[k] < MIN_LEVEL_CUSTOMERS || events[k] < MIN_LEVEL_EVENTS }));
+  const dummies = firstSeen
+    .map((k, j) => ({ k, l: levels[j] }))
+    .sort((a, b) => a.l.level.localeCompare(b.l.level))
+    .filter(({ l }) => l.level !== reference)
+    .map(({ k, l }) => ({
+      ...l,
+      column: () => {
+        const out = new Float64Array(codes.length);
+        for (let i = 0; i < codes.length; i++) if (codes[i] === k) out[i] = 1;
+        return out;
+      },
+    }));
   return { reference, levels, dummies };
 }

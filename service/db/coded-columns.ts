@@ -3,7 +3,7 @@
  * value on the event loop. Text is the cost: decoding one VARCHAR value takes 0.5–1 µs, so the
  * drivers' 157 000 rows × 11 categories held the event loop for 1.0 s on the large set, and every
  * ingest acknowledgement waited behind it. So a categorical column `x` comes with a column
- * `x__code`, its dense rank in the statement (`dense_rank() OVER (ORDER BY x)`): the reader copies
+ * `x__code`, its dense rank among the statement's values (queries/churn/cox_input.sql): the reader copies
  * the integer codes and decodes `x` only on the first row of each code. Every other column must be
  * numeric and is copied into a Float64Array (NULL as NaN). The result is streamed: the event loop
  * gets a turn between chunks of 2 048 rows, so no read holds it for more than a chunk's copy.

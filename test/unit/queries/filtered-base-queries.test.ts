@@ -98,6 +98,27 @@ describe('queries over the filtered base', () => {
     expect(cox.find((r) => r.time_days === 400)).toMatchObject({ entry_days: 300, event: 0, payment_method_class: 'automatic', timeliness: 'on_time', fee_exposure: 'none', plan_fit: 'fits_use', satisfaction_level: 'satisfied' });
   });
 
+  it("the model inputs' codes are each category's dense rank over the rows kept, NULL last", async () => {
+    // A NULL vertical and market on c2, and every category as dense_rank() would number it.
+    await db.withConnection((c) => c.run(`CREATE OR REPLACE TABLE base_nulls AS SELECT * REPLACE (CASE WHEN customer_id = 'c2' THEN NULL ELSE vertical END AS vertical, CASE WHEN customer_id = 'c2' THEN NULL ELSE market END AS market) FROM base`));
+    const rows = async (query: string, identifiers: Record<string, string> = {}) => {
+      const { text, params } = filteredStatement('base_nulls', FilterQuery.parse({}), query, { identifiers });
+      return db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJS());
+    };
+    const rank = (values: unknown[]) => {
+      const levels = [...new Set(values.filter((v) => v !== null) as string[])].sort();
+      return values.map((v) => (v === null ? levels.length + 1 : levels.indexOf(v as string) + 1));
+    };
+    const cox = await rows('churn/cox_input');
+    expect(cox.map((r) => r.time_days)).toEqual([100, 400, 20]); // c1, c2, c5: in customer order
+    for (const f of ['payment_method_class', 'timeliness', 'fee_exposure', 'vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'plan_fit', 'satisfaction_level']) {
+      expect(cox.map((r) => Number(r[`${f}__code`])), f).toEqual(rank(cox.map((r) => r[f])));
+    }
+    expect(cox.map((r) => Number(r.vertical__code))).toEqual([2, 3, 1]); // telecom, NULL, energy
+    const surv = await rows('churn/survival_input', { factor: 'market' });
+    expect(surv.map((r) => [r.key, Number(r.key__code)])).toEqual([['SE', 1], [null, 2], ['SE', 1]]);
+  });
+
   it('fee_economics sums fees, reminders and churn with and without fees per vertical and currency, never across currencies', async () => {
     expect(await run('churn/fee_economics')).toEqual([
       { vertical: 'energy', currency: 'SEK', customers: '3', fee_customers: '1', fees: '4', fee_revenue: 240, reminders: '6', fee_contacts: '2', churned_with_fee: '1', no_fee_customers: '2', churned_without_fee: '0', fee_price_sum: 149, fee_priced: '1' },
