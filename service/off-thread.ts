@@ -16,6 +16,7 @@ import { AnalysisRefusedError } from './analytics/errors.ts';
 import { StaffingInputError, StaffingQueryError, type StaffingInputErrorDetails } from './staffing/errors.ts';
 import { NotEnoughHistoryError } from './staffing/forecast.ts';
 import type { TASKS } from './off-thread-worker.ts';
+import { isBackground } from './background.ts';
 
 type Tasks = typeof TASKS;
 export type TaskName = keyof Tasks;
@@ -29,16 +30,34 @@ export interface SentError {
 type Reply = { id: number; value?: unknown; error?: SentError };
 
 /**
- * Two threads, each task to the one with fewer tasks waiting: with one, a survival curve of 0.1 s
- * queued behind a drivers fit or a forecast of a second. The fits themselves share the cores
- * with DuckDB either way.
+ * Two threads, one task in flight on each; the rest wait here, not in a worker's message queue, so
+ * each task goes to the first thread that is free. With one thread, a survival curve of 0.1 s
+ * queued behind a drivers fit or a forecast of a second. Work a reader waits for goes first;
+ * background work (a successor computed while the previous snapshot's answer is served:
+ * background.ts) runs on one thread at a time, so a reader's task always finds the other one. Under
+ * the live-analytics trickle, each publish started the staffing forecast's refit, and the next
+ * plans waited behind it in the same worker for 1.3 s. A background task that has waited
+ * BACKGROUND_MAX_WAIT_MS is treated as a reader's, so a busy stream of readers cannot starve it.
+ * The fits themselves share the cores with DuckDB either way.
  */
 const THREADS = 2;
+const BACKGROUND_MAX_WAIT_MS = 2000;
+interface Pending {
+  id: number;
+  task: string;
+  input: unknown;
+  background: boolean;
+  queuedAt: number;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
 interface Thread {
   worker: Worker;
-  waiting: Map<number, { task: string; resolve: (value: unknown) => void; reject: (error: Error) => void }>;
+  /** The task in flight, if any. */
+  running: Pending | null;
 }
 const threads: (Thread | null)[] = Array.from({ length: THREADS }, () => null);
+const queue: Pending[] = [];
 let next = 0;
 
 /** An error as the worker sends it, plain fields: domain and staffing errors carry a `code` and `details`. */
@@ -63,18 +82,21 @@ function started(slot: number): Thread {
   if (existing) return existing;
   const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { module: './off-thread-worker.ts' } });
   w.unref();
-  const thread: Thread = { worker: w, waiting: new Map() };
+  const thread: Thread = { worker: w, running: null };
   w.on('message', (m: Reply) => {
-    const p = thread.waiting.get(m.id);
-    if (!p) return;
-    thread.waiting.delete(m.id);
+    const p = thread.running;
+    if (!p || p.id !== m.id) return;
+    thread.running = null;
     if (m.error) p.reject(revive(p.task, m.error));
     else p.resolve(m.value);
+    dispatch();
   });
   const lost = (error: Error) => {
     if (threads[slot] === thread) threads[slot] = null;
-    for (const p of thread.waiting.values()) p.reject(error);
-    thread.waiting.clear();
+    const p = thread.running;
+    thread.running = null;
+    p?.reject(error);
+    dispatch();
   };
   w.on('error', lost);
   w.on('exit', (code) => lost(new Error(`the model worker thread exited (${code})`)));
@@ -82,10 +104,33 @@ function started(slot: number): Thread {
   return thread;
 }
 
-function leastBusy(): Thread {
-  let best = 0;
-  for (let i = 1; i < THREADS; i++) if ((threads[i]?.waiting.size ?? 0) < (threads[best]?.waiting.size ?? 0)) best = i;
-  return started(best);
+let recheck: ReturnType<typeof setTimeout> | null = null;
+
+/** Hands waiting tasks to free threads: readers' first, background ones one at a time. */
+function dispatch(): void {
+  for (;;) {
+    const slot = threads.findIndex((t) => !t?.running);
+    if (slot < 0 || !queue.length) return;
+    const now = performance.now();
+    const urgent = (p: Pending) => !p.background || now - p.queuedAt >= BACKGROUND_MAX_WAIT_MS;
+    let at = queue.findIndex(urgent);
+    if (at < 0 && !threads.some((t) => t?.running?.background)) at = 0;
+    if (at < 0) {
+      // Only background tasks wait and one runs: look again when it has waited its limit.
+      if (!recheck) {
+        recheck = setTimeout(() => {
+          recheck = null;
+          dispatch();
+        }, BACKGROUND_MAX_WAIT_MS - (now - queue[0].queuedAt));
+        recheck.unref();
+      }
+      return;
+    }
+    const [p] = queue.splice(at, 1);
+    const thread = started(slot);
+    thread.running = p;
+    thread.worker.postMessage({ id: p.id, task: p.task, input: p.input });
+  }
 }
 
 /** How many tasks of each name were posted to the worker (tests check that a fit really runs there). */
@@ -96,8 +141,7 @@ export function offThread<K extends TaskName>(task: K, input: Parameters<Tasks[K
   const id = ++next;
   offThreadRuns[task] = (offThreadRuns[task] ?? 0) + 1;
   return new Promise((resolve, reject) => {
-    const thread = leastBusy();
-    thread.waiting.set(id, { task, resolve: resolve as (value: unknown) => void, reject });
-    thread.worker.postMessage({ id, task, input });
+    queue.push({ id, task, input, background: isBackground(), queuedAt: performance.now(), resolve: resolve as (value: unknown) => void, reject });
+    dispatch();
   });
 }

@@ -9,8 +9,11 @@
  * A computation that takes seconds (staffing's forecast models) can also name a `Reuse` policy:
  * when the data moved on and the key's last finished value is one the policy still accepts (within
  * the analyses' staleness bound, no settings written since), that value is served at once while
- * its successor computes in the background, and the policy is told which snapshot it reflects.
+ * its successor computes in the background (`inBackground`: its model fits yield to readers'
+ * in the worker threads), and the policy is told which snapshot it reflects.
  */
+import { inBackground } from '../background.ts';
+
 export interface Reuse {
   /** Bumped by writes after which nothing older may be served (settings, catalogue, erasure). */
   generation: number;
@@ -96,7 +99,7 @@ export class VersionedCache {
     const last = this.finished.get(namespace)?.get(key);
     if (last && last.generation === reuse.generation && (await reuse.usable(last.tag))) {
       // The successor computes (or already does) without anyone waiting; a failure shows on a later request.
-      if (!this.get(namespace, key)) this.compute(namespace, key, compute, maxEntries, reuse).catch(() => undefined);
+      if (!this.get(namespace, key)) void inBackground(() => this.compute(namespace, key, compute, maxEntries, reuse)).catch(() => undefined);
       reuse.served(last.tag);
       return last.value as T;
     }

@@ -22,6 +22,7 @@ import { ACCEPTANCE_WINDOW_DAYS, acceptanceEvidence, effectOf, gapEvidence, type
 import { offThread } from '../off-thread.ts';
 import { linearPredictorSql, MODEL_FACTORS, validate, type ModelFactor, type ModelRows, type RiskFit, type Validation } from './risk-model.ts';
 import { compileRule, compileTemplate, fill } from './rules.ts';
+import { inBackground } from '../background.ts';
 
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -246,7 +247,10 @@ export class OfferEngine {
     }
     if (hit?.done && (await this.engine.upkeep.stillServable(hit.batch, hit.writes))) {
       hit.used = performance.now();
-      hit.next ??= this.start(map, key, build, version).ready.catch(() => undefined).finally(() => (hit.next = undefined));
+      // Built as background work: its risk-model fit yields to readers' tasks in the worker threads.
+      hit.next ??= inBackground(async () => this.start(map, key, build, version).ready)
+        .catch(() => undefined)
+        .finally(() => (hit.next = undefined));
       reflects(hit.batch);
       return hit.ready;
     }

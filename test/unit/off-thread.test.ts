@@ -12,6 +12,7 @@ import { survivalModel } from '../../service/analytics/survival-model.ts';
 import { AnalysisRefusedError } from '../../service/analytics/errors.ts';
 import type { CodedColumn } from '../../service/db/coded-columns.ts';
 import { offThread, offThreadRuns, revive, sent } from '../../service/off-thread.ts';
+import { inBackground } from '../../service/background.ts';
 import { RiskModelRefusedError } from '../../service/offers/errors.ts';
 import { StaffingInputError, StaffingQueryError } from '../../service/staffing/errors.ts';
 import { NotEnoughHistoryError } from '../../service/staffing/forecast.ts';
@@ -92,6 +93,30 @@ describe('the survival curves in the worker thread', () => {
     expect(off.curves.map((c) => [c.key, c.n])).toEqual([['automatic', 1785], ['manual', 1215]]);
     expect(Math.abs(off.log_rank!.chi_square - expected.log_rank.chi_square)).toBeLessThan(REFERENCE_TOLERANCE);
   });
+});
+
+describe('scheduling between readers and background work', () => {
+  /** The reference rows repeated `times` times: the same model, a fit of about 0.1 s per 100 000 rows. */
+  const replicated = (times: number): DriversInput => {
+    const r = referenceInput();
+    const rep = (a: Float64Array) => Float64Array.from({ length: a.length * times }, (_, i) => a[i % a.length]);
+    const repCodes = (c: CodedColumn) => ({ levels: c.levels, codes: Int32Array.from({ length: c.codes.length * times }, (_, i) => c.codes[i % c.codes.length]) });
+    return { ...r, entry: rep(r.entry), time: rep(r.time), event: rep(r.event), factors: r.factors.map((f) => ({ name: f.name, column: repCodes(f.column) })) };
+  };
+
+  it("runs a reader's task on a free thread at once, while background tasks take one thread at a time", async () => {
+    const slow = replicated(150); // 450 000 rows
+    // Both threads started and warm (two at once, so each takes one).
+    await Promise.all([offThread('drivers', referenceInput()), offThread('drivers', referenceInput())]);
+    const done: string[] = [];
+    const track = (name: string, p: Promise<unknown>) => p.then(() => done.push(name));
+    const background = [track('background 1', inBackground(() => offThread('drivers', slow))), track('background 2', inBackground(() => offThread('drivers', slow)))];
+    // Posted after both background fits: with each task sent to the thread with fewer waiting, it
+    // queued behind the first of them; now the second waits and this one takes the other thread.
+    const reader = track('reader', offThread('drivers', referenceInput()));
+    await Promise.all([...background, reader]);
+    expect(done).toEqual(['reader', 'background 1', 'background 2']);
+  }, 60_000);
 });
 
 describe('errors across the thread boundary', () => {
