@@ -37,7 +37,7 @@
  *   (the API awaits it before reads, bounded by READ_WAIT_MS).
  */
 import { storedRaw } from './readers/body-limits.ts';
-import { DuckDBTimestampTZValue, listValue, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBTimestampTZValue, listValue, type DuckDBAppender, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../db/database.ts';
 import { storageFailure } from '../db/failures.ts';
 import { appendTypedRows, DEFAULT_DATE_BOUNDS, fastCheck, fastRowOf, type DateBounds, type FastRow } from './fast-check.ts';
@@ -249,13 +249,7 @@ export class LiveWriter {
     await this.db.withConnection(async (c) => {
       const n = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM events`)).getRowObjects()[0].n);
       const filter = new IdFilter(2 * n + 1_000_000);
-      const result = await c.stream(`SELECT event_id FROM events`);
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        const v = chunk.getColumnVector(0);
-        for (let i = 0; i < chunk.rowCount; i++) filter.add(v.getItem(i) as string);
-      }
+      await addStoredIds(c, filter, `SELECT event_id FROM events`, {});
       for (const id of this.claims.keys()) filter.add(id);
       this.filter = filter;
     });
@@ -763,15 +757,7 @@ export class LiveWriter {
     this.idGen++;
     try {
       if (sinceBatch !== null) {
-        await this.db.withConnection(async (c) => {
-          const result = await c.stream(`SELECT event_id FROM events WHERE batch_id > $b`, { b: sinceBatch });
-          for (;;) {
-            const chunk = await result.fetchChunk();
-            if (!chunk || chunk.rowCount === 0) break;
-            const v = chunk.getColumnVector(0);
-            for (let i = 0; i < chunk.rowCount; i++) this.filter.add(v.getItem(i) as string);
-          }
-        });
+        await this.db.withConnection((c) => addStoredIds(c, this.filter, `SELECT event_id FROM events WHERE batch_id > $b`, { b: sinceBatch }));
         // Past its capacity the filter's false hits grow (each an index look-up): size it anew.
         if (this.filter.count > this.filter.capacity) await this.buildFilter();
       }
@@ -837,4 +823,20 @@ async function stageDocs(c: DuckDBConnection, rows: { rn: number; doc: string | 
     staged.endRow();
   }
   staged.closeSync();
+}
+
+/**
+ * Feeds the ids a statement returns into the filter, one streamed chunk at a time. The chunk's row
+ * count is read once: `chunk.rowCount` is a call into the native binding, and as a loop bound it was
+ * 0.9 s of the 13 M-id scan at start-up on the large set.
+ */
+async function addStoredIds(c: DuckDBConnection, filter: IdFilter, text: string, params: Record<string, DuckDBValue>): Promise<void> {
+  const result = await c.stream(text, params);
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    const rows = chunk?.rowCount ?? 0;
+    if (rows === 0) break;
+    const v = chunk!.getColumnVector(0);
+    for (let i = 0; i < rows; i++) filter.add(v.getItem(i) as string);
+  }
 }
