@@ -1,6 +1,6 @@
 /**
  * queries/dimension_values.sql on the churn fixture: the values of each segment dimension in the
- * current customer facts, with their customer counts (the filter bar's choices).
+ * lifetime base of the latest event date, with their customer counts (the filter bar's choices).
  */
 import { describe, expect, it } from 'vitest';
 import { useStore } from './store.ts';
@@ -10,7 +10,8 @@ const store = useStore(CHURN_EVENTS);
 
 describe('dimension_values', () => {
   it('counts customers per value of each dimension, largest first', async () => {
-    const rows = await store().query('dimension_values');
+    const [{ d }] = await store().rows(`SELECT strftime(max(occurred_at), '%Y-%m-%d') AS d FROM events`);
+    const rows = await store().query('dimension_values', {}, { base: await store().base(String(d), 'lifetime') });
     const of = (d: string) => rows.filter((r) => r.dimension === d).map((r) => [r.value, r.customers]);
     // Three in SE (c1, c2, c4), one in NO (c3); two per vertical.
     expect(of('market')).toEqual([['SE', '3'], ['NO', '1']]);
