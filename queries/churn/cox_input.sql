@@ -27,16 +27,16 @@ WITH model_rows AS (
   FROM model_rows
 )
 SELECT r.entry_days, r.time_days, r.event,
-       r.payment_method_class, coalesce(list_position(l.payment_method_class, r.payment_method_class), len(l.payment_method_class) + 1) AS payment_method_class__code,
-       r.timeliness, coalesce(list_position(l.timeliness, r.timeliness), len(l.timeliness) + 1) AS timeliness__code,
-       r.fee_exposure, coalesce(list_position(l.fee_exposure, r.fee_exposure), len(l.fee_exposure) + 1) AS fee_exposure__code,
-       r.vertical, coalesce(list_position(l.vertical, r.vertical), len(l.vertical) + 1) AS vertical__code,
-       r.market, coalesce(list_position(l.market, r.market), len(l.market) + 1) AS market__code,
-       r.age_band, coalesce(list_position(l.age_band, r.age_band), len(l.age_band) + 1) AS age_band__code,
-       r.tenure_band, coalesce(list_position(l.tenure_band, r.tenure_band), len(l.tenure_band) + 1) AS tenure_band__code,
-       r.plan, coalesce(list_position(l.plan, r.plan), len(l.plan) + 1) AS plan__code,
-       r.invoice_channel, coalesce(list_position(l.invoice_channel, r.invoice_channel), len(l.invoice_channel) + 1) AS invoice_channel__code,
-       r.plan_fit, coalesce(list_position(l.plan_fit, r.plan_fit), len(l.plan_fit) + 1) AS plan_fit__code,
-       r.satisfaction_level, coalesce(list_position(l.satisfaction_level, r.satisfaction_level), len(l.satisfaction_level) + 1) AS satisfaction_level__code
+       r.payment_method_class, coalesce(list_position(l.payment_method_class, r.payment_method_class), len(l.payment_method_class) + 1)::INTEGER AS payment_method_class__code,
+       r.timeliness, coalesce(list_position(l.timeliness, r.timeliness), len(l.timeliness) + 1)::INTEGER AS timeliness__code,
+       r.fee_exposure, coalesce(list_position(l.fee_exposure, r.fee_exposure), len(l.fee_exposure) + 1)::INTEGER AS fee_exposure__code,
+       r.vertical, coalesce(list_position(l.vertical, r.vertical), len(l.vertical) + 1)::INTEGER AS vertical__code,
+       r.market, coalesce(list_position(l.market, r.market), len(l.market) + 1)::INTEGER AS market__code,
+       r.age_band, coalesce(list_position(l.age_band, r.age_band), len(l.age_band) + 1)::INTEGER AS age_band__code,
+       r.tenure_band, coalesce(list_position(l.tenure_band, r.tenure_band), len(l.tenure_band) + 1)::INTEGER AS tenure_band__code,
+       r.plan, coalesce(list_position(l.plan, r.plan), len(l.plan) + 1)::INTEGER AS plan__code,
+       r.invoice_channel, coalesce(list_position(l.invoice_channel, r.invoice_channel), len(l.invoice_channel) + 1)::INTEGER AS invoice_channel__code,
+       r.plan_fit, coalesce(list_position(l.plan_fit, r.plan_fit), len(l.plan_fit) + 1)::INTEGER AS plan_fit__code,
+       r.satisfaction_level, coalesce(list_position(l.satisfaction_level, r.satisfaction_level), len(l.satisfaction_level) + 1)::INTEGER AS satisfaction_level__code
 FROM model_rows r, levels l
 ORDER BY r.customer_id

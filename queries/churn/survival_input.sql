@@ -14,6 +14,6 @@ WITH model_rows AS (
 ), levels AS (
   SELECT coalesce(list_sort(list(DISTINCT key) FILTER (WHERE key IS NOT NULL)), []::VARCHAR[]) AS key FROM model_rows
 )
-SELECT r.key, coalesce(list_position(l.key, r.key), len(l.key) + 1) AS key__code, r.entry_days, r.time_days, r.event
+SELECT r.key, coalesce(list_position(l.key, r.key), len(l.key) + 1)::INTEGER AS key__code, r.entry_days, r.time_days, r.event
 FROM model_rows r, levels l
 ORDER BY r.customer_id
