@@ -34,9 +34,9 @@ type Reply = { id: number; value?: unknown; error?: SentError };
  * each task goes to the first thread that is free. With one thread, a survival curve of 0.1 s
  * queued behind a drivers fit or a forecast of a second. Work a reader waits for goes first;
  * background work (a successor computed while the previous snapshot's answer is served:
- * background.ts) runs on one thread at a time, so a reader's task always finds the other one. Under
- * the live-analytics trickle, each publish started the staffing forecast's refit, and the next
- * plans waited behind it in the same worker for 1.3 s. A background task that has waited
+ * background.ts) runs on one thread at a time, so a reader's task always finds the other one
+ * instead of queueing behind a refit nobody waits for (each publish under a trickle starts the
+ * staffing forecast's and the offers' risk model's). A background task that has waited
  * BACKGROUND_MAX_WAIT_MS is treated as a reader's, so a busy stream of readers cannot starve it.
  * The fits themselves share the cores with DuckDB either way.
  */

@@ -150,7 +150,7 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     merged_levels,
     constant_factors: constant,
     delayed_entry: entry,
-    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${entry ? ' Customers first seen late are at risk only from their first sighting (delayed entry).' : ''}${excluded ? ` ${excluded} customers with an unclassified payment method are left out.` : ''}${
+    note: `${CORRELATION_NOTE} Each hazard ratio is adjusted for the other terms.${entry ? ' Customers first seen late are at risk only from their first sighting (delayed entry).' : ''}${excluded ? ` ${excluded} ${excluded === 1 ? 'customer with an unclassified payment method is' : 'customers with an unclassified payment method are'} left out.` : ''}${
       merged_levels.length ? ` Levels below ${MIN_LEVEL_CUSTOMERS} customers or ${MIN_LEVEL_EVENTS} churn events are merged into a neighbour: ${merged_levels.map((m) => `${m.dimension} ${m.from} → ${m.into} (n = ${m.n})`).join(', ')}.` : ''
     }${constant.length ? ` ${constant.join(', ')} ${constant.length === 1 ? 'is' : 'are'} constant for these filters and left out.` : ''}`,
   };

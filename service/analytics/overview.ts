@@ -307,7 +307,7 @@ export async function dimensions(engine: Engine): Promise<Dimensions> {
   return {
     first_event: (totals.first_event as string | null) ?? null,
     last_event: (totals.last_event as string | null) ?? null,
-    default_as_of: await latestEventDate(db),
+    default_as_of: asOf,
     values,
   };
 }

@@ -47,6 +47,14 @@ describe('filters', () => {
     }
   });
 
+  it("the drivers' note counts the customers left out for an unclassified payment method in words that agree with the number", async () => {
+    const { body } = await get('/v1/churn/drivers?view=lifetime&market=SE');
+    const all = (await get('/v1/churn/by/payment_method_class?view=lifetime&market=SE')).body as { groups: { key: string; n: number }[] };
+    const unknown = all.groups.find((g) => g.key === 'unknown')?.n ?? 0;
+    expect(unknown).toBe(1); // the small sample has exactly one in SE
+    expect(body.note).toContain('1 customer with an unclassified payment method is left out.');
+  });
+
   it('impossible filter values give 400 with the offending parameter', async () => {
     await expectRefusedNaming(get, [
       ['/v1/churn/by/payment_method_class?view=sideways', 'view'],

@@ -122,7 +122,8 @@ export function forestOption(terms: ForestTerm[]): ChartOption {
       logBase: 2,
       min,
       max,
-      name: 'hazard ratio (log scale; adjusted for the other terms)',
+      // Short enough for a 400 px card; the card's title and note say each ratio is adjusted for the other terms.
+      name: 'hazard ratio (log scale)',
       ...AXIS_NAME,
       nameGap: 30,
       axisLabel: { formatter: (v: number) => fmtNum(v, v < 1 ? 2 : 0) },
