@@ -15,6 +15,7 @@ import { OpenApiRegistry } from './http/openapi.ts';
 import { seedPaymentMethods } from './settings/payment-methods.ts';
 import { BaseCache } from './analytics/base-cache.ts';
 import { FactsUpkeep } from './analytics/facts.ts';
+import { CalendarStore } from './staffing/calendar-store.ts';
 import { Ingestion } from './events/ingestion.ts';
 import type { AfterIngest } from './events/ingest.ts';
 import { Ledger } from './events/ledger.ts';
@@ -50,7 +51,7 @@ export async function openContext(config: Config): Promise<AppContext> {
   // (test/bench/live-analytics.bench.ts). With a bound of 0 (read-your-writes) readers start it themselves.
   const maxLag = config.analysisMaxLagMs;
   const upkeep = new FactsUpkeep(db, Math.min(2000, Math.max(250, maxLag / 10)), maxLag > 0 ? Math.max(1000, maxLag / 2) : 30_000, maxLag);
-  const engine: Engine = { db, cache: new BaseCache(db, upkeep), upkeep };
+  const engine: Engine = { db, cache: new BaseCache(db, upkeep), upkeep, calendars: new CalendarStore(db, upkeep) };
   // Hooks after each ingest commit; filled in only once the live log is replayed (below), so no
   // catch-up or lake write runs beside the replay's checkpoint.
   const afterIngest: AfterIngest[] = [];

@@ -1,42 +1,19 @@
--- The invoice calendar per local day ($tz): invoices dispatched by the customer's stage (their first
--- invoice after signing up; later invoices in their first year; the rest), reminders, fees, failed
--- debits, collections, subscription starts and cancellations — and invoices falling due, per due
--- date *and issue day*, so that a caller planning from any cutoff counts only the due dates of
--- invoices issued before it (that part of the future calendar is known; the rest is projected).
--- These are the drivers the contact forecast regresses on. The query does not depend on a cutoff,
--- so its result serves every as-of date of one data version.
+-- The invoice calendar per local day ($tz): invoices dispatched by the customer's stage (first invoice, later
+-- first-year invoice, other), reminders, fees, failed debits, collections, subscription starts and cancellations —
+-- and invoices falling due, per due date *and issue day*, so that a caller planning from any cutoff counts only the
+-- due dates of invoices issued before it (that part of the future calendar is known; the rest is projected).
+-- These are the drivers the contact forecast regresses on. The query does not depend on a cutoff, so its result
+-- serves every as-of date of one data version.
 -- Rows: `issue_day` NULL = a day row (issued_*, events); otherwise a due row (day = due date).
--- "First invoice" = the customer's earliest invoice issued within 45 days of their tenure start
--- (customers whose history predates the data are never mistaken for new ones).
--- Speed: ICU time-zone arithmetic (a TIMESTAMPTZ cast to a date, or plus an interval) costs about
--- a microsecond a row, seconds over millions of invoices. So the per-customer thresholds are plain
--- epoch arithmetic once per customer, rows are counted per 15-minute UTC bucket (every zone's offset
--- is a multiple of 15 minutes), and only the few thousand distinct buckets are converted.
-WITH cust AS (
-  -- A day is taken as 86 400 s here: an hour of daylight saving does not matter to a 45-day window.
-  SELECT customer_id,
-         epoch(tenure_start) + 45 * 86400 AS first_window_end,
-         epoch(tenure_start) + 365 * 86400 AS first_year_end
-  FROM customer_facts
-), inv AS (
-  SELECT i.customer_id, epoch(i.issued_at) AS issued, i.due_date, c.first_window_end, c.first_year_end
-  FROM fact_invoices i LEFT JOIN cust c USING (customer_id)
-  WHERE i.issued_at IS NOT NULL
-), early AS (
-  -- A first invoice is issued within 45 days of the tenure start, so only those rows are searched
-  -- (and only they need the join that finds each customer's earliest).
-  SELECT customer_id, issued, due_date FROM inv WHERE issued < first_window_end
-), firsts AS (
-  SELECT customer_id, min(issued) AS first_issued FROM early GROUP BY ALL
-), staged AS (
-  SELECT e.issued, e.due_date, CASE WHEN e.issued = f.first_issued THEN 'first' ELSE 'first_year' END AS stage
-  FROM early e JOIN firsts f USING (customer_id)
-  UNION ALL
-  SELECT issued, due_date, CASE WHEN issued < first_year_end THEN 'first_year' ELSE 'other' END AS stage
-  FROM inv WHERE first_window_end IS NULL OR issued >= first_window_end
-), by_bucket AS (
-  SELECT (issued // 900)::BIGINT AS bucket, due_date, stage, count(*) AS n
-  FROM staged
+-- Linear in its inputs, so it also gives a change to apply (service/staffing/calendar-store.ts):
+-- {{stages}} holds (bucket, due_date, stage, n) rows of invoice_stages.sql — every customer's, or the touched
+-- customers' new rows with their old ones at -n — and the events counted are those of the batches in
+-- ($after, $upto] ($after NULL: every event).
+-- Speed: rows are counted per 15-minute UTC bucket (every zone's offset is a multiple of 15 minutes), and only the
+-- distinct buckets go through the ICU conversion to a local date (about a microsecond each).
+WITH by_bucket AS (
+  SELECT bucket, due_date, stage, sum(n) AS n
+  FROM {{stages}}
   GROUP BY ALL
 ), ev_bucket AS (
   SELECT (epoch(occurred_at) // 900)::BIGINT AS bucket,
@@ -49,6 +26,7 @@ WITH cust AS (
          count(*) FILTER (WHERE type = 'subscription_cancelled') AS cancels
   FROM events
   WHERE type IN ('reminder_sent', 'fee_charged', 'payment_failed', 'collection_started', 'subscription_started', 'subscription_cancelled')
+    AND ($after::BIGINT IS NULL OR (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT))
   GROUP BY ALL
 ), bucket_day AS (
   SELECT bucket, CAST(timezone($tz, to_timestamp(bucket * 900)) AS DATE) AS d

@@ -2,7 +2,8 @@
 -- times: the daily series the forecast model is fitted on. Independent of any cutoff, so one result
 -- serves every as-of date of a data version (the caller keeps the days before its cutoff).
 -- Counted per 15-minute UTC bucket first (epoch arithmetic), so only distinct buckets go through
--- the ICU conversion to a local date.
+-- the ICU conversion to a local date. Counts the contacts of the batches in ($after, $upto] ($after NULL: all of
+-- them), so the stored calendars (service/staffing/calendar-store.ts) add each batch's to what they hold.
 WITH b AS (
   SELECT channel,
          (epoch(occurred_at) // 900)::BIGINT AS bucket,
@@ -14,6 +15,7 @@ WITH b AS (
   FROM events
   WHERE type = 'contact'
     AND coalesce(direction, 'inbound') = 'inbound'
+    AND ($after::BIGINT IS NULL OR (batch_id > $after::BIGINT AND batch_id <= $upto::BIGINT))
   GROUP BY ALL
 )
 SELECT channel,

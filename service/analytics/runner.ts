@@ -15,11 +15,14 @@ import { SEGMENT_DIMENSIONS, type Filters } from './contracts.ts';
 import type { FactsUpkeep } from './facts.ts';
 import type { AnalysisScope } from './scope.ts';
 import type { LakeFollower } from '../export/lake.ts';
+import type { CalendarStore } from '../staffing/calendar-store.ts';
 
 export interface Engine {
   db: Database;
   cache: BaseCache;
   upkeep: FactsUpkeep;
+  /** Staffing's recorded calendars per time zone, kept at the facts' batch like the bases. */
+  calendars: CalendarStore;
   /** The lake that follows ingestion (ANALYSIS_ENGINE=spark only): an erasure must reach it too. */
   lake?: LakeFollower;
 }

@@ -13,6 +13,8 @@ import type { Engine } from '../analytics/runner.ts';
 import { sql } from '../db/sql-files.ts';
 import type { ErasureResult } from '../offers/contracts.ts';
 
+const total = (counts: Record<string, number>) => Object.values(counts).reduce((s, n) => s + n, 0);
+
 export async function eraseCustomer(engine: Engine, customerId: string): Promise<ErasureResult | null> {
   const db = engine.db;
   // Let the derived-facts upkeep finish first, then hold its lock: catch-ups, base builds and
@@ -35,13 +37,15 @@ export async function eraseCustomer(engine: Engine, customerId: string): Promise
       counts[table] = Number(result.rowsChanged);
     }
     counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId, quoted_id: JSON.stringify(customerId) })).rowsChanged);
+    // Staffing's per-zone sums cannot be unpicked per customer: they go, and are built again on next use.
+    if (total(counts) > 0) await engine.calendars.forget(c);
     return counts;
   }));
   // With the Spark engine the lake holds the events too: its files are rewritten without them
   // (service/export/lake.ts), after the commit above, so no batch written meanwhile escapes.
   if (engine.lake) erased.lake_events = await engine.lake.erase(customerId);
-  const total = Object.values(erased).reduce((s, n) => s + n, 0);
-  if (total === 0) return null;
+  const sum = total(erased);
+  if (sum === 0) return null;
   if (db.path !== ':memory:') await db.withConnection((c) => c.run('CHECKPOINT')).catch(() => undefined);
-  return { customer_id: customerId, erased, total };
+  return { customer_id: customerId, erased, total: sum };
 }

@@ -44,6 +44,11 @@ const Health = z.object({
     refreshes: z.number(),
     rebuilds: z.number(),
     last_refresh: z.object({ bases: z.number(), customers: z.number(), ms: z.number() }).nullable(),
+    staffing_calendars: z.object({
+      builds: z.number(),
+      refreshes: z.number(),
+      last_refresh: z.object({ customers: z.number(), changes: z.number(), ms: z.number() }).nullable(),
+    }).describe('staffing’s stored calendars per time zone (service/staffing/calendar-store.ts): zones built from all data since start-up, catch-ups applied, and the last one (customers recomputed, rows of change applied)'),
   }).describe('the published analysis snapshot: the batch every analysis reflects, how far it lags the newest, and the stored bases (builds counts bases built from all events since start-up; a restart on a stored base adds none)'),
   uptime_seconds: z.number(),
 });
@@ -81,6 +86,7 @@ export function healthRoutes(ctx: AppContext) {
       max_lag_seconds: ctx.config.analysisMaxLagMs / 1000,
       bases: ctx.engine.cache.size,
       ...ctx.engine.cache.counters,
+      staffing_calendars: ctx.engine.calendars.counters,
     };
     const base = { ingestion, integrity, analysis, auth: ctx.config.tokens.size ? ('on' as const) : ('open' as const), uptime_seconds: Math.round((Date.now() - ctx.startedAt.getTime()) / 1000) };
     if (ctx.db.fatal) {

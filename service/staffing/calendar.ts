@@ -13,9 +13,9 @@
  *  - the active customer base continues its linear trend of the last 8 weeks.
  * Passing an earlier cutoff gives exactly what a planner would have had then, which is what makes
  * the back-test honest. The recorded part (calendar_daily.sql) does not depend on the cutoff — due
- * dates come per issue day, so each cutoff counts only invoices issued before it — and is loaded
- * once per data version (`loadCalendarBase`, cached by engine.ts); only the projection and the
- * follow-up rates are queried per cutoff.
+ * dates come per issue day, so each cutoff counts only invoices issued before it — and is stored
+ * per zone and kept current batch by batch (calendar-store.ts); only the projection is queried per
+ * cutoff.
  */
 import type { Database } from '../db/database.ts';
 import { sql } from '../db/sql-files.ts';
@@ -64,15 +64,10 @@ async function rows(db: Database, query: string, params: Record<string, unknown>
   return db.withConnection(async (c) => (await c.runAndReadAll(sql(query), params as never)).getRowObjectsJson() as Record<string, unknown>[]);
 }
 
-/** The recorded calendar of one data version: day and due rows (calendar_daily.sql), follow-up lags (driver_lags.sql). */
+/** The recorded calendar of one data version: day and due rows (calendar_daily.sql), follow-up lags (driver_lags.sql), as calendar-store.ts keeps them. */
 export interface CalendarBase {
   days: Record<string, unknown>[];
   lags: Record<string, unknown>[];
-}
-
-export async function loadCalendarBase(db: Database, tz: string): Promise<CalendarBase> {
-  const [days, lags] = await Promise.all([rows(db, 'staffing/calendar_daily', { tz }), rows(db, 'staffing/driver_lags', { tz })]);
-  return { days, lags };
 }
 
 /** Follow-ups of the invoices due in [fromDay, toDay): per kind and lag, and the invoices due then. */
@@ -95,13 +90,10 @@ function lagRates(base: CalendarBase, fromDay: number, toDay: number) {
 /**
  * The calendar of `tz` with records before `cutoffDay` and projections for `horizonDays` after it.
  */
-export async function loadCalendar(db: Database, tz: string, cutoffDay: number, horizonDays: number, base?: CalendarBase): Promise<Calendar> {
+export async function loadCalendar(db: Database, tz: string, cutoffDay: number, horizonDays: number, recorded: CalendarBase): Promise<Calendar> {
   const cutoff = dayStart(cutoffDay);
   const monthsAhead = Math.ceil(horizonDays / 28) + 1;
-  const [recorded, projected] = await Promise.all([
-    base ?? loadCalendarBase(db, tz),
-    rows(db, 'staffing/calendar_projection', { tz, cutoff, start_day: dayToDate(cutoffDay), end_day: dayToDate(cutoffDay + horizonDays), months_ahead: monthsAhead }),
-  ]);
+  const projected = await rows(db, 'staffing/calendar_projection', { tz, cutoff, start_day: dayToDate(cutoffDay), end_day: dayToDate(cutoffDay + horizonDays), months_ahead: monthsAhead });
   const daily = recorded.days;
 
   let firstDay = cutoffDay - 1;

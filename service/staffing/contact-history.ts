@@ -30,16 +30,12 @@ export interface DailyContacts {
   handle: Record<ContactChannel, { sum: Float64Array; n: Float64Array }>;
 }
 
-/** Inbound contacts per channel and local day, all of them (cached per data version by engine.ts). */
+/** Inbound contacts per channel and local day, all of them (contact_daily.sql's rows, stored per zone by calendar-store.ts). */
 export type DailyContactsBase = Record<string, unknown>[];
 
-export function loadDailyContactsBase(db: Database, tz: string): Promise<DailyContactsBase> {
-  return rows(db, 'staffing/contact_daily', { tz });
-}
-
 /** Inbound contacts per channel and local day before `cutoffDay`. */
-export async function loadDailyContacts(db: Database, tz: string, cutoffDay: number, base?: DailyContactsBase): Promise<DailyContacts> {
-  const data = (base ?? (await loadDailyContactsBase(db, tz))).filter((r) => num(r.day) < cutoffDay);
+export async function loadDailyContacts(cutoffDay: number, base: DailyContactsBase): Promise<DailyContacts> {
+  const data = base.filter((r) => num(r.day) < cutoffDay);
   let firstDay = cutoffDay - 1;
   for (const r of data) if (num(r.day) < firstDay) firstDay = num(r.day);
   const n = Math.max(1, cutoffDay - firstDay);

@@ -9,18 +9,17 @@
  * Derived facts (fact_invoices, fact_fees, customer_facts) are kept current in the background after
  * each ingest, so every entry point first awaits the upkeep's `settle()`, as the churn analyses do:
  * no plan is ever fitted on events whose facts are not there yet.
- * The part of the fit that does not depend on the as-of date (the recorded invoice calendar and the
- * daily contacts: the expensive scans of millions of invoices) is kept per data version and time
- * zone, and refreshed in the background once new data has been quiet for two seconds, for every
- * zone a plan was asked in — so after an ingest the next plan only projects and fits (well under a
- * second on the large data set) instead of rescanning everything on the support lead's click.
+ * The part of the fit that does not depend on the as-of date (the recorded invoice calendar, the
+ * follow-up lags and the daily contacts, which a full load computes from millions of invoices) is
+ * stored per time zone in the database and brought up to date with each batch by the facts upkeep
+ * (calendar-store.ts), so after an ingest the next plan only reads it, projects and fits.
  */
 import type { Engine } from '../analytics/runner.ts';
 import type { Database } from '../db/database.ts';
 import { checkAsOfInRange } from '../analytics/as-of-range.ts';
 import { latestEventDate } from '../analytics/scope.ts';
 import { backtest } from './backtest.ts';
-import { fitForecastModel, loadModelBase, type ForecastModel, type ModelBase } from './forecast.ts';
+import { fitForecastModel, type ForecastModel, type ModelBase } from './forecast.ts';
 import { dateToDay } from './local-time.ts';
 import { measureRelationships, type Relationships } from './scenarios.ts';
 import { loadTimeThiefCounts, thiefWindow } from './time-thieves.ts';
@@ -28,8 +27,6 @@ import { loadTimeThiefCounts, thiefWindow } from './time-thieves.ts';
 /** The plan's projection always covers the longest horizon, so one fit serves every `weeks`. */
 export const PLAN_HORIZON_DAYS = 56;
 const KEEP = 24;
-/** New data must be this quiet before the background refresh starts (ingest batches come in bursts). */
-const QUIET_MS = 2000;
 
 export class StaffingEngine {
 
@@ -59,46 +56,12 @@ export class StaffingEngine {
     return { asOf: date, cutoffDay: dateToDay(date) + 1 };
   }
 
-  /** The recorded calendar and daily contacts: independent of the cutoff, one load per data version and zone. */
+  /** The recorded calendar and daily contacts of zone `tz`: stored and kept current by the facts upkeep (calendar-store.ts). */
   base(tz: string): Promise<ModelBase> {
-    this.warmZones.add(tz);
-    this.startWarmer();
-    return this.memo(`base|${tz}`, () => loadModelBase(this.db, tz));
-  }
-
-  private readonly warmZones = new Set<string>();
-  private warmer: ReturnType<typeof setInterval> | null = null;
-  private seenVersion = -1;
-  private quietSince = 0;
-
-  private startWarmer(): void {
-    if (this.warmer) return;
-    this.seenVersion = this.db.analysisVersion;
-    this.quietSince = performance.now();
-    this.warmer = setInterval(() => this.warm(), 500);
-    this.warmer.unref();
-  }
-
-  /** Refreshes the bases of the zones in use once the data version has been stable for a while. */
-  private warm(): void {
-    const version = this.db.analysisVersion;
-    if (version !== this.seenVersion) {
-      this.seenVersion = version;
-      this.quietSince = performance.now();
-      return;
-    }
-    if (performance.now() - this.quietSince < QUIET_MS) return;
-    for (const tz of this.warmZones) {
-      // A failed refresh just means the next request loads it itself; a closed database ends the warmer.
-      if (!this.db.cache.get('staffing-models', `base|${tz}`)) {
-        this.base(tz).catch((error: unknown) => {
-          if (String(error).includes('database is closed') && this.warmer) {
-            clearInterval(this.warmer);
-            this.warmer = null;
-          }
-        });
-      }
-    }
+    return this.memo(`base|${tz}`, async () => {
+      const r = await this.engine.calendars.rows(tz);
+      return { calendar: { days: r.days, lags: r.lags }, contacts: r.contacts };
+    });
   }
 
   model(tz: string, cutoffDay: number, intervalMinutes: number, horizonDays = PLAN_HORIZON_DAYS): Promise<ForecastModel> {

@@ -25,8 +25,8 @@
  * weeks and, with an earlier cutoff, the held-out weeks of the back-test.
  */
 import type { Database } from '../db/database.ts';
-import { loadCalendar, loadCalendarBase, valueOn, type Calendar, type CalendarBase, type CalendarField } from './calendar.ts';
-import { CONTACT_CHANNELS, loadDailyContacts, loadDailyContactsBase, loadProfile, type ContactChannel, type DailyContacts, type DailyContactsBase, type ProfileCounts } from './contact-history.ts';
+import { loadCalendar, valueOn, type Calendar, type CalendarBase, type CalendarField } from './calendar.ts';
+import { CONTACT_CHANNELS, loadDailyContacts, loadProfile, type ContactChannel, type DailyContacts, type DailyContactsBase, type ProfileCounts } from './contact-history.ts';
 import { dayToDate, isoWeekday, MINUTES_PER_DAY } from './local-time.ts';
 import { addRidge, emptyGram, nnls } from './nnls.ts';
 import { offThread } from '../off-thread.ts';
@@ -256,22 +256,17 @@ export class NotEnoughHistoryError extends Error {
   override readonly name = 'NotEnoughHistoryError';
 }
 
-/** Loads the data known before `cutoffDay` and fits the model. */
-/** What does not depend on the cutoff, loaded once per data version (engine.ts caches it). */
+/** What does not depend on the cutoff: the zone's stored calendar, lags and daily contacts (calendar-store.ts). */
 export interface ModelBase {
   calendar: CalendarBase;
   contacts: DailyContactsBase;
 }
 
-export async function loadModelBase(db: Database, tz: string): Promise<ModelBase> {
-  const [calendar, contacts] = await Promise.all([loadCalendarBase(db, tz), loadDailyContactsBase(db, tz)]);
-  return { calendar, contacts };
-}
-
-export async function fitForecastModel(db: Database, o: FitOptions, base?: ModelBase): Promise<ForecastModel> {
+/** Loads the data known before `cutoffDay` and fits the model. */
+export async function fitForecastModel(db: Database, o: FitOptions, base: ModelBase): Promise<ForecastModel> {
   const [calendar, history, profileCounts] = await Promise.all([
-    loadCalendar(db, o.tz, o.cutoffDay, o.horizonDays, base?.calendar),
-    loadDailyContacts(db, o.tz, o.cutoffDay, base?.contacts),
+    loadCalendar(db, o.tz, o.cutoffDay, o.horizonDays, base.calendar),
+    loadDailyContacts(o.cutoffDay, base.contacts),
     loadProfile(db, o.tz, o.cutoffDay - PROFILE_DAYS, o.cutoffDay, o.intervalMinutes),
   ]);
   // In the worker thread: the fit takes a core for 0.3–0.5 s on the large set (off-thread.ts).

@@ -135,6 +135,7 @@ console.log(`  p95 of every endpoint ≤ ${TARGET_P95} ms: ${verdict(worst95 <= 
 console.log(`  the trickle's acknowledgements meanwhile (${trickle.acks.length} requests of 1–20 events): p50 ${pct(trickle.acks, 0.5).toFixed(1)} ms, p99 ${pct(trickle.acks, 0.99).toFixed(1)} ms, max ${Math.max(...trickle.acks).toFixed(0)} ms`);
 console.log(`  freshness: lag_seconds p50 ${pct(lags, 0.5)}, p95 ${pct(lags, 0.95)}, max ${Math.max(...lags)} over ${lags.length} answers; p95 ≤ 30: ${verdict(pct(lags, 0.95) <= 30)}`);
 console.log(`  bases built while the readers ran (new windows, or evicted ones asked again): ${ctx.engine.cache.counters.builds - buildsBefore}`);
+console.log(`  staffing calendars: ${ctx.engine.calendars.counters.refreshes} catch-ups since the restart, last ${JSON.stringify(ctx.engine.calendars.counters.last_refresh)}; zones built since the restart: ${ctx.engine.calendars.counters.builds}`);
 if (failures.length) console.log(`  failures: ${failures.length}, first: ${failures[0]}`);
 
 // (4) One 1 000-event batch into every base, against a full rebuild of facts and bases.
@@ -148,8 +149,12 @@ await post(`${svc.url}/v1/events`, Buffer.from(batch.join('\n') + '\n'), 'applic
 await ctx.engine.upkeep.settle();
 const incremental = ctx.engine.upkeep.lastRun!;
 const bases = ctx.engine.cache.counters.last_refresh;
+const calendars = ctx.engine.calendars.counters.last_refresh;
 const rebuild = await ctx.engine.upkeep.rebuildAll();
-console.log(`\nphase 4: one 1 000-event batch into the facts and ${ctx.engine.cache.size} bases: ${incremental.ms.toFixed(0)} ms (bases ${bases?.ms ?? '?'} ms, ${bases?.customers ?? '?'} customer rows recomputed); full rebuild: ${rebuild.toFixed(0)} ms → ratio ${(incremental.ms / rebuild).toFixed(4)}`);
+console.log(
+  `\nphase 4: one 1 000-event batch into the facts, ${ctx.engine.cache.size} bases and the staffing calendars: ${incremental.ms.toFixed(0)} ms (bases ${bases?.ms ?? '?'} ms, ${bases?.customers ?? '?'} customer rows recomputed; ` +
+    `calendars ${calendars?.ms ?? '?'} ms, ${calendars?.customers ?? '?'} customers, ${calendars?.changes ?? '?'} rows of change); full rebuild: ${rebuild.toFixed(0)} ms → ratio ${(incremental.ms / rebuild).toFixed(4)}`,
+);
 console.log(`peak RSS ${(peakRss(process.pid) / 2 ** 20).toFixed(0)} MiB; database file ${(fs.statSync(path.join(dir, 'invoice-pulse.duckdb')).size / 2 ** 20).toFixed(0)} MiB`);
 await svc.close();
 process.exit(0);

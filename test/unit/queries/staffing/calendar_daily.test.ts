@@ -1,8 +1,10 @@
 /**
- * queries/staffing/calendar_daily.sql on the staffing fixture: the invoice calendar per local day,
- * invoices by the customer's stage, follow-up events, and due rows per due date and issue day.
+ * queries/staffing/calendar_daily.sql on the staffing fixture, over every customer's rows of
+ * invoice_stages.sql: the invoice calendar per local day, invoices by the customer's stage,
+ * follow-up events, and due rows per due date and issue day.
  */
 import { describe, expect, it } from 'vitest';
+import { sql } from '../../../../service/db/sql-files.ts';
 import { useStore } from '../store.ts';
 import { dayOf, STAFFING_EVENTS, TZ } from './fixture.ts';
 
@@ -12,7 +14,8 @@ const row = (date: string, issueDate: string | null, counts: Partial<typeof ZERO
 
 describe('staffing/calendar_daily', () => {
   it('stages each invoice, dates it by the local day, and keys due rows by their issue day', async () => {
-    expect(await store().query('staffing/calendar_daily', { tz: TZ })).toEqual([
+    await store().rows(`CREATE OR REPLACE TABLE stages AS ${sql('staffing/invoice_stages', { invoices: 'fact_invoices' })}`);
+    expect(await store().query('staffing/calendar_daily', { tz: TZ, after: null, upto: null }, { stages: 'stages' })).toEqual([
       row('2023-01-01', null, { starts: 1 }),
       row('2024-06-01', null, { starts: 1 }),
       row('2024-12-20', null, { starts: 1 }),

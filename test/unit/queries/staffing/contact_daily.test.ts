@@ -10,7 +10,7 @@ const store = useStore(STAFFING_EVENTS);
 
 describe('staffing/contact_daily', () => {
   it('counts by the local day, leaves out outbound calls and sums only the handle and wait times given', async () => {
-    expect(await store().query('staffing/contact_daily', { tz: TZ })).toEqual([
+    expect(await store().query('staffing/contact_daily', { tz: TZ, after: null, upto: null })).toEqual([
       // s1's chat at 22:50Z is still 3 January in Stockholm; it has no wait time.
       { channel: 'chat', day: dayOf('2025-01-03'), contacts: 1, n_handle: 1, sum_handle: 200, n_wait: 0, sum_wait: 0 },
       // s1's phone call; s2's outbound call the same morning is not demand.
@@ -22,7 +22,7 @@ describe('staffing/contact_daily', () => {
   });
 
   it('counts by the UTC day in UTC', async () => {
-    const rows = await store().query('staffing/contact_daily', { tz: 'UTC' });
+    const rows = await store().query('staffing/contact_daily', { tz: 'UTC', after: null, upto: null });
     // In UTC both of s2's and s1's evening contacts fall on 3 January.
     expect(rows.filter((r) => r.day === dayOf('2025-01-03')).map((r) => [r.channel, r.contacts])).toEqual([['chat', 1], ['phone', 2]]);
   });
