@@ -12,11 +12,17 @@
  * capacity). It is sized at start-up for twice the stored ids plus a million; beyond that the
  * false-hit rate rises gracefully (more index look-ups, never a wrong answer) until the next
  * start-up sizes it again.
+ *
+ * A filter is `complete` once every stored id is in it. Until then it answers "maybe" for every
+ * id (each one is looked up in the index: slower, never wrong), so the service can answer while
+ * the start-up scan runs — 40+ s at 98 M events, which held `npm start` back before.
  */
 export class IdFilter {
   private readonly bits: Uint32Array;
   private readonly mask: number;
   count = 0;
+  /** Every stored id has been added (see above); before that, mayHave() is always true. */
+  complete = false;
 
   constructor(readonly capacity: number) {
     // A power of two of 32-bit words, so a probe is a mask, not a modulo.
@@ -49,8 +55,9 @@ export class IdFilter {
     this.count++;
   }
 
-  /** False: certainly never added. True: probably added. */
+  /** False: certainly never added. True: probably added, or the filter is not complete yet. */
   mayHave(id: string): boolean {
+    if (!this.complete) return true;
     const [a, b] = IdFilter.hashes(id);
     for (let i = 0; i < 8; i++) {
       const bit = (a + Math.imul(i, b)) & this.mask;

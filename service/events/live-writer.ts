@@ -60,6 +60,8 @@ export interface GroupCommitOptions {
   maxGroupRows: number;
   /** Test hook: extra milliseconds every apply holds the writer (simulates a slow disk). */
   writerDelayMs: number;
+  /** Test hook: the start-up id filter is put in use this many milliseconds after its scan ends. */
+  filterDelayMs: number;
   /** The plausible dates the validation SQL applies (the fast pre-check must apply the same). */
   dateBounds: DateBounds;
 }
@@ -70,6 +72,7 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   maxQueueMs: 2_000,
   maxGroupRows: 20_000,
   writerDelayMs: 0,
+  filterDelayMs: 0,
   dateBounds: DEFAULT_DATE_BOUNDS,
 };
 
@@ -240,18 +243,47 @@ export class LiveWriter {
       await this.db.withConnection((c) => c.run('CHECKPOINT'));
       this.log.removeFiles(segments);
     }
-    await this.buildFilter();
+    // In the background: until it is complete every id is looked up in the index (id-filter.ts),
+    // and the service answers meanwhile instead of waiting for a scan of every stored id.
+    this.filterBuilt = this.buildFilter().catch((error: unknown) => {
+      if (!this.closing) console.error('the event_id filter could not be built (ids are looked up in the index meanwhile):', error);
+    });
     return { records: records.length, applied };
   }
 
-  /** The filter of stored ids, from one streamed scan of event_id. */
+  /** Resolves once the start-up filter is complete (or failed; ids are then looked up in the index). */
+  filterBuilt: Promise<void> = Promise.resolve();
+  /** The filter being built, if any: every id remembered meanwhile goes into it too. */
+  private next: IdFilter | null = null;
+
+  /** An id stored or claimed: into the filter in use and the one being built. */
+  private remember(id: string): void {
+    this.filter.add(id);
+    this.next?.add(id);
+  }
+
+  /**
+   * The filter of stored ids, from one streamed scan of event_id, put in use once complete. The
+   * ids claimed so far go in before the scan and every id remembered during it goes in too, so an
+   * id committed after the scan's snapshot began is not missed.
+   */
   private async buildFilter(): Promise<void> {
+    if (this.next) return;
     await this.db.withConnection(async (c) => {
       const n = Number((await c.runAndReadAll(`SELECT count(*) AS n FROM events`)).getRowObjects()[0].n);
-      const filter = new IdFilter(2 * n + 1_000_000);
-      await addStoredIds(c, filter, `SELECT event_id FROM events`, {});
-      for (const id of this.claims.keys()) filter.add(id);
-      this.filter = filter;
+      const next = new IdFilter(2 * n + 1_000_000);
+      this.next = next;
+      try {
+        for (const id of this.claims.keys()) next.add(id);
+        // A close stops the scan between chunks (the filter is then left incomplete, unused).
+        await addStoredIds(c, (id) => next.add(id), `SELECT event_id FROM events`, {}, () => this.closing);
+        if (this.options.filterDelayMs > 0) await new Promise((r) => setTimeout(r, this.options.filterDelayMs));
+        if (this.closing) return;
+        next.complete = true;
+        this.filter = next;
+      } finally {
+        this.next = null;
+      }
     });
   }
 
@@ -327,7 +359,7 @@ export class LiveWriter {
         return false;
       }
       this.claims.set(id, r.seq);
-      this.filter.add(id);
+      this.remember(id);
       r.ids.push(id);
       result.accepted++;
       return true;
@@ -757,9 +789,9 @@ export class LiveWriter {
     this.idGen++;
     try {
       if (sinceBatch !== null) {
-        await this.db.withConnection((c) => addStoredIds(c, this.filter, `SELECT event_id FROM events WHERE batch_id > $b`, { b: sinceBatch }));
+        await this.db.withConnection((c) => addStoredIds(c, (id) => this.remember(id), `SELECT event_id FROM events WHERE batch_id > $b`, { b: sinceBatch }));
         // Past its capacity the filter's false hits grow (each an index look-up): size it anew.
-        if (this.filter.count > this.filter.capacity) await this.buildFilter();
+        if (this.filter.complete && this.filter.count > this.filter.capacity) await this.buildFilter();
       }
     } finally {
       this.paused--;
@@ -775,6 +807,7 @@ export class LiveWriter {
       await new Promise((r) => setTimeout(r, 5));
     }
     this.closing = true;
+    await this.filterBuilt;
     await this.applying;
     if (!this.db.fatal && this.unapplied.length) await this.db.writer.run(async () => {
       while (this.unapplied.length) await this.applyLocked(this.takeApplyBatch());
@@ -802,7 +835,7 @@ export class LiveWriter {
       requests_refused: this.refused,
       requests_judged_by_sql_or_index: this.laneRequests,
       index_lookups: this.lookups,
-      id_filter: { ids: this.filter.count, capacity: this.filter.capacity, bytes: this.filter.bytes },
+      id_filter: { ids: this.filter.count, capacity: this.filter.capacity, bytes: this.filter.bytes, complete: this.filter.complete },
       log_ms: this.logMs.summary(),
       ack_ms: this.ackMs.summary(),
       apply_ms: this.applyMs.summary(),
@@ -830,13 +863,19 @@ async function stageDocs(c: DuckDBConnection, rows: { rn: number; doc: string | 
  * count is read once: `chunk.rowCount` is a call into the native binding, and as a loop bound it was
  * 0.9 s of the 13 M-id scan at start-up on the large set.
  */
-async function addStoredIds(c: DuckDBConnection, filter: IdFilter, text: string, params: Record<string, DuckDBValue>): Promise<void> {
+async function addStoredIds(
+  c: DuckDBConnection,
+  add: (id: string) => void,
+  text: string,
+  params: Record<string, DuckDBValue>,
+  stop: () => boolean = () => false,
+): Promise<void> {
   const result = await c.stream(text, params);
-  for (;;) {
+  while (!stop()) {
     const chunk = await result.fetchChunk();
     const rows = chunk?.rowCount ?? 0;
     if (rows === 0) break;
     const v = chunk!.getColumnVector(0);
-    for (let i = 0; i < rows; i++) filter.add(v.getItem(i) as string);
+    for (let i = 0; i < rows; i++) add(v.getItem(i) as string);
   }
 }

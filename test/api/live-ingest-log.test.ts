@@ -17,6 +17,12 @@ import { storedEventCounts } from '../helpers/stored-events.ts';
 
 const post = (url: string, body: string) => fetch(`${url}/v1/events`, { method: 'POST', body, headers: { 'content-type': 'application/x-ndjson' } });
 const health = async (url: string) => (await fetch(`${url}/v1/health`)).json();
+const idFilter = async (url: string) => (await (await fetch(`${url}/v1/ingestion/status`)).json()).writer.live.id_filter;
+/** The start-up id filter is built in the background (live-writer.ts): waits until it is in use. */
+async function filterComplete(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await idFilter(url)).complete && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
 
 describe('live log: crash recovery', () => {
   it('rows acknowledged but not applied when the process died are replayed before the first answer', async () => {
@@ -54,13 +60,15 @@ describe('live log: crash recovery', () => {
   it('rows with extra fields of their own take the fast path, and keep them through a replay', async () => {
     const dataDir = tempDir();
     const svc = await startChildService({ DATA_DIR: dataDir, INGEST_TEST_WRITER_DELAY_MS: '60000', INGEST_MAX_QUEUE_MS: '60000' });
+    await filterComplete(svc.url); // before it, every id is looked up in the index (counted below)
     const base = { type: 'contact', occurred_at: '2026-01-01T10:00:00Z', customer_id: 'x1', channel: 'phone', topic: 'invoice' };
     const sent = [
       { ...base, event_id: 'ex1', source_id: 'crm-42', batch_no: 7 },
       { ...base, event_id: 'ex2', flagged: true, reason: 'price' }, // `reason` is another type's field: extra here
       { ...base, event_id: 'ex3', ratio: 1.5 }, // not a plain value: judged by the SQL
     ];
-    for (const e of sent) expect((await (await post(svc.url, JSON.stringify(e) + '\n')).json()).accepted).toBe(1);
+    // The one the SQL judges goes first: it needs the writer, which each apply then holds for a minute.
+    for (const e of [sent[2], sent[0], sent[1]]) expect((await (await post(svc.url, JSON.stringify(e) + '\n')).json()).accepted).toBe(1);
     const status = await (await fetch(`${svc.url}/v1/ingestion/status`)).json();
     expect(status.writer.live.requests_judged_by_sql_or_index).toBe(1);
     await svc.kill('SIGKILL'); // nothing was applied: the restart replays all three from the log
@@ -112,6 +120,34 @@ describe('live log: crash recovery', () => {
     for (const id of [...acknowledged, ...later.map((e) => String(e.event_id))]) expect(stored.get(id), id).toBe(1);
     expect(stored.has('never-acknowledged')).toBe(false);
     expect(stored.size).toBe(acknowledged.length + 4);
+  });
+});
+
+describe('live log: the start-up id filter is built in the background', () => {
+  it('answers at once; stored ids are duplicates before the filter is complete, and ids taken meanwhile after it', async () => {
+    const dataDir = tempDir();
+    const first = await startChildService({ DATA_DIR: dataDir });
+    const stored = makeEvents(300, 61, 'filter-old');
+    expect((await (await post(first.url, toNdjson(stored))).json()).accepted).toBe(300);
+    await first.kill('SIGTERM');
+
+    // The filter is put in use 4 s after its scan: until then every id is looked up in the index.
+    const again = await startChildService({ DATA_DIR: dataDir, INGEST_TEST_FILTER_DELAY_MS: '4000' });
+    const status = () => idFilter(again.url);
+    expect((await status()).complete).toBe(false);
+    expect(await (await post(again.url, toNdjson(stored.slice(0, 40)))).json()).toMatchObject({ accepted: 0, duplicates: 40 });
+    // Taken after the scan read its snapshot: only what the service remembers meanwhile puts them in the new filter.
+    const meanwhile = makeEvents(50, 62, 'filter-new');
+    expect(await (await post(again.url, toNdjson(meanwhile))).json()).toMatchObject({ accepted: 50, duplicates: 0 });
+    expect((await status()).complete).toBe(false);
+    await filterComplete(again.url);
+    expect(await status()).toMatchObject({ complete: true, ids: 350 });
+    expect(await (await post(again.url, toNdjson(meanwhile))).json()).toMatchObject({ accepted: 0, duplicates: 50 });
+    expect(await (await post(again.url, toNdjson(stored))).json()).toMatchObject({ accepted: 0, duplicates: 300 });
+    await again.kill('SIGTERM');
+    const counts = await storedEventCounts(dataDir);
+    expect(counts.size).toBe(350);
+    for (const id of [...stored, ...meanwhile].map((e) => String(e.event_id))) expect(counts.get(id), id).toBe(1);
   });
 });
 

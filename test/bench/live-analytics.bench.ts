@@ -26,7 +26,9 @@ const { dir: source } = await ensureBenchDatabase(SET);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-analytics-'));
 fs.cpSync(source, dir, { recursive: true });
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-const config = () => loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '30' });
+// DUCKDB_MEMORY_LIMIT passes through (xlarge on a 23 GiB machine: DuckDB's default of 80 % of RAM leaves too little for the rest).
+const memoryLimit = process.env.DUCKDB_MEMORY_LIMIT ? { DUCKDB_MEMORY_LIMIT: process.env.DUCKDB_MEMORY_LIMIT } : {};
+const config = () => loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '30', ...memoryLimit });
 const latestDefault = async () => (await ctx.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT value FROM analysis_defaults WHERE name = 'default_as_of'`)).getRowObjectsJson()))[0]?.value ?? null;
 const timed = async (url: string) => {
   const t = performance.now();
