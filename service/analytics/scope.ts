@@ -76,10 +76,29 @@ export async function resolveScope(db: Database, filters: Filters, defaultView: 
   return scopeFor(asOf, filters.view ?? defaultView, filters.lookback_days, filters.horizon_days);
 }
 
-/** The windows a dashboard opens with at this as-of: both views, and the summary's previous period. */
+/**
+ * The scoring window: customers active at the end of the as-of day, exposures in the look-back
+ * before it, and no outcome (outcome_end = exposure end, so nothing after the as-of date is read).
+ */
+export function scoringScope(asOf: string, lookbackDays: number): AnalysisScope {
+  const end = Date.parse(`${asOf}T00:00:00Z`) + DAY;
+  const start = end - lookbackDays * DAY;
+  return {
+    asOf,
+    view: 'landmark',
+    window: { landmark: day(end), lookback_start: day(start), horizon_end: day(end) },
+    params: { exp_start: iso(start), exp_end: iso(end), overdue_before: day(end), outcome_end: iso(end), landmark: true },
+  };
+}
+
+/**
+ * The windows a dashboard opens with at this as-of: both views, the summary's previous period, and
+ * the offers' scoring window (their fit window is the landmark one). Each new default date builds
+ * them before it is published (base-cache.ts), so no page's first call after midnight builds one.
+ */
 export function defaultScopesFor(asOf: string): AnalysisScope[] {
   const L = 180;
   const H = 90;
   const previous = new Date(Date.parse(`${asOf}T00:00:00Z`) - H * DAY).toISOString().slice(0, 10);
-  return [scopeFor(asOf, 'lifetime', L, H), scopeFor(asOf, 'landmark', L, H), scopeFor(previous, 'landmark', L, H), scopeFor(previous, 'lifetime', L, H)];
+  return [scopeFor(asOf, 'lifetime', L, H), scopeFor(asOf, 'landmark', L, H), scopeFor(previous, 'landmark', L, H), scopeFor(previous, 'lifetime', L, H), scoringScope(asOf, L)];
 }

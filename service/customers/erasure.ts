@@ -39,6 +39,8 @@ export async function eraseCustomer(engine: Engine, customerId: string): Promise
     counts.rejected_rows = Number((await c.run(sql('customers/erase_rejected_rows'), { customer_id: customerId, quoted_id: JSON.stringify(customerId) })).rowsChanged);
     // Staffing's per-zone sums cannot be unpicked per customer: they go, and are built again on next use.
     if (total(counts) > 0) await engine.calendars.forget(c);
+    // A default window being built ahead from an older snapshot may hold them: it is built again.
+    engine.cache.erased();
     return counts;
   }));
   // With the Spark engine the lake holds the events too: its files are rewritten without them

@@ -733,8 +733,15 @@ export class LiveWriter {
     const appliedSet = new Set(this.applied);
     const done = this.log.appliedClosed((b) => appliedSet.has(b));
     if (done.length === 0) return;
-    // A segment goes only once DuckDB's checkpoint has its rows in the database file.
-    await this.db.withConnection((c) => c.run('CHECKPOINT'));
+    // A segment goes only once DuckDB's checkpoint has its rows in the database file. DuckDB
+    // refuses a checkpoint while another transaction has created a table (a base being built):
+    // then the segments simply wait for the next one.
+    try {
+      await this.db.withConnection((c) => c.run('CHECKPOINT'));
+    } catch (error) {
+      if (String(error).includes('Cannot CHECKPOINT')) return;
+      throw error;
+    }
     this.log.dropClosed(done);
     const dropped = new Set(done.flatMap((s) => s.batches));
     this.applied = this.applied.filter((b) => !dropped.has(b));

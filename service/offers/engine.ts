@@ -12,7 +12,7 @@
 import { listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { Engine } from '../analytics/runner.ts';
 import type { Filters } from '../analytics/contracts.ts';
-import { resolveScope, scopeFor, type AnalysisScope } from '../analytics/scope.ts';
+import { resolveScope, scopeFor, scoringScope, type AnalysisScope } from '../analytics/scope.ts';
 import { reflects } from '../analytics/reflected.ts';
 import { namedParams } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
@@ -25,7 +25,6 @@ import { compileRule, compileTemplate, fill } from './rules.ts';
 import { inBackground } from '../background.ts';
 
 const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export const shiftDays = (date: string, days: number) => day(Date.parse(`${date}T00:00:00Z`) + days * DAY);
 
@@ -52,20 +51,6 @@ export interface OfferState {
   timings: Record<string, number>;
 }
 
-/**
- * The scoring window: customers active at the end of the as-of day, exposures in the look-back
- * before it, and no outcome (outcome_end = exposure end, so nothing after the as-of date is read).
- */
-export function scoringScope(asOf: string, lookbackDays: number): AnalysisScope {
-  const end = Date.parse(`${asOf}T00:00:00Z`) + DAY;
-  const start = end - lookbackDays * DAY;
-  return {
-    asOf,
-    view: 'landmark',
-    window: { landmark: day(end), lookback_start: day(start), horizon_end: day(end) },
-    params: { exp_start: iso(start), exp_end: iso(end), overdue_before: day(end), outcome_end: iso(end), landmark: true },
-  };
-}
 
 export const CANDIDATES_DDL = `(customer_id VARCHAR, offer_id VARCHAR, position INTEGER, channel VARCHAR,
   blocked_cooldown BOOLEAN, blocked_after_acceptance BOOLEAN, blocked_recent_offer BOOLEAN,

@@ -14,7 +14,8 @@ import { resolveScope, scopeFor } from '../analytics/scope.ts';
 import { compareRisks } from '../stats/risk-comparison.ts';
 import { wilsonInterval } from '../stats/wilson.ts';
 import type { Performance, PerformanceRow } from './contracts.ts';
-import { scoringScope, shiftDays } from './engine.ts';
+import { scoringScope } from '../analytics/scope.ts';
+import { shiftDays } from './engine.ts';
 import { ACCEPTANCE_WINDOW_DAYS } from './evidence.ts';
 
 export const PERFORMANCE_NOTE =

@@ -68,6 +68,99 @@ function randomBatch(r: () => number, round: number, customers: string[], invoic
   return out;
 }
 
+/** Every registered base equals a build from scratch on the same events, row for row; returns how many there are. */
+async function expectBasesFromScratch(svc: TestService, label: unknown): Promise<number> {
+  const bases = await svc.query<{ table_name: string; params: string }>(`SELECT table_name, params FROM analysis_bases ORDER BY table_name`);
+  for (const b of bases) {
+    const params = { ...JSON.parse(b.params), after: null, upto: null };
+    const [diff] = await svc.query<{ missing: number; extra: number; rows: number }>(
+      `WITH fresh AS (${analysisBaseSql()})
+       SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT ALL SELECT * FROM ${b.table_name}))::INTEGER AS missing,
+              (SELECT count(*) FROM (SELECT * FROM ${b.table_name} EXCEPT ALL SELECT * FROM fresh))::INTEGER AS extra,
+              (SELECT count(*) FROM ${b.table_name})::INTEGER AS rows`,
+      params,
+    );
+    expect({ label, table: b.table_name, missing: diff.missing, extra: diff.extra }).toEqual({ label, table: b.table_name, missing: 0, extra: 0 });
+    expect(diff.rows).toBeGreaterThan(100);
+  }
+  return bases.length;
+}
+
+const nextDay = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 90_000) => {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+describe('a new default date under a staleness bound', () => {
+  let svc: TestService;
+  beforeAll(async () => {
+    svc = await startTestService({ SAMPLE_DATA: 'small', ANALYSIS_MAX_LAG: '4' });
+  }, 240_000);
+  afterAll(() => svc.stop());
+  const post = async (events: object[]) => {
+    const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events), headers: { 'content-type': 'application/x-ndjson' } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { batch_id: number }).batch_id;
+  };
+  const contact = (id: string, customer_id: string, day: string) => ({ event_id: id, type: 'contact', occurred_at: `${day}T10:00:00Z`, customer_id, channel: 'phone', topic: 'invoice' });
+
+  it('its windows are built beside the catch-ups, which keep publishing; then the date moves, and every base equals a build from scratch', async () => {
+    const { cache, upkeep } = svc.ctx.engine;
+    await upkeep.settle();
+    const before = cache.publishedAsOf!;
+    const next = nextDay(before);
+    const [a, b] = (await svc.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts ORDER BY customer_id LIMIT 2`)).map((r) => r.customer_id);
+    const builds = cache.counters.builds;
+    // Held open 4 s before its commit: long enough to see catch-ups publish past it.
+    cache.aheadDelayMs = 4000;
+    const first = await post([contact('day-1', a, next)]);
+    await upkeep.settle();
+    expect(upkeep.watermark).toBeGreaterThanOrEqual(first);
+    expect(cache.publishedAsOf).toBe(before);
+    // A batch while the new windows are built: a catch-up publishes it, the date stays.
+    const second = await post([contact('day-2', b, before)]);
+    await upkeep.settle();
+    expect(upkeep.watermark).toBeGreaterThanOrEqual(second);
+    expect({ asOf: cache.publishedAsOf, builds: cache.counters.builds }).toEqual({ asOf: before, builds });
+    const summary = (await (await svc.call('/v1/churn/summary')).json()) as Body;
+    expect(summary.data_as_of.batch_id).toBeGreaterThanOrEqual(second);
+    // Then they are registered, brought to the newest batch, and the date moves with them.
+    await until(() => cache.publishedAsOf === next, 'the default date to move');
+    expect(cache.counters.builds - builds).toBe(5);
+    await upkeep.settle();
+    await expectBasesFromScratch(svc, 'after the move');
+    const moved = (await (await svc.call('/v1/churn/dimensions')).json()) as { default_as_of: string };
+    expect(moved.default_as_of).toBe(next);
+    cache.aheadDelayMs = 0;
+  }, 300_000);
+
+  it('an erasure while they are built: they are thrown away and built again without the customer', async () => {
+    const { cache, upkeep } = svc.ctx.engine;
+    await upkeep.settle();
+    const before = cache.publishedAsOf!;
+    const next = nextDay(before);
+    const [x, y] = (await svc.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts ORDER BY customer_id DESC LIMIT 2`)).map((r) => r.customer_id);
+    const builds = cache.counters.builds;
+    cache.aheadDelayMs = 3000;
+    await post([contact('erase-day-1', x, next), contact('erase-day-2', y, next)]);
+    await upkeep.settle();
+    expect((await svc.call(`/v1/customers/${encodeURIComponent(x)}`, { method: 'DELETE' })).status).toBe(200);
+    await until(() => cache.publishedAsOf === next, 'the default date to move');
+    // Only the second build counts: the first one's tables were dropped.
+    expect(cache.counters.builds - builds).toBe(5);
+    cache.aheadDelayMs = 0;
+    await upkeep.settle();
+    const tables = (await svc.query<{ table_name: string }>(`SELECT table_name FROM duckdb_tables() WHERE regexp_matches(table_name, '^analysis_base_[0-9a-f]{16}$')`)).map((r) => r.table_name);
+    expect(tables.length).toBeGreaterThanOrEqual(5);
+    for (const t of tables) expect((await svc.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM ${t} WHERE customer_id = $c`, { c: x }))[0].n, t).toBe(0);
+    await expectBasesFromScratch(svc, 'after the erasure');
+  }, 300_000);
+});
+
 describe('stored bases follow the events incrementally', () => {
   let svc: TestService;
   beforeAll(async () => {
@@ -96,22 +189,10 @@ describe('stored bases follow the events incrementally', () => {
       const ack = (await res.json()) as { batch_id: number; rejected: number };
       expect(ack.rejected).toBe(0);
       expect(answer.data_as_of.batch_id).toBe(ack.batch_id);
-      const bases = await svc.query<{ table_name: string; params: string; last_batch_id: number }>(`SELECT table_name, params, last_batch_id FROM analysis_bases ORDER BY table_name`);
-      expect(bases.length).toBeGreaterThanOrEqual(5);
-      for (const b of bases) {
-        const params = { ...JSON.parse(b.params), after: null, upto: null };
-        const [diff] = await svc.query<{ missing: number; extra: number; rows: number }>(
-          `WITH fresh AS (${analysisBaseSql()})
-           SELECT (SELECT count(*) FROM (SELECT * FROM fresh EXCEPT ALL SELECT * FROM ${b.table_name}))::INTEGER AS missing,
-                  (SELECT count(*) FROM (SELECT * FROM ${b.table_name} EXCEPT ALL SELECT * FROM fresh))::INTEGER AS extra,
-                  (SELECT count(*) FROM ${b.table_name})::INTEGER AS rows`,
-          params,
-        );
-        expect({ round, table: b.table_name, missing: diff.missing, extra: diff.extra }).toEqual({ round, table: b.table_name, missing: 0, extra: 0 });
-        expect(diff.rows).toBeGreaterThan(100);
-      }
+      const bases = await expectBasesFromScratch(svc, round);
+      expect(bases).toBeGreaterThanOrEqual(5);
       recomputed += svc.ctx.engine.cache.counters.last_refresh?.customers ?? 0;
-      if (process.env.LIVE_ANALYTICS_TRACE) console.log(`round ${round}: ${bases.length} bases equal, ${(performance.now() - roundStarted).toFixed(0)} ms`);
+      if (process.env.LIVE_ANALYTICS_TRACE) console.log(`round ${round}: ${bases} bases equal, ${(performance.now() - roundStarted).toFixed(0)} ms`);
     }
     // Incremental: each catch-up recomputed only touched customers, and nothing was built again.
     expect(svc.ctx.engine.cache.counters.refreshes - refreshesBefore).toBeGreaterThanOrEqual(50);

@@ -43,7 +43,8 @@ import { scopeFor } from '../../../../service/analytics/scope.ts';
 import { namedParams } from '../../../../service/db/sql-compose.ts';
 import { sql } from '../../../../service/db/sql-files.ts';
 import { CatalogueDocument } from '../../../../service/offers/contracts.ts';
-import { CANDIDATES_DDL, candidatesStatement, scoredStatement, scoringScope } from '../../../../service/offers/engine.ts';
+import { scoringScope } from '../../../../service/analytics/scope.ts';
+import { CANDIDATES_DDL, candidatesStatement, scoredStatement } from '../../../../service/offers/engine.ts';
 import type { RiskFit, RiskTerm } from '../../../../service/offers/risk-model.ts';
 import { openStore, type Ev, type Store } from '../store.ts';
 
