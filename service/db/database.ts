@@ -46,6 +46,8 @@ export class Database {
    * bulk load it would otherwise take a core from every next request.
    */
   ingestsInFlight = 0;
+  /** Analytical requests being answered right now (http/result-cache.ts counts them): the start-up id scan gives way to them. */
+  readsInFlight = 0;
   /** Set once DuckDB declared the database unusable (see failures.ts); told to `onFatal` listeners. */
   fatal: string | null = null;
   private lastDiskFull: string | null = null;

@@ -275,8 +275,14 @@ export class LiveWriter {
       this.next = next;
       try {
         for (const id of this.claims.keys()) next.add(id);
-        // A close stops the scan between chunks (the filter is then left incomplete, unused).
-        await addStoredIds(c, (id) => next.add(id), `SELECT event_id FROM events`, {}, () => this.closing);
+        // A close stops the scan between chunks (the filter is then left incomplete, unused). While
+        // analytical requests are being answered it pauses (up to 2 s at a time; a paused stream
+        // holds DuckDB's scan too): beside it, the first summary after a restart on the large set
+        // took 1.4–1.9 s instead of 0.3 s.
+        const giveWay = async () => {
+          for (const until = performance.now() + 2000; this.db.readsInFlight > 0 && !this.closing && performance.now() < until; ) await new Promise((r) => setTimeout(r, 5));
+        };
+        await addStoredIds(c, (id) => next.add(id), `SELECT event_id FROM events`, {}, () => this.closing, giveWay);
         if (this.options.filterDelayMs > 0) await new Promise((r) => setTimeout(r, this.options.filterDelayMs));
         if (this.closing) return;
         next.complete = true;
@@ -876,9 +882,11 @@ async function addStoredIds(
   text: string,
   params: Record<string, DuckDBValue>,
   stop: () => boolean = () => false,
+  between: () => Promise<void> = async () => undefined,
 ): Promise<void> {
   const result = await c.stream(text, params);
   while (!stop()) {
+    await between();
     const chunk = await result.fetchChunk();
     const rows = chunk?.rowCount ?? 0;
     if (rows === 0) break;

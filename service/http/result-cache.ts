@@ -16,7 +16,12 @@ export function resultCache(db: Database, maxEntries = 256): MiddlewareHandler {
     const key = `${c.req.header('accept') ?? ''}|${url.pathname}?${url.searchParams}`;
     const hit = db.cache.get<{ body: ArrayBuffer; type: string }>('http-answers', key);
     if (hit) return new Response(hit.body.slice(0), { headers: { 'content-type': hit.type, 'x-result-cache': 'hit' } });
-    await next();
+    db.readsInFlight++;
+    try {
+      await next();
+    } finally {
+      db.readsInFlight--;
+    }
     if (c.res.status !== 200 || db.analysisVersion !== started) return;
     const body = await c.res.clone().arrayBuffer();
     db.cache.set('http-answers', key, { body, type: c.res.headers.get('content-type') ?? 'application/json' }, started, maxEntries);

@@ -74,12 +74,19 @@ const trickle = startTrickle(`${svc.url}/v1/events`, customers);
   // The new day's windows are built beside the catch-ups (base-cache.ts buildAhead); the date moves
   // with the first catch-up after they are registered, which is waited for here (at most 15 min).
   const today = new Date().toISOString().slice(0, 10);
+  // Meanwhile a reader asks for summaries it never asked before: how long it waits, and how stale.
   let after = await latestDefault();
+  const waits: number[] = [];
+  let stalest = 0;
   while (before !== null && before < today && after === before && performance.now() - t0 < 900_000) {
+    const r = await timed(`${svc.url}/v1/churn/summary?market=SE&_day=${waits.length}`);
+    waits.push(r.ms);
+    if (r.status === 200) stalest = Math.max(stalest, JSON.parse(r.body).lag_seconds);
     await new Promise((r) => setTimeout(r, 250));
     after = await latestDefault();
   }
   console.log(`phase 3a: the catch-up that published the trickle's first batch took ${settled.toFixed(0)} ms; ${before === after ? `the default as-of date stayed ${after}` : `the default as-of date moved ${before} → ${after} ${((performance.now() - t0) / 1000).toFixed(1)} s after that batch`}`);
+  if (waits.length) console.log(`  a reader meanwhile: ${waits.length} summaries, p50 ${pct(waits, 0.5).toFixed(0)} ms, max ${Math.max(...waits).toFixed(0)} ms, lag_seconds max ${stalest}`);
 }
 
 const ENDPOINTS = [
