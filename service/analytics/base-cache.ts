@@ -211,12 +211,13 @@ export class BaseCache implements FactsFollower {
    * left by a crash are dropped at start-up (open()).
    */
   private buildAhead(scopes: AnalysisScope[]): void {
-    if (this.ahead) return;
+    if (this.ahead || this.stopping) return;
     const generation = this.generation;
     this.ahead = (async () => {
       const made: { params: BaseParams; table: string }[] = [];
       let batch = 0;
       await this.db.withConnection(async (c) => {
+        this.aheadConnection = c;
         await c.run('BEGIN TRANSACTION');
         try {
           batch = Number((await c.runAndReadAll(`SELECT coalesce(min(last_batch_id), 0) AS w FROM derived_tables`)).getRowObjects()[0].w);
@@ -226,8 +227,11 @@ export class BaseCache implements FactsFollower {
         } catch (error) {
           await c.run('ROLLBACK').catch(() => undefined);
           throw error;
+        } finally {
+          this.aheadConnection = null;
         }
       });
+      if (this.stopping) return; // committed but never registered: dropped at the next start-up (open())
       await this.upkeep.exclusive(async (c) => {
         const stale = generation !== this.generation;
         for (const m of made) {
@@ -238,9 +242,19 @@ export class BaseCache implements FactsFollower {
       this.upkeep.notify();
     })()
       .catch((error: unknown) => {
-        if (!String(error).includes('closed')) console.error('building the new default windows failed (the next catch-up tries again):', error);
+        if (!this.stopping) console.error('building the new default windows failed (the next catch-up tries again):', error);
       })
       .finally(() => (this.ahead = null));
+  }
+
+  private stopping = false;
+  private aheadConnection: DuckDBConnection | null = null;
+
+  /** At shutdown: a build beside the catch-ups is interrupted (it is started again after the restart). */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.aheadConnection?.interrupt();
+    await this.ahead;
   }
 
   /** Test hook: the windows built ahead wait this long before their transaction commits. */

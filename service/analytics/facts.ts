@@ -46,6 +46,8 @@ export interface FactsFollower {
   catchUp(c: DuckDBConnection, upto: number, rebuild: boolean): Promise<void>;
   /** The transaction of `open`, `catchUp` or `exclusive` committed (true) or rolled back. */
   finish(committed: boolean): void;
+  /** At shutdown, after the last catch-up: stop and wait for work of its own (a build beside the catch-ups). */
+  stop?(): Promise<void>;
 }
 
 /** The published snapshot: the last batch analyses reflect, and how far it is behind the newest. */
@@ -369,6 +371,7 @@ export class FactsUpkeep {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.pending;
+    for (const f of this.followers) await f.stop?.();
   }
 
   /** The timer's turn: yield to ingests in flight (re-arm) unless the lag bound is reached. */

@@ -161,6 +161,37 @@ describe('a new default date under a staleness bound', () => {
   }, 300_000);
 });
 
+describe('a shutdown while a new default date is built', () => {
+  it('stops the build; the restart drops its tables, builds the windows again and moves the date', async () => {
+    const dir = tempDir();
+    const first = await startTestService({ SAMPLE_DATA: 'small', ANALYSIS_MAX_LAG: '4' }, dir);
+    const before = first.ctx.engine.cache.publishedAsOf!;
+    const next = nextDay(before);
+    const [a] = (await first.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts ORDER BY customer_id LIMIT 1`)).map((r) => r.customer_id);
+    first.ctx.engine.cache.aheadDelayMs = 2000;
+    const res = await first.call('/v1/events', { method: 'POST', body: toNdjson([{ event_id: 'stop-day-1', type: 'contact', occurred_at: `${next}T10:00:00Z`, customer_id: a, channel: 'phone', topic: 'invoice' }]), headers: { 'content-type': 'application/x-ndjson' } });
+    expect(res.status).toBe(200);
+    await first.ctx.engine.upkeep.settle();
+    const registered = (await first.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM analysis_bases`))[0].n;
+    await first.stop(); // the new windows' transaction is still open here
+    const second = await startTestService({ SAMPLE_DATA: 'small', ANALYSIS_MAX_LAG: '4' }, dir);
+    try {
+      const { cache } = second.ctx.engine;
+      expect(cache.publishedAsOf).toBe(before);
+      expect((await second.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM analysis_bases`))[0].n).toBe(registered);
+      const tables = async () => (await second.query<{ t: string }>(`SELECT table_name AS t FROM duckdb_tables() WHERE regexp_matches(table_name, '^analysis_base_[0-9a-f]{16}$')`)).length;
+      // The tables the stopped build committed are not registered: start-up dropped them.
+      expect(await tables()).toBe(registered);
+      second.ctx.engine.upkeep.notify();
+      await until(() => cache.publishedAsOf === next, 'the default date to move after the restart');
+      await second.ctx.engine.upkeep.settle();
+      await expectBasesFromScratch(second, 'after the restart');
+    } finally {
+      await second.stop();
+    }
+  }, 300_000);
+});
+
 describe('stored bases follow the events incrementally', () => {
   let svc: TestService;
   beforeAll(async () => {
