@@ -95,18 +95,21 @@ const until = async (ok: () => boolean | Promise<boolean>, what: string, ms = 90
   }
 };
 
+/** Posts events and returns the batch id they were stored as. */
+async function postEvents(svc: TestService, events: object[]): Promise<number> {
+  const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events), headers: { 'content-type': 'application/x-ndjson' } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { batch_id: number }).batch_id;
+}
+const contact = (id: string, customer_id: string, day: string) => ({ event_id: id, type: 'contact', occurred_at: `${day}T10:00:00Z`, customer_id, channel: 'phone', topic: 'invoice' });
+
 describe('a new default date under a staleness bound', () => {
   let svc: TestService;
   beforeAll(async () => {
     svc = await startTestService({ SAMPLE_DATA: 'small', ANALYSIS_MAX_LAG: '4' });
   }, 240_000);
   afterAll(() => svc.stop());
-  const post = async (events: object[]) => {
-    const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events), headers: { 'content-type': 'application/x-ndjson' } });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { batch_id: number }).batch_id;
-  };
-  const contact = (id: string, customer_id: string, day: string) => ({ event_id: id, type: 'contact', occurred_at: `${day}T10:00:00Z`, customer_id, channel: 'phone', topic: 'invoice' });
+  const post = (events: object[]) => postEvents(svc, events);
 
   it('its windows are built beside the catch-ups, which keep publishing; then the date moves, and every base equals a build from scratch', async () => {
     const { cache, upkeep } = svc.ctx.engine;
@@ -169,8 +172,7 @@ describe('a shutdown while a new default date is built', () => {
     const next = nextDay(before);
     const [a] = (await first.query<{ customer_id: string }>(`SELECT customer_id FROM customer_facts ORDER BY customer_id LIMIT 1`)).map((r) => r.customer_id);
     first.ctx.engine.cache.aheadDelayMs = 2000;
-    const res = await first.call('/v1/events', { method: 'POST', body: toNdjson([{ event_id: 'stop-day-1', type: 'contact', occurred_at: `${next}T10:00:00Z`, customer_id: a, channel: 'phone', topic: 'invoice' }]), headers: { 'content-type': 'application/x-ndjson' } });
-    expect(res.status).toBe(200);
+    await postEvents(first, [contact('stop-day-1', a, next)]);
     await first.ctx.engine.upkeep.settle();
     const registered = (await first.query<{ n: number }>(`SELECT count(*)::INTEGER AS n FROM analysis_bases`))[0].n;
     await first.stop(); // the new windows' transaction is still open here
