@@ -9,11 +9,9 @@
  * from about 1.2 µs to under 0.2 µs per row, and that side runs on the one event-loop thread.
  */
 import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import bindings from '@duckdb/node-bindings';
+import { CHUNK_ROWS, writeColumn } from '../db/chunk-columns.ts';
 import { EXTRACTED_FIELDS, type StagedSource } from './validation-sql.ts';
 
-/** DuckDB's vector size: one data chunk per append. */
-export const CHUNK_ROWS = 2048;
 /** Packed columns (addPackedColumns): the byte between two cells, and the byte that is a null cell. */
 export const PACKED_SEPARATOR = 0x1f;
 export const PACKED_NULL = 0x1e;
@@ -113,22 +111,9 @@ export class Staging implements RowSink {
   addColumns(rns: readonly number[], columns: readonly TextColumn[], extra: readonly (string | null)[], rows: number): void {
     if (!this.columns || this.source.kind !== 'columns') throw new Error('startColumns() first');
     const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, ...this.source.fields.map(() => VARCHAR)], rows);
-    chunk.setColumnValues(0, rns);
-    chunk.setColumnValues(1, extra);
-    const mask = new Uint8Array(Math.ceil(rows / 64) * 8);
-    columns.forEach((column, c) => {
-      const vector = bindings.data_chunk_get_vector(chunk.chunk, c + 2);
-      mask.fill(0xff);
-      let nulls = false;
-      for (let i = 0; i < rows; i++) {
-        if (column.isValid(i)) bindings.vector_assign_string_element(vector, i, column.text(i));
-        else (mask[i >> 3] &= ~(1 << (i & 7))), (nulls = true);
-      }
-      if (nulls) {
-        bindings.vector_ensure_validity_writable(vector);
-        bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, mask.byteOffset, mask.byteLength);
-      }
-    });
+    writeColumn(chunk, 0, rows, 'int32', (i) => rns[i]);
+    writeColumn(chunk, 1, rows, 'varchar', (i) => extra[i]);
+    columns.forEach((column, c) => writeColumn(chunk, c + 2, rows, 'varchar', (i) => (column.isValid(i) ? column.text(i) : null)));
     this.columns.appendDataChunk(chunk);
   }
 
@@ -147,12 +132,10 @@ export class Staging implements RowSink {
 
   private flush(): void {
     if (this.rns.length === 0) return;
-    const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR], this.rns.length);
-    chunk.setColumnValues(0, this.rns);
-    chunk.setColumnValues(1, this.docs);
-    chunk.setColumnValues(2, this.raws);
-    chunk.setColumnValues(3, this.codes);
-    chunk.setColumnValues(4, this.messages);
+    const rows = this.rns.length;
+    const chunk = DuckDBDataChunk.create([INTEGER, VARCHAR, VARCHAR, VARCHAR, VARCHAR], rows);
+    writeColumn(chunk, 0, rows, 'int32', (i) => this.rns[i]);
+    [this.docs, this.raws, this.codes, this.messages].forEach((cells, c) => writeColumn(chunk, c + 1, rows, 'varchar', (i) => cells[i]));
     this.appender.appendDataChunk(chunk);
     this.rns = [];
     this.docs = [];

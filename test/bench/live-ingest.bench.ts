@@ -148,7 +148,7 @@ await untilIdle();
 await load(url, 1, 3); // warm-up: JIT, connections, the writer's prepared statements
 const writer = async () => {
   const w = (await (await fetch(`${svc.url}/v1/ingestion/status`)).json()).writer.live;
-  return `groups ${w.groups_committed}, rows/group p50 ${w.rows_per_group.p50}, log write+fdatasync ms p50 ${w.log_ms.p50} p99 ${w.log_ms.p99}, applies ${w.applies} (ms p50 ${w.apply_ms.p50} p99 ${w.apply_ms.p99}), apply lag ms p99 ${w.apply_lag_ms.p99}, index look-ups ${w.index_lookups}`;
+  return `groups ${w.groups_committed}, rows/group p50 ${w.rows_per_group.p50}, log write+fdatasync ms p50 ${w.log_ms.p50} p99 ${w.log_ms.p99}, applies ${w.applies} (ms p50 ${w.apply_ms.p50} p99 ${w.apply_ms.p99}), apply lag ms p99 ${w.apply_lag_ms.p99}, checkpoints ms p50 ${w.checkpoint_ms.p50} max ${w.checkpoint_ms.max}, index look-ups ${w.index_lookups}`;
 };
 const cpu = async <T,>(fn: () => Promise<T>) => {
   const s0 = cpuSeconds(svc.process.pid!);
@@ -186,6 +186,7 @@ for (let s = 0; s < lines.length; s += BULK) {
     throw error;
   });
   if (r.status !== 200 || r.json.accepted !== BULK) throw new Error(`bulk request failed: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`);
+  console.log(`  bulk request ${s / BULK + 1}: stage phases ms ${JSON.stringify((r.json as { timings_ms?: unknown }).timings_ms)}`);
 }
 const bulkSeconds = (performance.now() - tb) / 1000;
 const rssBulk = peakRss(svc.process.pid!);

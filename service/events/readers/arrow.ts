@@ -9,7 +9,8 @@
  */
 import { RecordBatchReader, Type, type DataType, type Vector } from 'apache-arrow';
 import { isUtf8 } from 'node:buffer';
-import { CHUNK_ROWS, PACKED_NULL, PACKED_SEPARATOR, type RowSink, type TextColumn } from '../staging.ts';
+import { CHUNK_ROWS } from '../../db/chunk-columns.ts';
+import { PACKED_NULL, PACKED_SEPARATOR, type RowSink, type TextColumn } from '../staging.ts';
 import { EXTRACTED_FIELDS } from '../validation-sql.ts';
 import { validateBatch } from './arrow-validation.ts';
 import { BodyParseError, isBodyError, type ByteSource } from './body-errors.ts';

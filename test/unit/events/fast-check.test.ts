@@ -146,4 +146,15 @@ describe('fast-check on its own', () => {
     expect(fastCheck(JSON.stringify({ ...ok, unknown: 1.5 }), NOW)).toBeNull();
     expect(fastCheck(JSON.stringify({ ...ok, unknown: { a: 1 } }), NOW)).toBeNull();
   });
+
+  it('counts members past escaped quotes and backslashes in strings', () => {
+    const ok = { event_id: 'e', type: 'offer_accepted', occurred_at: '2026-01-01T10:00:00Z', customer_id: 'c', offer_id: 'o' };
+    // A string ending in an escaped quote, one ending in an escaped backslash, colons and braces inside.
+    for (const customer_id of ['c\\":{x:1}', 'c\\\\', 'a:b,"c":{', '\\\\\\"']) {
+      expect(fastCheck(JSON.stringify({ ...ok, customer_id }), NOW)?.fields.customer_id).toBe(customer_id);
+      // ... and a repeated key after such a string is still seen.
+      const repeated = JSON.stringify({ ...ok, customer_id }).replace('"offer_id":"o"', '"offer_id":"o","offer_id":"p"');
+      expect(fastCheck(repeated, NOW)).toBeNull();
+    }
+  });
 });
