@@ -9,6 +9,7 @@
  * gets a turn between chunks of 2 048 rows, so no read holds it for more than a chunk's copy.
  */
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { isValid, readColumn, storageOf } from './chunk-columns.ts';
 
 /** A categorical column: `levels[codes[i]]` is row i's value (NULL stays null). */
 export interface CodedColumn {
@@ -31,6 +32,17 @@ export async function readCodedColumns(c: DuckDBConnection, text: string, params
   const coded = names.filter((n) => n.endsWith(CODE)).map((n) => n.slice(0, -CODE.length));
   for (const n of coded) if (!index.has(n)) throw new Error(`readCodedColumns: ${n}${CODE} has no column ${n}`);
   const numeric = names.filter((n) => !n.endsWith(CODE) && !coded.includes(n));
+  const types = result.columnTypes();
+  const storages = numeric.map((name) => {
+    const storage = storageOf(types[index.get(name)!]);
+    if (storage === 'varchar') throw new Error(`readCodedColumns: ${name} is not numeric`);
+    return storage;
+  });
+  const codeStorages = coded.map((n) => {
+    const storage = storageOf(types[index.get(n + CODE)!]);
+    if (storage !== 'int32' && storage !== 'int64') throw new Error(`readCodedColumns: ${n}${CODE} is not an integer`);
+    return storage;
+  });
   let capacity = 1 << 14;
   let rows = 0;
   let numbers = numeric.map(() => new Float64Array(capacity));
@@ -46,22 +58,18 @@ export async function readCodedColumns(c: DuckDBConnection, text: string, params
       codes = codes.map((a) => grow(a, new Int32Array(capacity)));
     }
     numeric.forEach((name, k) => {
-      const v = chunk.getColumnVector(index.get(name)!);
+      const column = readColumn(chunk, index.get(name)!, n, storages[k]);
       const out = numbers[k];
-      for (let i = 0; i < n; i++) {
-        const x = v.getItem(i);
-        if (x !== null && typeof x !== 'number' && typeof x !== 'bigint' && typeof x !== 'boolean') throw new Error(`readCodedColumns: ${name} is not numeric`);
-        out[rows + i] = x === null ? NaN : Number(x);
-      }
+      for (let i = 0; i < n; i++) out[rows + i] = isValid(column, i) ? Number(column.values[i]) : NaN;
     });
     coded.forEach((name, k) => {
-      const code = chunk.getColumnVector(index.get(name + CODE)!);
+      const code = readColumn(chunk, index.get(name + CODE)!, n, codeStorages[k]);
       const text = chunk.getColumnVector(index.get(name)!);
       const out = codes[k];
       const seen = levels[k];
       for (let i = 0; i < n; i++) {
         // dense_rank counts from 1.
-        const r = Number(code.getItem(i)) - 1;
+        const r = Number(code.values[i]) - 1;
         out[rows + i] = r;
         if (seen[r] === undefined) {
           const value = text.getItem(i);
