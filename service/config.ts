@@ -47,6 +47,7 @@ const EnvSchema = z.object({
   INGEST_MAX_QUEUE_MS: z.coerce.number().int().positive().default(2000),
   INGEST_TEST_WRITER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   INGEST_TEST_FILTER_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  INGEST_TEST_LOG_SEGMENT_BYTES: z.coerce.number().int().min(4096).default(16 * 1024 * 1024),
   INTEGRITY_ACCEPT_LOSS: z.enum(['true', 'false']).default('false'),
   ANALYSIS_MAX_LAG: z.coerce.number().min(0).max(3600).default(30),
   // Issue 14: where the event-sized work runs (service/spark/README: spark/README.md).
@@ -171,6 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         maxGroupRows: 20_000,
         writerDelayMs: e.INGEST_TEST_WRITER_DELAY_MS,
         filterDelayMs: e.INGEST_TEST_FILTER_DELAY_MS,
+        logSegmentBytes: e.INGEST_TEST_LOG_SEGMENT_BYTES,
         dateBounds: { minDate: e.DATE_MIN, daysAhead: e.DATE_MAX_DAYS_AHEAD },
       },
     },

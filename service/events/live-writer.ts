@@ -62,6 +62,8 @@ export interface GroupCommitOptions {
   writerDelayMs: number;
   /** Test hook: the start-up id filter is put in use this many milliseconds after its scan ends. */
   filterDelayMs: number;
+  /** Bytes of one live-log segment before the next one opens (16 MiB; smaller in tests). */
+  logSegmentBytes: number;
   /** The plausible dates the validation SQL applies (the fast pre-check must apply the same). */
   dateBounds: DateBounds;
 }
@@ -73,6 +75,7 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   maxGroupRows: 20_000,
   writerDelayMs: 0,
   filterDelayMs: 0,
+  logSegmentBytes: 16 * 1024 * 1024,
   dateBounds: DEFAULT_DATE_BOUNDS,
 };
 
@@ -88,7 +91,8 @@ const APPLY_EARLY_ROWS = 5_000;
  * checkpoints (0.15–1.5 s on the 3 M-event sample under load), so checkpointing at every closed
  * 16 MiB segment, every 1.5 s at 45 000 events/s, stalled the applier for 13–15 % of the time
  * (11 checkpoints, 4.7 s, in one bench run; 4 now); closed segments wait a few seconds longer on
- * disk instead (replayed, never doubled, after a crash).
+ * disk instead (replayed, never doubled, after a crash), and a timer lets them go when that time
+ * is up even if nothing more is applied.
  */
 const CHECKPOINT_EVERY_MS = 5_000;
 const MAX_ERRORS = 100;
@@ -212,7 +216,7 @@ export class LiveWriter {
     private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
     private readonly ledger: Ledger | null = null,
   ) {
-    this.log = LiveLog.open(db.path);
+    this.log = LiveLog.open(db.path, options.logSegmentBytes);
     db.beforeWrite = (addsEvents) => this.beforeWrite(addsEvents);
     db.afterWrite = (addsEvents, sinceBatch) => this.afterWrite(addsEvents, sinceBatch);
     db.liveSettled = () => this.settled();
@@ -751,22 +755,45 @@ export class LiveWriter {
 
   private lastCheckpoint = 0;
   private readonly checkpointMs = new Recent();
+  /** The checkpoint under way (the applier's and the timer's never overlap). */
+  private checkpointRun: Promise<void> | null = null;
+  /** Set when closed segments wait for the interval: they go then, even if nothing is applied meanwhile. */
+  private checkpointTimer: NodeJS.Timeout | null = null;
 
-  private async maybeCheckpoint(): Promise<void> {
-    if (performance.now() - this.lastCheckpoint < CHECKPOINT_EVERY_MS) return;
+  private maybeCheckpoint(): Promise<void> {
+    this.checkpointRun ??= this.checkpointOnce().finally(() => (this.checkpointRun = null));
+    return this.checkpointRun;
+  }
+
+  private checkpointLater(wait: number): void {
+    if (this.checkpointTimer || this.closing) return;
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (this.closing || this.db.fatal) return;
+      this.maybeCheckpoint().catch((error: unknown) => {
+        this.db.noticeFailure(error);
+        console.error(`live writer: a checkpoint for the live log failed (${String(error).split('\n')[0]}); its segments wait for the next one`);
+      });
+    }, wait);
+    this.checkpointTimer.unref();
+  }
+
+  private async checkpointOnce(): Promise<void> {
     const appliedSet = new Set(this.applied);
     const done = this.log.appliedClosed((b) => appliedSet.has(b));
     if (done.length === 0) return;
+    const wait = CHECKPOINT_EVERY_MS - (performance.now() - this.lastCheckpoint);
+    if (wait > 0) return this.checkpointLater(wait);
     // A segment goes only once DuckDB's checkpoint has its rows in the database file. DuckDB
     // refuses a checkpoint while another transaction has created a table (a base being built):
-    // then the segments simply wait for the next one.
+    // then the segments wait for the next try.
     try {
       const t = performance.now();
       await this.db.withConnection((c) => c.run('CHECKPOINT'));
       this.lastCheckpoint = performance.now();
       this.checkpointMs.add(this.lastCheckpoint - t);
     } catch (error) {
-      if (String(error).includes('Cannot CHECKPOINT')) return;
+      if (String(error).includes('Cannot CHECKPOINT')) return this.checkpointLater(CHECKPOINT_EVERY_MS);
       throw error;
     }
     this.log.dropClosed(done);
@@ -841,8 +868,10 @@ export class LiveWriter {
       await new Promise((r) => setTimeout(r, 5));
     }
     this.closing = true;
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     await this.filterBuilt;
     await this.applying;
+    await this.checkpointRun;
     if (!this.db.fatal && this.unapplied.length) await this.db.writer.run(async () => {
       while (this.unapplied.length) await this.applyLocked(this.takeApplyBatch());
     });

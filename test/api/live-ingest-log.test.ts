@@ -3,7 +3,8 @@
  * yet applied when the process died are replayed before the first answer; a torn record at the
  * end of the log (a crash mid-write) is dropped and nothing acknowledged is lost; a bulk request
  * and a customer erasure that race with acknowledged-but-unapplied live rows see them (the bulk
- * answers duplicates and stores each id once; the erasure erases them).
+ * answers duplicates and stores each id once; the erasure erases them); closed log segments go
+ * after a checkpoint, at most one per 5 s, also when nothing more is ingested.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -120,6 +121,41 @@ describe('live log: crash recovery', () => {
     for (const id of [...acknowledged, ...later.map((e) => String(e.event_id))]) expect(stored.get(id), id).toBe(1);
     expect(stored.has('never-acknowledged')).toBe(false);
     expect(stored.size).toBe(acknowledged.length + 4);
+  });
+});
+
+describe('live log: closed segments go once a checkpoint has their rows', () => {
+  it('at most one checkpoint per 5 s, and the segments closed meanwhile go when it is due, with no more ingests', async () => {
+    const dataDir = tempDir();
+    // 16 KiB segments: a few requests close many of them within one checkpoint interval.
+    const svc = await startChildService({ DATA_DIR: dataDir, INGEST_TEST_LOG_SEGMENT_BYTES: '16384' });
+    const logDir = path.join(dataDir, 'invoice-pulse.duckdb.live-log');
+    const segments = () => fs.readdirSync(logDir).length;
+    const status = async () => (await (await fetch(`${svc.url}/v1/ingestion/status`)).json()).writer.live;
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const events = makeEvents(60, 900 + i, `seg${i}`);
+      const res = await post(svc.url, toNdjson(events));
+      expect(res.status).toBe(200);
+      expect((await res.json()).accepted).toBe(events.length);
+      ids.push(...events.map((e) => String(e.event_id)));
+      await status(); // waits until this request is applied: one apply (and a chance to checkpoint) per request
+    }
+    // The status waits for the acknowledged rows (health does not): now every closed segment's rows are applied.
+    const afterBurst = await status();
+    expect(afterBurst.unapplied_rows).toBe(0);
+    expect(afterBurst.checkpoint_ms.count).toBeLessThanOrEqual(1); // the 5 s interval held within the burst
+    expect(segments()).toBeGreaterThan(2);
+    // Nothing more is sent: the due checkpoint still comes, and takes every closed segment.
+    const deadline = Date.now() + 20_000;
+    while (segments() > 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(segments()).toBe(1);
+    expect((await status()).checkpoint_ms.count).toBe(afterBurst.checkpoint_ms.count + 1);
+    // Dropped only after the checkpoint: a SIGKILL now loses nothing.
+    await svc.kill('SIGKILL');
+    const stored = await storedEventCounts(dataDir);
+    expect(stored.size).toBe(ids.length);
+    for (const id of ids) expect(stored.get(id), id).toBe(1);
   });
 });
 
