@@ -24,6 +24,10 @@ console.log(`Invoice Pulse listening on ${service.url} (bound to ${config.host}:
 console.log(`  dashboard:  ${service.url}/`);
 console.log(`  API:        ${service.url}/v1  (OpenAPI: ${service.url}/v1/openapi.json)`);
 console.log(`  database:   ${ctx.db.path}`);
+// Started other than through start.cjs (or `npm run dev`), DuckDB statements queue on libuv's 4 threads: say so.
+const pool = process.env.UV_THREADPOOL_SIZE;
+if (pool) console.log(`  threads:    libuv pool ${pool} (UV_THREADPOOL_SIZE)`);
+else console.warn('  threads:    libuv pool 4 (Node\'s default): start with `npm start` or `node service/start.cjs`, or set UV_THREADPOOL_SIZE, or small requests wait behind long analyses');
 if (config.tokens.size === 0) {
   console.warn('  auth:       OFF — no AUTH_TOKENS configured: anyone who can reach this port can read, ingest and administer.');
   console.warn('              Set AUTH_TOKENS="admin:<token>,read:<token>,ingest:<token>" for anything but local development.');

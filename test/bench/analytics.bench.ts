@@ -6,6 +6,7 @@
  * $BENCH_DIR (default /tmp/invoice-pulse-bench-large) so later runs skip the load.
  * Run: npx tsx test/bench/analytics.bench.ts [runs]
  */
+import './thread-pool.ts';
 import { ingest } from '../../service/events/ingest.ts';
 import { generateNdjsonChunks } from '../../sample-data/index.ts';
 import { percentile as pct, startLargeSetService } from './large-set.ts';

@@ -16,6 +16,7 @@
  * bound (ANALYSIS_MAX_LAG=30). The target (issue "Analyses that stay fast while data flows"): every
  * page interactive in ≤ 1 s, judged on the median full load and the median in-app navigation.
  */
+import './thread-pool.ts';
 import fs from 'node:fs';
 import { assertWebBuilt, launchBrowser, newContext, waitReady, watch } from '../helpers/browser.ts';
 import { startTestService, tempDir } from '../helpers/service.ts';

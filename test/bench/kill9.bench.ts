@@ -1,6 +1,6 @@
 /**
  * kill -9 under load, 100 times on the same database file (issue 17; benchmark-style, not in CI:
- * it takes several minutes). Each trial starts the service (`tsx service/main.ts`, a child
+ * it takes several minutes). Each trial starts the service (`node service/start.cjs`, a child
  * process) on the same data directory, runs 16 clients posting live requests of 1–20 events,
  * SIGKILLs the service after a varying number of acknowledgements (5–60, so the kill lands in
  * the fdatasync, the apply and the checkpoint alike), and restarts. At the end the file is

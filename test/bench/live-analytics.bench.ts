@@ -9,6 +9,7 @@
  * rebuild. Prints peak RSS and the file size, with met/MISSED lines.
  * Run: npx tsx test/bench/live-analytics.bench.ts [large|default|xlarge] [seconds]
  */
+import './thread-pool.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

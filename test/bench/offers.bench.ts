@@ -10,6 +10,7 @@
  * /tmp/invoice-pulse-bench-large, shared with analytics.bench.ts) so later runs skip the load.
  * Run: npx tsx test/bench/offers.bench.ts [runs]
  */
+import './thread-pool.ts';
 import { offerEngineFor } from '../../service/offers/engine.ts';
 import { percentile as pct, startLargeSetService } from './large-set.ts';
 

@@ -10,6 +10,7 @@
  * days) and warm (a changed hourly rate: the fit is cached, the solving is not).
  * Run: npx tsx test/bench/roster.bench.ts
  */
+import './thread-pool.ts';
 import { Rng } from '../../sample-data/rng.ts';
 import { startTestService } from '../helpers/service.ts';
 

@@ -16,6 +16,7 @@
  * with the events, the read-back with the customers (events / events-per-customer), and a 10-node
  * cluster of 8 cores is 80 workers.
  */
+import './thread-pool.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

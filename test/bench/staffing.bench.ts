@@ -15,6 +15,7 @@
  * the first run loads the large sample (many minutes), later runs reuse it.
  * Run: npx tsx test/bench/staffing.bench.ts [runs]
  */
+import './thread-pool.ts';
 import { startLargeSetService } from './large-set.ts';
 
 const RUNS = Number(process.argv[2] ?? 9);

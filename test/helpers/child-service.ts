@@ -1,5 +1,5 @@
 /**
- * Runs the service as a separate process (`tsx service/main.ts`), as a user would, so tests can
+ * Runs the service as a separate process (`node service/start.cjs`, what `npm start` runs), as a user would, so tests can
  * kill it with SIGKILL and restart it on the same database file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +18,7 @@ export interface ChildService {
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 export function startChildService(env: Record<string, string>): Promise<ChildService> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'service/main.ts'], {
+  const child = spawn(process.execPath, ['service/start.cjs'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SAMPLE_DATA: 'off', ANALYSIS_MAX_LAG: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
