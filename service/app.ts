@@ -32,6 +32,7 @@ import { revenueRoutes } from './routes/revenue.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { sessionRoutes } from './routes/session.ts';
+import { timing } from 'hono/timing';
 
 /** Route prefixes whose GET answers are analyses of the published snapshot. */
 const ANALYTICAL_PREFIXES = ['churn', 'engagement', 'fees', 'offers', 'customers', 'staffing', 'operations', 'revenue', 'data-quality'] as const;
@@ -49,6 +50,11 @@ export function createApp(ctx: AppContext) {
   // Analytical answers carry the snapshot they reflect (data_as_of, lag_seconds): http/freshness.ts.
   const fresh = freshness(ctx.engine);
   const api = new Hono();
+  // GET answers say how long the service spent on them (`Server-Timing: total`), so that a page's
+  // slow request can be told apart from the browser's own wait for one of its six connections per
+  // host. Writes skip it: it is per-request cost on the live ingestion path.
+  const serverTime = timing({ totalDescription: 'service' });
+  api.use('*', (c, next) => (c.req.method === 'GET' ? serverTime(c, next) : next()));
   // Reads see every live row acknowledged before them, except analyses within their staleness bound (they read the published snapshot).
   api.use('*', readAfterWrites(ctx, (path) => under(path, NO_EVENT_READS) || (ctx.config.analysisMaxLagMs > 0 && under(path, ANALYTICAL_PREFIXES))));
   for (const prefix of ANALYTICAL_PREFIXES) api.use(`/${prefix}/*`, fresh);

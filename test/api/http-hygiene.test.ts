@@ -51,6 +51,17 @@ describe('HTTP hygiene', () => {
     }
   });
 
+  it('GET answers carry the service time (Server-Timing), writes do not', async () => {
+    const res = await svc.call('/v1/churn/summary', { token: 'read-token-h17' });
+    await res.arrayBuffer();
+    const m = /^total;dur=(\d+(\.\d+)?);desc="service"$/.exec(res.headers.get('server-timing') ?? '');
+    expect(m, res.headers.get('server-timing') ?? 'no Server-Timing').not.toBeNull();
+    expect(Number(m![1])).toBeGreaterThan(0);
+    const post = await svc.call('/v1/events', { method: 'POST', token: ADMIN, body: '', headers: { 'content-type': 'application/x-ndjson' } });
+    await post.arrayBuffer();
+    expect(post.headers.get('server-timing')).toBeNull();
+  });
+
   it('/v1/health names the database file to admin tokens only', async () => {
     const anonymous = await (await svc.call('/v1/health')).json();
     expect(anonymous.status).toBe('ok');
