@@ -8,6 +8,9 @@
  * (20–28 ms with 16 threads, measured with six analyses running), and with it every request behind
  * them, the acknowledgements of live ingestion included, since their fdatasync queued there too.
  * DuckDB still bounds the CPU (its own `threads`); the pool only decides who may wait in line.
+ * It matters where statements run for a second or more (the large and xlarge sets). In the service
+ * on the default set, whose statements are short, test/bench/thread-pool.bench.ts measured little:
+ * `/v1/alerts` p99 250 → 146 ms in one run and 176 → 174 ms in another, beside six readers.
  *
  * Node reads UV_THREADPOOL_SIZE when the pool starts, which is before the first line of any ES
  * module runs (the loader reads files on it), so the setting has to come from a CommonJS entry:
