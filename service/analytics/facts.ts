@@ -1,7 +1,7 @@
 /**
  * Derived facts kept current as events arrive: per-invoice facts (when paid in full, views,
- * reminders), per-fee facts (disputed or not), the contacts, payers per customer and month, and
- * current per-customer facts.
+ * reminders), per-fee facts (disputed or not), the contacts, payers per customer and month,
+ * current per-customer facts, and the distinct customer ids of the events (the store's totals).
  *
  * Upkeep runs right after each ingest commit, off the request path and coalesced: it refreshes
  * only what the batches since its watermark touched, in one transaction of its own. It writes only
@@ -124,6 +124,12 @@ const DERIVED: Derived[] = [
     refresh: (c, range) => run(c, sql('facts/refresh_payment_months'), { ...range }),
     definition: () => sql('facts/refresh_payment_months'),
     followsPaymentMap: true,
+  },
+  {
+    table: 'event_customer_ids',
+    ddl: () => `CREATE TABLE event_customer_ids (customer_id VARCHAR NOT NULL)`,
+    refresh: (c, range) => run(c, sql('facts/refresh_event_customers'), { ...range }),
+    definition: () => sql('facts/refresh_event_customers'),
   },
   {
     table: 'customer_facts',
