@@ -50,6 +50,8 @@ export class WebhookDelivery {
   constructor(
     private readonly db: Database,
     readonly options: DeliveryOptions,
+    /** Told after each recorded attempt (the alert list shows delivery status and caches it). */
+    private readonly changed: () => void = () => undefined,
   ) {}
 
   get configured(): boolean {
@@ -139,7 +141,8 @@ export class WebhookDelivery {
     }
     const delivered = error === null;
     const exhausted = !delivered && attempt >= this.options.maxAttempts;
-    await this.db.withConnection((c) =>
+    await this.db
+      .withConnection((c) =>
       c.run(
         `UPDATE alert_deliveries SET attempts = $attempt, last_status = $status, last_error = $error,
            status = $next_status,
@@ -148,6 +151,7 @@ export class WebhookDelivery {
          WHERE alert_id = $id`,
         { id: alertId, attempt, status, error, next_status: delivered ? 'delivered' : exhausted ? 'failed' : 'pending', delay: this.backoff(attempt) } as never,
       ),
-    );
+    )
+      .finally(this.changed);
   }
 }

@@ -10,12 +10,19 @@
  * These tables are not analysed data, so writes run in their own short transactions on a pooled
  * connection instead of `db.transaction`, which would bump the data version and retire every
  * cached analysis base.
+ *
+ * The lists of alerts and rules are cached under a version of their own, bumped after every write
+ * to these tables commits (here and in delivery.ts). Every dashboard page asks for the firing count
+ * (the Alerts badge), and under a trickle those three small statements took 30–130 ms of the
+ * service's time, queued behind the analyses and the ingest on a small machine; between writes the
+ * answer cannot change.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Engine } from '../analytics/runner.ts';
 import type { Database } from '../db/database.ts';
 import { Mutex } from '../db/mutex.ts';
+import { VersionedCache } from '../db/versioned-cache.ts';
 import { AlertRule, CreateRule, type Alert, type AlertList, type RuleDefinition, type RuleState, type UpdateRule, type WebhookBody } from './contracts.ts';
 import { WebhookDelivery, type DeliveryOptions } from './delivery.ts';
 import { RuleNameTakenError, RuleNotFoundError } from './errors.ts';
@@ -45,12 +52,16 @@ export class AlertService {
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private stopped = false;
+  /** Bumped after every committed write to the alert tables; keys `lists`. */
+  private version = 0;
+  private readonly lists = new VersionedCache(() => this.version);
+  private readonly changed = () => void this.version++;
 
   constructor(
     private readonly engine: Engine,
     private readonly options: AlertOptions,
   ) {
-    this.delivery = new WebhookDelivery(engine.db, options);
+    this.delivery = new WebhookDelivery(engine.db, options, this.changed);
   }
 
   private get db(): Database {
@@ -97,7 +108,16 @@ export class AlertService {
     await this.delivery.idle();
   }
 
-  async listRules(): Promise<AlertRule[]> {
+  listRules(): Promise<AlertRule[]> {
+    return this.lists.memo('rules', '', () => this.readRules(), 1);
+  }
+
+  /** A write to the alert tables: its own transaction, and the cached lists retired once it committed (or failed). */
+  private write<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.db.ownTransaction(fn).finally(this.changed);
+  }
+
+  private async readRules(): Promise<AlertRule[]> {
     const rows = await this.db.withConnection(
       async (c) =>
         (
@@ -136,7 +156,7 @@ export class AlertService {
   async createRule(input: CreateRule): Promise<AlertRule> {
     const id = randomUUID().replaceAll('-', '').slice(0, 16);
     await this.mutex.run(() =>
-      this.db.ownTransaction(async (c) => {
+      this.write(async (c) => {
         await this.assertNameFree(c, input.name, null);
         await c.run(`INSERT INTO alert_rules VALUES ($id, $name, $key, $def::JSON, $enabled, now(), now())`, { id, name: input.name.trim(), key: nameKey(input.name), def: JSON.stringify(definitionOf(input)), enabled: input.enabled } as never);
       }),
@@ -160,7 +180,7 @@ export class AlertService {
       enabled: patch.enabled ?? current.enabled,
     });
     await this.mutex.run(() =>
-      this.db.ownTransaction(async (c) => {
+      this.write(async (c) => {
         await this.assertNameFree(c, merged.name, id);
         const created = current.created_at;
         await c.run(`DELETE FROM alert_rules WHERE rule_id = $id`, { id });
@@ -180,7 +200,7 @@ export class AlertService {
 
   async deleteRule(id: string): Promise<void> {
     await this.mutex.run(() =>
-      this.db.ownTransaction(async (c) => {
+      this.write(async (c) => {
         const gone = (await c.runAndReadAll(`DELETE FROM alert_rules WHERE rule_id = $id RETURNING rule_id`, { id })).getRowObjects();
         if (!gone.length) throw new RuleNotFoundError(id);
         await c.run(`DELETE FROM alert_rule_state WHERE rule_id = $id`, { id });
@@ -210,7 +230,7 @@ export class AlertService {
 
   /** Store the evaluation; fire an alert on a change into or out of `firing`. True when one was stored. */
   private async record(rule: AlertRule, e: Evaluation): Promise<boolean> {
-    return this.db.ownTransaction(async (c) => {
+    return this.write(async (c) => {
       const prev = (await c.runAndReadAll(`SELECT state, strftime(period_start, '%Y-%m-%d') AS ps, strftime(period_end, '%Y-%m-%d') AS pe FROM alert_rule_state WHERE rule_id = $id`, { id: rule.id })).getRowObjects()[0];
       const before = (prev?.state as RuleState | undefined) ?? null;
       await c.run(`DELETE FROM alert_rule_state WHERE rule_id = $id`, { id: rule.id });
@@ -253,7 +273,11 @@ export class AlertService {
     });
   }
 
-  async listAlerts(q: { state?: 'firing' | 'resolved'; rule_id?: string; limit: number; offset: number }): Promise<AlertList> {
+  listAlerts(q: { state?: 'firing' | 'resolved'; rule_id?: string; limit: number; offset: number }): Promise<AlertList> {
+    return this.lists.memo('alerts', JSON.stringify([q.state ?? null, q.rule_id ?? null, q.limit, q.offset]), () => this.readAlerts(q), 16);
+  }
+
+  private async readAlerts(q: { state?: 'firing' | 'resolved'; rule_id?: string; limit: number; offset: number }): Promise<AlertList> {
     const where = `WHERE ($state IS NULL OR a.state = $state) AND ($rule IS NULL OR a.rule_id = $rule)`;
     const params = { state: q.state ?? null, rule: q.rule_id ?? null };
     return this.db.withConnection(async (c) => {

@@ -5,15 +5,10 @@
  */
 import { z } from 'zod';
 import { INVOICE_CHANNELS, VERTICALS } from '../events/contract.ts';
+import { ADJUSTMENTS, BEHAVIOUR_FACTORS, FACTORS, SEGMENT_DIMENSIONS, type Adjustment, type Factor, type SegmentDimension } from './dimensions.ts';
 
-export const SEGMENT_DIMENSIONS = ['vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'payment_method_class'] as const;
-export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
-/** Behaviours beyond payment that the surveys name as churn drivers (docs/domain.md); usable as factors and Cox adjustments. */
-export const BEHAVIOUR_FACTORS = ['plan_fit', 'satisfaction_level'] as const;
-export const FACTORS = [...SEGMENT_DIMENSIONS, 'payment_method', 'timeliness', 'fee_exposure', ...BEHAVIOUR_FACTORS] as const;
-export const ADJUSTMENTS = [...SEGMENT_DIMENSIONS, ...BEHAVIOUR_FACTORS] as const;
-export type Adjustment = (typeof ADJUSTMENTS)[number];
-export type Factor = (typeof FACTORS)[number];
+export { ADJUSTMENTS, BEHAVIOUR_FACTORS, FACTORS, SEGMENT_DIMENSIONS };
+export type { Adjustment, Factor, SegmentDimension };
 
 export const AGE_BANDS = ['18-29', '30-49', '50-79', '80+'] as const;
 export const TENURE_BANDS = ['<1y', '1-2y', '2+y'] as const;

@@ -26,6 +26,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const TIMEOUT = Number(process.env.BENCH_TIMEOUT_MS ?? 120_000);
 const SIZE = process.env.BENCH_SIZE ?? 'default';
 const TRICKLE = Number(process.env.BENCH_TRICKLE ?? 200);
+// BENCH_TRACE=1: per page and endpoint, when the request starts after navigation and how long it takes in the browser and in the service.
+const TRACE = process.env.BENCH_TRACE === '1';
 const PAGES: { name: string; path: string; nav: string }[] = [
   { name: 'Overview', path: '/', nav: 'Overview' },
   { name: 'Drivers', path: '/drivers', nav: 'Drivers' },
@@ -71,6 +73,7 @@ async function main() {
       const apiTimes = new Map<string, number[]>();
       // The service's own time of each (Server-Timing: total); the rest of a request's time is the browser's queue and the wire.
       const serverTimes = new Map<string, number[]>();
+      const startTimes = new Map<string, number[]>();
       for (let run = 0; run < RUNS; run++) {
         const context = await newContext(browser);
         const page = await context.newPage();
@@ -82,18 +85,21 @@ async function main() {
         });
         // Server time per endpoint (request start → response end), to tell server from browser time.
         let measuring = true;
+        let navStart = Date.now();
         page.on('requestfinished', (r) => {
           const u = new URL(r.url());
           if (!measuring || !u.pathname.startsWith('/v1/')) return;
           const t = r.timing();
           const key = u.pathname + (u.searchParams.get('by') ? `?by=${u.searchParams.get('by')}` : '');
           apiTimes.set(key, [...(apiTimes.get(key) ?? []), t.responseEnd]);
+          startTimes.set(key, [...(startTimes.get(key) ?? []), t.startTime - navStart]);
           void r.response().then(async (res) => {
             const total = /total;dur=([\d.]+)/.exec((await res?.allHeaders())?.['server-timing'] ?? '');
             if (total) serverTimes.set(key, [...(serverTimes.get(key) ?? []), Number(total[1])]);
           });
         });
         // Full load: navigation start → data-ready.
+        navStart = Date.now();
         await page.goto(svc.url + p.path);
         await waitReady(page, TIMEOUT).catch(async (e) => {
           const state = await page.evaluate(() => ({ ready: document.querySelector('main')?.dataset.ready, cards: [...document.querySelectorAll('[data-card]')].map((c) => `${c.getAttribute('data-card')}:${c.getAttribute('data-state')}`) }));
@@ -107,6 +113,7 @@ async function main() {
         await page.goto(svc.url + from);
         await waitReady(page, TIMEOUT);
         measuring = true;
+        navStart = Date.now();
         const start = await page.evaluate(() => performance.now());
         await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: p.nav, exact: true }).click();
         await page.waitForURL((u) => u.pathname === p.path);
@@ -120,6 +127,11 @@ async function main() {
       const slowest = slow ? `${slow[0]} ${ms(slow[1])}${served ? ` (service ${ms(median(served))})` : ''}` : '–';
       const r = { page: p.name, cold: loads[0], load: median(loads.slice(1)), nav: median(navs.slice(1)), requests, slowest, problems: [...new Set(problems)] };
       results.push(r);
+      if (TRACE) {
+        for (const [k, v] of [...apiTimes.entries()].sort((a, b) => median(startTimes.get(a[0]) ?? []) - median(startTimes.get(b[0]) ?? []))) {
+          console.log(`    ${k.padEnd(40)} starts +${ms(median(startTimes.get(k) ?? [])).padStart(7)}  browser ${ms(median(v)).padStart(7)}  service ${ms(median(serverTimes.get(k) ?? [])).padStart(7)}`);
+        }
+      }
       console.log(`${r.page.padEnd(9)} first ${ms(r.cold).padStart(9)}  median load ${ms(r.load).padStart(9)}  median in-app ${ms(r.nav).padStart(9)}  (${r.requests} API requests; slowest ${slowest})`);
     }
   } finally {
@@ -143,7 +155,11 @@ async function main() {
   }
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+// Exits explicitly: the trickle's keep-alive sockets would otherwise hold the process open after the report.
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -2,7 +2,7 @@
  * ECharts, wrapped once as a Svelte action: `<div use:echart={option}>`. It initialises the chart,
  * replaces the option on every update (`notMerge`, so removed series really disappear), follows the
  * element's size with a ResizeObserver, and disposes the instance when the element goes away.
- * Only the chart types and components the dashboard uses are registered (tree-shaken bundle).
+ * ECharts itself, with only what the dashboard uses registered, is echarts-setup.ts.
  *
  * Two things every chart gets here, once: a click on a data item (a bar, a point, a heat-map cell)
  * is re-dispatched on the element as a `chartpick` DOM event carrying the series and data index, so
@@ -10,40 +10,23 @@
  * `prefers-color-scheme` (ECharts' built-in dark theme on a transparent background, re-created
  * when the system switches), as the page's CSS does.
  */
-import { BarChart, CustomChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts';
-import {
-  AriaComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-} from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { untrack } from 'svelte';
 import type { Action } from 'svelte/action';
 import { activity } from './activity.svelte.ts';
 
-echarts.use([
-  BarChart,
-  CustomChart,
-  HeatmapChart,
-  LineChart,
-  ScatterChart,
-  AriaComponent,
-  GridComponent,
-  LegendComponent,
-  MarkAreaComponent,
-  MarkLineComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  CanvasRenderer,
-]);
+/**
+ * ECharts itself (≈ 650 KB) is loaded beside the page, not before it: a static import made every
+ * page wait for the library to be fetched and evaluated before it rendered and sent its first API
+ * request. The import starts as soon as any page that can draw a chart loads this module, so it is
+ * usually done by the time the first answer arrives.
+ */
+const library = import('./echarts-setup.ts');
+/** The chart drawn on each element (for the export buttons and the test hooks), without importing ECharts here. */
+const charts = new WeakMap<HTMLElement, EChartsType>();
 
-export type ChartOption = echarts.EChartsCoreOption;
-export type Chart = echarts.EChartsType;
+export type ChartOption = EChartsCoreOption;
+export type Chart = EChartsType;
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
@@ -101,7 +84,10 @@ export interface ChartPick {
 }
 
 /** The chart on an element (for the export buttons and tests). */
-export const chartOf = (el: HTMLElement | null | undefined): Chart | undefined => (el ? echarts.getInstanceByDom(el) : undefined);
+export const chartOf = (el: HTMLElement | null | undefined): Chart | undefined => {
+  const chart = el ? charts.get(el) : undefined;
+  return chart && !chart.isDisposed() ? chart : undefined;
+};
 
 declare global {
   interface Window {
@@ -130,16 +116,13 @@ if (typeof window !== 'undefined') {
 }
 
 export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
-  let chart = echarts.init(node, isDark() ? 'dark' : null, { renderer: 'canvas' });
+  let chart: Chart | null = null;
+  let destroyed = false;
   let current = option;
   const pick = (p: { componentType?: string; seriesIndex?: number; seriesName?: string; seriesType?: string; dataIndex?: number; name?: string; value?: unknown }) => {
     if (p.componentType !== 'series' || p.dataIndex === undefined || p.dataIndex < 0) return;
     const detail: ChartPick = { seriesIndex: p.seriesIndex ?? 0, seriesName: p.seriesName ?? '', seriesType: p.seriesType ?? '', dataIndex: p.dataIndex, name: p.name ?? '', value: p.value };
     node.dispatchEvent(new CustomEvent<ChartPick>('chartpick', { detail, bubbles: true }));
-  };
-  const wire = () => {
-    chart.on('rendered', settle);
-    chart.on('click', pick);
   };
   let waiting = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -150,7 +133,12 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     node.dataset.rendered = 'true';
     activity.chartDone();
   };
-  wire();
+  const create = (ec: typeof import('./echarts-setup.ts')) => {
+    chart = ec.echarts.init(node, isDark() ? 'dark' : null, { renderer: 'canvas' });
+    charts.set(node, chart);
+    chart.on('rendered', settle);
+    chart.on('click', pick);
+  };
 
   const apply = (next: ChartOption) => untrack(() => applyNow(next));
   const applyNow = (next: ChartOption) => {
@@ -160,17 +148,28 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
       activity.chartPending();
       node.dataset.rendered = 'false';
     }
+    // Until the library has arrived the option only waits; the first draw takes the latest one.
+    if (!chart) return;
     clearTimeout(timer);
     timer = setTimeout(settle, 2000); // never let a chart that skips a frame block readiness
     chart.setOption(withDefaults(next), { notMerge: true });
   };
   apply(option);
+  // The chart counts as pending from mount, so `data-ready` waits for the library too.
+  library.then(
+    (ec) => {
+      if (destroyed) return;
+      create(ec);
+      applyNow(current);
+    },
+    () => untrack(settle), // a failed chunk load: the page stays usable without its charts
+  );
 
   let frame = 0;
   const observer = new ResizeObserver(() => {
     cancelAnimationFrame(frame);
     frame = requestAnimationFrame(() => {
-      if (!chart.isDisposed()) chart.resize();
+      if (chart && !chart.isDisposed()) chart.resize();
     });
   });
   observer.observe(node);
@@ -178,22 +177,26 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
   // The system switched between light and dark: re-create the chart in the other theme.
   const media = darkQuery();
   const onScheme = () => {
-    if (chart.isDisposed()) return;
+    if (!chart || chart.isDisposed()) return;
     chart.dispose();
-    chart = echarts.init(node, isDark() ? 'dark' : null, { renderer: 'canvas' });
-    wire();
-    apply(current);
+    void library.then((ec) => {
+      if (destroyed) return;
+      create(ec);
+      apply(current);
+    });
   };
   media?.addEventListener('change', onScheme);
 
   return {
     update: (next) => apply(next),
     destroy() {
+      destroyed = true;
       media?.removeEventListener('change', onScheme);
       observer.disconnect();
       cancelAnimationFrame(frame);
       untrack(settle);
-      chart.dispose();
+      chart?.dispose();
+      charts.delete(node);
     },
   };
 };

@@ -3,7 +3,8 @@
  * `FilterQuery` (repeated parameters for multi-values), so every view is a shareable link, survives
  * a reload, and back/forward move through filter changes. The same query is passed on to /v1.
  */
-import { SEGMENT_DIMENSIONS, type Filters, type SegmentDimension } from '$service/analytics/contracts.ts';
+import type { Filters } from '$service/analytics/contracts.ts';
+import { SEGMENT_DIMENSIONS, type SegmentDimension } from '$service/analytics/dimensions.ts';
 
 export type View = NonNullable<Filters['view']>;
 export type MultiKey = Exclude<keyof Filters, 'as_of' | 'view' | 'lookback_days' | 'horizon_days'>;

@@ -6,11 +6,11 @@
 import { AXIS_NAME, GRID, rowTooltip } from '$lib/charts.ts';
 import type { ChartOption } from '$lib/echart.ts';
 import { OKABE_ITO as P } from '$lib/colors.ts';
-import { fmtDate, fmtInt, fmtMonth, fmtNum } from '$lib/format.ts';
+import { dtf, fmtDate, fmtInt, fmtMonth, fmtNum } from '$lib/format.ts';
 import type { Backtest, ContactCalendar, Plan, Scenarios, TimeThieves } from '$service/staffing/contracts.ts';
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
-const shortDate = (iso: string) => new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
+const shortDate = (iso: string) => dtf('day-month', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${iso}T00:00:00Z`));
 const weekday = (iso: string) => WEEKDAYS[(new Date(`${iso}T00:00:00Z`).getUTCDay() + 6) % 7];
 
 export const SERIES_COLORS = { actual: P.black, forecast: P.blue, naive: P.grey, scenario: P.green };
