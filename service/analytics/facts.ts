@@ -132,6 +132,12 @@ const DERIVED: Derived[] = [
     definition: () => sql('facts/refresh_event_customers'),
   },
   {
+    table: 'event_method_labels',
+    ddl: () => `CREATE TABLE event_method_labels (label VARCHAR NOT NULL, customer_id VARCHAR NOT NULL, events BIGINT NOT NULL)`,
+    refresh: (c, range) => run(c, sql('facts/refresh_method_labels'), { ...range }),
+    definition: () => sql('facts/refresh_method_labels'),
+  },
+  {
     table: 'customer_facts',
     ddl: () => `CREATE TABLE customer_facts AS SELECT *, now() AS refreshed_at FROM (${analysisBaseSql()}) LIMIT 0`,
     refresh: async (c, range) => {
@@ -202,17 +208,22 @@ export class FactsUpkeep {
       const current = await this.db.withConnection(async (c) => (await c.runAndReadAll(`SELECT definition_hash FROM derived_tables WHERE name = $n`, { n: d.table })).getRowObjects()[0]?.definition_hash);
       if (current === h) continue;
       const started = performance.now();
+      let builtUpto = 0;
       await this.mutex.run(() =>
         this.inTransaction(async (c) => {
           // Built from every event up to now: its watermark starts at the latest batch.
           const upto = await maxBatch(c);
+          builtUpto = upto;
           await c.run(`DROP TABLE IF EXISTS ${d.table}`);
           await c.run(d.ddl(), d.table === 'customer_facts' ? ({ ...currentFactsParams(), after: null, upto: null } as never) : undefined);
           await d.refresh(c, { after: null, upto: null });
           await c.run(`INSERT OR REPLACE INTO derived_tables VALUES ($n, $h, now(), $upto)`, { n: d.table, h, upto });
         }),
       );
-      if (current) log(`rebuilt ${d.table} (its definition changed) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const took = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+      if (current) log(`rebuilt ${d.table} (its definition changed) in ${took}`);
+      // A table new in this release, built from the events a file already holds (a one-off at its first start).
+      else if (builtUpto > 0) log(`built ${d.table} (new in this release) from the stored events in ${took}`);
     }
     await this.mutex.run(() =>
       this.inTransaction(async (c) => {

@@ -55,7 +55,7 @@ export function factDefinitions(): Map<string, string> {
   for (const file of fs.readdirSync(path.join(QUERIES_DIR, 'facts')).filter((f) => f.endsWith('.sql')).sort()) {
     for (const statement of statementsOf(sql(`facts/${file.replace(/\.sql$/, '')}`))) {
       const text = statement.replace(/^(\s*--[^\n]*\n)*\s*/, '');
-      // The fact_ tables only: event_customer_ids is the DuckDB store's own bookkeeping (its totals).
+      // The fact_ tables only: event_customer_ids and event_method_labels are the DuckDB store's own bookkeeping (its totals, the payment-method report).
       const m = /^INSERT\s+INTO\s+(fact_[a-z0-9_]*)\s+/i.exec(text);
       // DELETEs are the incremental upkeep of a stored table; Spark's facts are full views.
       if (m) defs.set(m[1], text.slice(m[0].length));

@@ -235,7 +235,7 @@ describe('stored bases follow the events incrementally', () => {
     const incremental = await Promise.all(ENDPOINTS.map(get));
     // The derived tables carry no key (facts.ts): each must equal its rebuild from scratch as a
     // multiset, so a row the upkeep kept twice, or lost, fails here.
-    const FACTS = ['fact_invoices', 'fact_fees', 'fact_contacts', 'fact_payment_months', 'customer_facts', 'event_customer_ids'];
+    const FACTS = ['fact_invoices', 'fact_fees', 'fact_contacts', 'fact_payment_months', 'customer_facts', 'event_customer_ids', 'event_method_labels'];
     const rowsOf = (t: string) => (t === 'customer_facts' ? `SELECT * EXCLUDE (refreshed_at) FROM ${t}` : `SELECT * FROM ${t}`);
     for (const t of FACTS) await svc.query(`CREATE OR REPLACE TABLE kept_${t} AS ${rowsOf(t)}`);
     await svc.ctx.engine.upkeep.rebuildAll();

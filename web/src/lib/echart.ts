@@ -125,6 +125,12 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     node.dispatchEvent(new CustomEvent<ChartPick>('chartpick', { detail, bubbles: true }));
   };
   let waiting = false;
+  /**
+   * The first draw of a chart is not animated: on a page of a dozen charts, every animation frame
+   * repainted every chart still animating, and on a software canvas those frames held the main
+   * thread while the next charts waited for their first. Changes after it (a filter, new data) animate.
+   */
+  let drawn = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const settle = () => {
     if (!waiting) return;
@@ -152,7 +158,9 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     if (!chart) return;
     clearTimeout(timer);
     timer = setTimeout(settle, 2000); // never let a chart that skips a frame block readiness
-    chart.setOption(withDefaults(next), { notMerge: true });
+    const first = !drawn;
+    drawn = true;
+    chart.setOption(first ? { ...withDefaults(next), animation: false } : withDefaults(next), { notMerge: true });
   };
   apply(option);
   // The chart counts as pending from mount, so `data-ready` waits for the library too.
