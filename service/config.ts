@@ -44,7 +44,7 @@ const EnvSchema = z.object({
   INGEST_MAX_BULK_REQUESTS: z.coerce.number().int().positive().default(4),
   INGEST_MAX_QUEUED_ROWS: z.coerce.number().int().positive().default(200_000),
   INGEST_MAX_QUEUED_BYTES: bytes.default(64 * 1024 * 1024),
-  INGEST_MAX_QUEUE_MS: z.coerce.number().int().positive().default(2000),
+  INGEST_MAX_QUEUE_MS: z.coerce.number().int().positive().default(5000),
   INGEST_TEST_WRITER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   INGEST_TEST_FILTER_DELAY_MS: z.coerce.number().int().min(0).default(0),
   INGEST_TEST_LOG_SEGMENT_BYTES: z.coerce.number().int().min(4096).default(16 * 1024 * 1024),

@@ -71,7 +71,11 @@ export interface GroupCommitOptions {
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = {
   maxQueuedRows: 200_000,
   maxQueuedBytes: 64 * 1024 * 1024,
-  maxQueueMs: 2_000,
+  // As long as a reader waits for acknowledged rows (READ_WAIT_MS). The applier's commits stop
+  // while DuckDB checkpoints (1.1–2.8 s under load, see CHECKPOINT_BACKLOG_SEGMENTS): a 2 s bound
+  // refused requests at every such pause, although the applier was not falling behind; the row
+  // and byte bounds, not this one, are what keep memory bounded.
+  maxQueueMs: 5_000,
   maxGroupRows: 20_000,
   writerDelayMs: 0,
   filterDelayMs: 0,
@@ -95,6 +99,19 @@ const APPLY_EARLY_ROWS = 5_000;
  * is up even if nothing more is applied.
  */
 const CHECKPOINT_EVERY_MS = 5_000;
+/**
+ * While acknowledged rows wait to be applied, the log's checkpoint waits for a lull, unless this
+ * many closed segments (64 MiB at the default size) wait for it. A DuckDB append to `events` (it
+ * has a primary key) cannot commit while a checkpoint runs, and under load a checkpoint took
+ * 1.1–2.8 s (its compression of the new row groups shares the two cores with the requests):
+ * in a 15 s bench phase of 20-event requests the applier stalled at every one, the oldest waiting
+ * row passed the queue-age bound, and 991–3 270 requests were refused with 503. In a lull the
+ * checkpoint delays nobody; under a long burst this bound keeps the log's disk, and its replay
+ * after a crash (every record is read back into memory), to a few segments.
+ */
+const CHECKPOINT_BACKLOG_SEGMENTS = 4;
+/** How soon a checkpoint deferred for a backlog looks again. */
+const CHECKPOINT_LULL_RETRY_MS = 250;
 const MAX_ERRORS = 100;
 const COLUMNS = EVENT_COLUMN_NAMES.map((c) => `"${c}"`).join(', ');
 
@@ -784,6 +801,7 @@ export class LiveWriter {
     if (done.length === 0) return;
     const wait = CHECKPOINT_EVERY_MS - (performance.now() - this.lastCheckpoint);
     if (wait > 0) return this.checkpointLater(wait);
+    if (this.unapplied.length && done.length < CHECKPOINT_BACKLOG_SEGMENTS) return this.checkpointLater(CHECKPOINT_LULL_RETRY_MS);
     // A segment goes only once DuckDB's checkpoint has its rows in the database file. DuckDB
     // refuses a checkpoint while another transaction has created a table (a base being built):
     // then the segments wait for the next try.

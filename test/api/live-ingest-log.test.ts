@@ -4,7 +4,8 @@
  * end of the log (a crash mid-write) is dropped and nothing acknowledged is lost; a bulk request
  * and a customer erasure that race with acknowledged-but-unapplied live rows see them (the bulk
  * answers duplicates and stores each id once; the erasure erases them); closed log segments go
- * after a checkpoint, at most one per 5 s, also when nothing more is ingested.
+ * after a checkpoint, at most one per 5 s, also when nothing more is ingested, and while rows wait
+ * to be applied only once four closed segments wait for it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -152,6 +153,52 @@ describe('live log: closed segments go once a checkpoint has their rows', () => 
     expect(segments()).toBe(1);
     expect((await status()).checkpoint_ms.count).toBe(afterBurst.checkpoint_ms.count + 1);
     // Dropped only after the checkpoint: a SIGKILL now loses nothing.
+    await svc.kill('SIGKILL');
+    const stored = await storedEventCounts(dataDir);
+    expect(stored.size).toBe(ids.length);
+    for (const id of ids) expect(stored.get(id), id).toBe(1);
+  });
+
+  it('while rows wait to be applied the checkpoint waits for a lull, unless four closed segments wait for it', async () => {
+    const dataDir = tempDir();
+    // Every apply holds the writer 600 ms, and a request comes every 150 ms or faster: rows wait
+    // to be applied throughout. 16 KiB segments: about 40 one-event requests fill one.
+    const svc = await startChildService({ DATA_DIR: dataDir, INGEST_TEST_LOG_SEGMENT_BYTES: '16384', INGEST_TEST_WRITER_DELAY_MS: '600', INGEST_MAX_QUEUE_MS: '60000' });
+    const logDir = path.join(dataDir, 'invoice-pulse.duckdb.live-log');
+    const files = () => fs.readdirSync(logDir).sort();
+    const live = async () => (await health(svc.url)).ingestion;
+    const ids: string[] = [];
+    let serial = 0;
+    const send = async (events: number, pauseMs: number) => {
+      const batch = makeEvents(events, 3000 + serial++, 'lull');
+      const res = await post(svc.url, toNdjson(batch));
+      expect(res.status).toBe(200);
+      ids.push(...batch.map((e) => String(e.event_id)));
+      await new Promise((r) => setTimeout(r, pauseMs));
+    };
+    // (1) A trickle of 1-event requests: the first segment closes and is applied, the 5 s
+    // interval passes, and still it stays (one or two more close meanwhile, not four), because
+    // rows keep waiting behind the slow writer.
+    while (files().length < 2) await send(1, 150);
+    const first = files()[0];
+    const until = Date.now() + 6_500;
+    while (Date.now() < until) await send(1, 150);
+    const busy = await live();
+    expect(busy.unapplied_rows).toBeGreaterThan(0);
+    expect(files()).toContain(first);
+    // (2) Bigger requests close a segment every few requests: once four closed segments are
+    // applied, the checkpoint runs although rows still wait, and the first segment goes.
+    let goneUnderBacklog = false;
+    const deadline = Date.now() + 30_000;
+    while (!goneUnderBacklog && Date.now() < deadline) {
+      await send(20, 20);
+      if (!files().includes(first)) goneUnderBacklog = (await live()).unapplied_rows > 0;
+    }
+    expect(goneUnderBacklog).toBe(true);
+    // (3) Nothing more is sent: in the lull every closed segment goes.
+    const drained = Date.now() + 20_000;
+    while (files().length > 1 && Date.now() < drained) await new Promise((r) => setTimeout(r, 200));
+    expect(files().length).toBe(1);
     await svc.kill('SIGKILL');
     const stored = await storedEventCounts(dataDir);
     expect(stored.size).toBe(ids.length);
