@@ -161,7 +161,8 @@ const hash = (text: string) => createHash('sha256').update(text).digest('hex').s
 export class FactsUpkeep {
   private readonly mutex = new Mutex();
   private pending: Promise<void> | null = null;
-  private again = false;
+  /** When the first batch committed during the run in flight was noticed (null: none was). */
+  private noticedDuringRun: number | null = null;
   private stopped = false;
   private timer: NodeJS.Timeout | null = null;
   private firstNotice = 0;
@@ -367,15 +368,36 @@ export class FactsUpkeep {
   notify(): void {
     if (this.stopped) return;
     if (this.pending) {
-      this.again = true;
+      this.noticedDuringRun ??= Date.now();
       return;
     }
+    this.schedule(Date.now());
+  }
+
+  /**
+   * Arms the run for batches waiting since `since`. The deadline counts from the oldest batch not
+   * reflected, also for batches that arrived during the previous run: counted from that run's end,
+   * under a steady trickle a batch waited for the rest of the run, the whole deadline and its own
+   * run (2 × run + deadline: lag_seconds up to 27.9 on the large set, where runs take 2–5 s, and
+   * past the 30 s bound on xlarge, 9 s runs, where readers then waited for a catch-up).
+   */
+  private schedule(since: number): void {
     const now = Date.now();
-    if (!this.timer) this.firstNotice = now;
+    if (!this.timer) this.firstNotice = since;
     else clearTimeout(this.timer);
-    const wait = Math.max(0, Math.min(this.delayMs, this.firstNotice + this.maxDelayMs - now));
+    const wait = Math.max(0, Math.min(this.delayMs, this.firstNotice + this.deadlineMs() - now));
     this.timer = setTimeout(() => this.due(), wait);
     this.timer.unref();
+  }
+
+  /**
+   * How long after the oldest unreflected batch a run must start: `maxDelayMs`, or less when the
+   * last run took so long that starting then would publish it past the staleness bound (twice its
+   * time, since runs vary).
+   */
+  private deadlineMs(): number {
+    if (!this.maxLagMs || !this.lastRun) return this.maxDelayMs;
+    return Math.max(0, Math.min(this.maxDelayMs, this.maxLagMs - 2 * this.lastRun.ms));
   }
 
   /**
@@ -394,8 +416,9 @@ export class FactsUpkeep {
   /** The timer's turn: yield to ingests in flight (re-arm) unless the lag bound is reached. */
   private due(): void {
     const waited = Date.now() - this.firstNotice;
-    if (this.db.ingestsInFlight > 0 && waited < this.maxDelayMs) {
-      this.timer = setTimeout(() => this.due(), Math.min(this.delayMs, this.maxDelayMs - waited));
+    const deadline = this.deadlineMs();
+    if (this.db.ingestsInFlight > 0 && waited < deadline) {
+      this.timer = setTimeout(() => this.due(), Math.min(this.delayMs, deadline - waited));
       this.timer.unref();
       return;
     }
@@ -408,14 +431,14 @@ export class FactsUpkeep {
     if (this.pending || this.stopped) return;
     this.pending = (async () => {
       try {
-        // One run. Batches committed during it wait for the next notice's coalescing delay, not for
-        // a second run at once: a catch-up's cost is mostly fixed (the scans that find the touched
+        // One run. Batches committed during it are scheduled after it (schedule(): the coalescing
+        // delay, within a deadline counted from their arrival), not run again at once: a catch-up's cost is mostly fixed (the scans that find the touched
         // customers' rows), so under a steady trickle an immediate second run, covering only the
         // seconds the first one took, doubled the background work for no fresher snapshot (on the
         // large set, two runs of 4–6 s every 20 s, against one every 15 s). The lag bound holds: a
         // reader beyond it settles (which starts a run at once), and settle() loops until its
         // target batch is reflected.
-        this.again = false;
+        this.noticedDuringRun = null;
         await this.mutex.run(() => this.catchUp());
         this.failure = null;
         for (const listener of this.onSettled) listener();
@@ -424,10 +447,9 @@ export class FactsUpkeep {
         console.error('derived facts upkeep failed (it will retry with the next batch):', error);
       } finally {
         this.pending = null;
-        if (this.again) {
-          this.again = false;
-          this.notify();
-        }
+        const since = this.noticedDuringRun;
+        this.noticedDuringRun = null;
+        if (since !== null && !this.stopped) this.schedule(since);
       }
     })();
   }
