@@ -432,8 +432,9 @@ export class FactsUpkeep {
     this.pending = (async () => {
       try {
         // One run. Batches committed during it are scheduled after it (schedule(): the coalescing
-        // delay, within a deadline counted from their arrival), not run again at once: a catch-up's cost is mostly fixed (the scans that find the touched
-        // customers' rows), so under a steady trickle an immediate second run, covering only the
+        // delay, within a deadline counted from their arrival), not run again at once: a
+        // catch-up's cost is mostly fixed (the scans that find the touched customers' rows), so
+        // under a steady trickle an immediate second run, covering only the
         // seconds the first one took, doubled the background work for no fresher snapshot (on the
         // large set, two runs of 4–6 s every 20 s, against one every 15 s). The lag bound holds: a
         // reader beyond it settles (which starts a run at once), and settle() loops until its

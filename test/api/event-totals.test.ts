@@ -6,17 +6,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startTestService } from '../helpers/service.ts';
+import { toNdjson } from '../helpers/events.ts';
 
 let seq = 0;
 const contact = (customer: string) => ({ event_id: `tot-${seq++}`, type: 'contact', occurred_at: '2026-03-01T10:00:00Z', customer_id: customer, channel: 'phone', topic: 'invoice' });
-const ndjson = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 describe('event totals under ingestion and erasure', () => {
   it('health and ingestion status count the distinct customers exactly after every write', async () => {
     const svc = await startTestService();
     try {
       const post = async (events: object[]) => {
-        const res = await svc.call('/v1/events', { method: 'POST', body: ndjson(events), headers: { 'content-type': 'application/x-ndjson' } });
+        const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events), headers: { 'content-type': 'application/x-ndjson' } });
         expect(res.status).toBe(200);
         return (await res.json()) as { accepted: number; duplicates: number };
       };

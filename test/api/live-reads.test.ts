@@ -8,10 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startTestService } from '../helpers/service.ts';
+import { toNdjson } from '../helpers/events.ts';
 
 type Stamped = { data_as_of: { batch_id: number }; lag_seconds: number };
 type Quality = Stamped & { checks: { key: string; count: number }[] };
-const ndjson = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 const orphan = (id: string) => ({ event_id: `orphan-${id}`, type: 'contact', occurred_at: '2026-03-01T10:00:00Z', customer_id: id, channel: 'phone', topic: 'other' });
 
 describe('reads under live ingestion', () => {
@@ -20,7 +20,7 @@ describe('reads under live ingestion', () => {
     try {
       const orphans = (q: Quality) => q.checks.find((c) => c.key === 'orphans')!.count;
       const first = (await (await svc.call('/v1/data-quality')).json()) as Quality;
-      const res = await svc.call('/v1/events', { method: 'POST', body: ndjson([orphan('ORPHAN-LIVE-1')]), headers: { 'content-type': 'application/x-ndjson' } });
+      const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson([orphan('ORPHAN-LIVE-1')]), headers: { 'content-type': 'application/x-ndjson' } });
       const { batch_id: batch } = (await res.json()) as { batch_id: number };
       expect(batch).toBeGreaterThan(first.data_as_of.batch_id);
       // Wait until the catch-up has published the batch (health reads no analysis).
@@ -50,7 +50,7 @@ describe('reads under live ingestion', () => {
     // Every apply of the live writer is held 4 s (test hook); a read that waits for it waits at most 5 s.
     const svc = await startTestService({ INGEST_TEST_WRITER_DELAY_MS: '4000' });
     try {
-      const res = await svc.call('/v1/events', { method: 'POST', body: ndjson([orphan('A'), orphan('B'), orphan('C')]), headers: { 'content-type': 'application/x-ndjson' } });
+      const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson([orphan('A'), orphan('B'), orphan('C')]), headers: { 'content-type': 'application/x-ndjson' } });
       expect(((await res.json()) as { accepted: number }).accepted).toBe(3);
       for (const path of ['/v1/alerts', '/v1/views']) expect((await svc.call(path)).status, path).toBe(200);
       // Those answers came while the rows were still unapplied: none of them waited for the writer.
@@ -59,7 +59,7 @@ describe('reads under live ingestion', () => {
       // A read of the events still sees every row acknowledged before it.
       const status = (await (await svc.call('/v1/ingestion/status')).json()) as { events: number; customers: number };
       expect(status).toMatchObject({ events: 3, customers: 3 });
-      await svc.call('/v1/events', { method: 'POST', body: ndjson([{ event_id: 'pm-1', type: 'payment_method_changed', occurred_at: '2026-03-01T10:00:00Z', customer_id: 'A', method: 'brand_new_label' }]), headers: { 'content-type': 'application/x-ndjson' } });
+      await svc.call('/v1/events', { method: 'POST', body: toNdjson([{ event_id: 'pm-1', type: 'payment_method_changed', occurred_at: '2026-03-01T10:00:00Z', customer_id: 'A', method: 'brand_new_label' }]), headers: { 'content-type': 'application/x-ndjson' } });
       const labels = JSON.stringify(await (await svc.call('/v1/settings/payment-methods')).json());
       expect(labels).toContain('brand_new_label');
     } finally {

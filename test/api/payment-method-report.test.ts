@@ -7,11 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/service.ts';
+import { toNdjson } from '../helpers/events.ts';
 
 let seq = 0;
 const payment = (customer: string, method: string) => ({ event_id: `pm-${seq++}`, type: 'payment_received', occurred_at: '2026-03-01T10:00:00Z', customer_id: customer, invoice_id: `inv-${seq}`, amount: 10, method });
 const changed = (customer: string, method: string) => ({ event_id: `pm-${seq++}`, type: 'payment_method_changed', occurred_at: '2026-03-02T10:00:00Z', customer_id: customer, method });
-const ndjson = (events: object[]) => events.map((e) => JSON.stringify(e)).join('\n') + '\n';
 
 interface Report {
   observed: { label: string; class: string; events: number; customers: number }[];
@@ -33,7 +33,7 @@ describe('the payment-method report under ingestion, a map change and erasure', 
     const svc = await startTestService();
     try {
       const post = async (events: object[]) => {
-        const res = await svc.call('/v1/events', { method: 'POST', body: ndjson(events), headers: { 'content-type': 'application/x-ndjson' } });
+        const res = await svc.call('/v1/events', { method: 'POST', body: toNdjson(events), headers: { 'content-type': 'application/x-ndjson' } });
         expect(res.status).toBe(200);
       };
       const report = async () => {
