@@ -88,9 +88,12 @@ export async function doseResponse(engine: Engine, filters: Filters, measure: 'l
   };
 }
 
+/** The survival models' numeric input (survival_input.sql, cox_input.sql). */
+const MODEL_TIMES = ['entry_days', 'time_days', 'event'];
+
 export async function survival(engine: Engine, filters: Filters, by: Factor, atTimes?: readonly number[]): Promise<SurvivalCurves> {
   const scope = await resolveScope(engine.db, filters, 'lifetime');
-  const cols = await overFilteredCoded(engine, scope, filters, 'churn/survival_input', { identifiers: { factor: by } });
+  const cols = await overFilteredCoded(engine, scope, filters, 'churn/survival_input', { numbers: MODEL_TIMES, categories: ['key'], orderBy: 'customer_id' }, { identifiers: { factor: by } });
   // The curves and the log-rank test run in the worker thread (survival-model.ts).
   const { delayed_entry: late, curves, log_rank } = await offThread('survival', {
     entry: cols.numbers.entry_days,
@@ -116,13 +119,14 @@ export async function drivers(engine: Engine, filters: Filters, dimensions: Adju
     throw new AnalysisRefusedError('invalid_model', 'tenure_band cannot adjust a lifetime model: tenure is its time scale. Use the landmark view or drop tenure_band.');
   }
   for (const d of chosen) if (!ADJUSTMENTS.includes(d)) throw new AnalysisInputError(`unknown dimension ${d}`);
-  const cols = await overFilteredCoded(engine, scope, filters, 'churn/cox_input');
+  const factors = [...EXPOSURES, ...chosen];
+  const cols = await overFilteredCoded(engine, scope, filters, 'churn/cox_input', { numbers: MODEL_TIMES, categories: factors, orderBy: 'customer_id' });
   // The coding, the fit and its concordance run in the worker thread (drivers-model.ts).
   const model = await offThread('drivers', {
     entry: cols.numbers.entry_days,
     time: cols.numbers.time_days,
     event: cols.numbers.event,
-    factors: [...EXPOSURES, ...chosen].map((name) => ({ name, column: cols.categories[name] })),
+    factors: factors.map((name) => ({ name, column: cols.categories[name] })),
     ties,
   });
   const { fit, terms: termInfo, merged_levels, constant_factors: constant, excluded } = model;

@@ -6,7 +6,7 @@
  * from SEGMENT_DIMENSIONS, the same list queries/filtered_base.sql is tested against.
  */
 import { listValue, type DuckDBValue } from '@duckdb/node-api';
-import { readCodedColumns, type CodedColumns } from '../db/coded-columns.ts';
+import { codedStatement, readCodedColumns, type CodedColumns, type CodedRead } from '../db/coded-columns.ts';
 import type { Database } from '../db/database.ts';
 import { namedParams, withFilteredBase } from '../db/sql-compose.ts';
 import { sql } from '../db/sql-files.ts';
@@ -53,8 +53,11 @@ export async function overFiltered<T = Record<string, unknown>>(engine: Engine, 
   return engine.db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJson() as unknown as T[]);
 }
 
-/** For a model's input: numbers as Float64Arrays, each category (`x` with `x__code`) as codes and levels (db/coded-columns.ts). */
-export async function overFilteredCoded(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, options: RunOptions = {}): Promise<CodedColumns> {
+/**
+ * For a model's input: `query` gives plain rows, and `read` says which numbers (as Float64Arrays)
+ * and which categories (as codes and levels) to read, in which order (db/coded-columns.ts).
+ */
+export async function overFilteredCoded(engine: Engine, source: AnalysisScope | string, filters: Filters, query: string, read: CodedRead, options: RunOptions = {}): Promise<CodedColumns> {
   const { text, params } = filteredStatement(await baseOf(engine, source), filters, query, options);
-  return engine.db.withConnection((c) => readCodedColumns(c, text, params as Record<string, DuckDBValue>));
+  return engine.db.withConnection((c) => readCodedColumns(c, codedStatement(text, read), params as Record<string, DuckDBValue>));
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filteredStatement } from '../../../service/analytics/runner.ts';
 import { FilterQuery } from '../../../service/analytics/contracts.ts';
 import { Database } from '../../../service/db/database.ts';
+import { codedStatement, type CodedRead } from '../../../service/db/coded-columns.ts';
 
 let db: Database;
 
@@ -98,25 +99,30 @@ describe('queries over the filtered base', () => {
     expect(cox.find((r) => r.time_days === 400)).toMatchObject({ entry_days: 300, event: 0, payment_method_class: 'automatic', timeliness: 'on_time', fee_exposure: 'none', plan_fit: 'fits_use', satisfaction_level: 'satisfied' });
   });
 
-  it("the model inputs' codes are each category's dense rank over the rows kept, NULL last", async () => {
+  it("the model inputs, as the analyses read them, code each category as its dense rank over the rows kept, NULL last, in customer order", async () => {
     // A NULL vertical and market on c2, and every category as dense_rank() would number it.
     await db.withConnection((c) => c.run(`CREATE OR REPLACE TABLE base_nulls AS SELECT * REPLACE (CASE WHEN customer_id = 'c2' THEN NULL ELSE vertical END AS vertical, CASE WHEN customer_id = 'c2' THEN NULL ELSE market END AS market) FROM base`));
-    const rows = async (query: string, identifiers: Record<string, string> = {}) => {
+    const rows = async (query: string, read: CodedRead, identifiers: Record<string, string> = {}) => {
       const { text, params } = filteredStatement('base_nulls', FilterQuery.parse({}), query, { identifiers });
-      return db.withConnection(async (c) => (await c.runAndReadAll(text, params)).getRowObjectsJS());
+      return db.withConnection(async (c) => (await c.runAndReadAll(codedStatement(text, read), params)).getRowObjectsJS());
     };
     const rank = (values: unknown[]) => {
       const levels = [...new Set(values.filter((v) => v !== null) as string[])].sort();
       return values.map((v) => (v === null ? levels.length + 1 : levels.indexOf(v as string) + 1));
     };
-    const cox = await rows('churn/cox_input');
+    const all = ['payment_method_class', 'timeliness', 'fee_exposure', 'vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'plan_fit', 'satisfaction_level'];
+    const cox = await rows('churn/cox_input', { numbers: ['entry_days', 'time_days', 'event'], categories: all, orderBy: 'customer_id' });
     expect(cox.map((r) => r.time_days)).toEqual([100, 400, 20]); // c1, c2, c5: in customer order
-    for (const f of ['payment_method_class', 'timeliness', 'fee_exposure', 'vertical', 'market', 'age_band', 'tenure_band', 'plan', 'invoice_channel', 'plan_fit', 'satisfaction_level']) {
-      expect(cox.map((r) => Number(r[`${f}__code`])), f).toEqual(rank(cox.map((r) => r[f])));
-    }
+    for (const f of all) expect(cox.map((r) => Number(r[`${f}__code`])), f).toEqual(rank(cox.map((r) => r[f])));
     expect(cox.map((r) => Number(r.vertical__code))).toEqual([2, 3, 1]); // telecom, NULL, energy
-    const surv = await rows('churn/survival_input', { factor: 'market' });
+    // Only the columns a fit uses are read, with the same codes.
+    const two = await rows('churn/cox_input', { numbers: ['time_days'], categories: ['market', 'vertical'], orderBy: 'customer_id' });
+    expect(Object.keys(two[0])).toEqual(['time_days', 'market', 'market__code', 'vertical', 'vertical__code']);
+    expect(two.map((r) => [r.time_days, Number(r.market__code), Number(r.vertical__code)])).toEqual([[100, 1, 2], [400, 2, 3], [20, 1, 1]]);
+    const surv = await rows('churn/survival_input', { numbers: ['entry_days', 'time_days', 'event'], categories: ['key'], orderBy: 'customer_id' }, { factor: 'market' });
     expect(surv.map((r) => [r.key, Number(r.key__code)])).toEqual([['SE', 1], [null, 2], ['SE', 1]]);
+    // Names reach the statement only as plain identifiers.
+    expect(() => codedStatement('SELECT 1', { numbers: ['x; DROP TABLE base'], categories: [], orderBy: 'customer_id' })).toThrow(/not a plain column name/);
   });
 
   it('fee_economics sums fees, reminders and churn with and without fees per vertical and currency, never across currencies', async () => {
