@@ -234,6 +234,38 @@ describe('live log: the start-up id filter is built in the background', () => {
   });
 });
 
+describe('live log: a bulk batch reaches the id filter after its answer', () => {
+  it('answers the bulk request before the filter has its ids; live resends meanwhile and after are duplicates', async () => {
+    // A bulk batch's ids reach the filter 3 s after its commit (the start-up filter is late by as much).
+    const svc = await startTestService({ INGEST_TEST_FILTER_DELAY_MS: '3000' });
+    try {
+      await filterComplete(svc.url);
+      const before = (await idFilter(svc.url)).ids;
+      const bulkEvents = makeEvents(3000, 71, 'bulk-late');
+      const bulk = await (await post(svc.url, toNdjson(bulkEvents) + '\n'.repeat(1_100_000))).json();
+      expect(bulk).toMatchObject({ accepted: 3000, duplicates: 0, rejected: 0 });
+      // Answered, and the filter does not hold the ids yet: without the rule that every id counts as
+      // possibly stored meanwhile, these resends would pass as new and be stored twice.
+      expect((await idFilter(svc.url)).ids).toBe(before);
+      const resends = await Promise.all(Array.from({ length: 20 }, (_, i) => post(svc.url, toNdjson(bulkEvents.slice(i * 150, i * 150 + 5))).then((r) => r.json())));
+      for (const r of resends) expect(r).toMatchObject({ accepted: 0, duplicates: 5 });
+      const fresh = makeEvents(40, 72, 'bulk-late-new');
+      expect(await (await post(svc.url, toNdjson(fresh.slice(0, 20)))).json()).toMatchObject({ accepted: 20, duplicates: 0 });
+      expect((await idFilter(svc.url)).ids).toBe(before + 20);
+      // Once the catch-up ran the filter holds every id, and judges the ids again without the index.
+      const deadline = Date.now() + 30_000;
+      while ((await idFilter(svc.url)).ids < before + 3020 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect((await idFilter(svc.url)).ids).toBe(before + 3020);
+      expect(await (await post(svc.url, toNdjson(bulkEvents.slice(0, 50)))).json()).toMatchObject({ accepted: 0, duplicates: 50 });
+      expect(await (await post(svc.url, toNdjson(fresh))).json()).toMatchObject({ accepted: 20, duplicates: 20 });
+      const stored = await svc.query<{ n: number; d: number }>(`SELECT count(*)::INT AS n, count(DISTINCT event_id)::INT AS d FROM events WHERE event_id LIKE 'bulk-late%'`);
+      expect(stored[0]).toEqual({ n: 3040, d: 3040 });
+    } finally {
+      await svc.stop();
+    }
+  });
+});
+
 describe('live log: other writers see acknowledged rows that are not yet applied', () => {
   it('a bulk request with the same ids answers them as duplicates and stores each id once', async () => {
     // Each apply holds the writer 700 ms: the live rows are acknowledged long before they are applied.
