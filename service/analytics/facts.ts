@@ -296,11 +296,15 @@ export class FactsUpkeep {
    * Whether something computed from the snapshot at `batchId` may still be served while its
    * successor is computed: within the staleness bound (never with a bound of 0), and no settings,
    * catalogue or erasure write since `generation` (db.writesVersion when it was computed).
+   * `slackMs`, the time its successor takes to compute, widens the bound by as much: a reader who
+   * waited for the successor would get data that old by the time it is answered, so the wait
+   * buys nothing fresher (the offer state on xlarge: an 18–30 s build against a 30 s bound made
+   * every reader wait 16–18 s for it).
    */
-  async stillServable(batchId: number, generation: number): Promise<boolean> {
+  async stillServable(batchId: number, generation: number, slackMs = 0): Promise<boolean> {
     if (this.maxLagMs <= 0 || generation !== this.db.writesVersion) return false;
     const snapshot = await this.snapshotOf(batchId);
-    if (snapshot.lag_seconds * 1000 > this.maxLagMs) return false;
+    if (snapshot.lag_seconds * 1000 > this.maxLagMs + slackMs) return false;
     this.judged.delete(batchId);
     this.judged.set(batchId, snapshot);
     if (this.judged.size > 16) this.judged.delete(this.judged.keys().next().value!);

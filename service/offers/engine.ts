@@ -117,6 +117,8 @@ interface Entry<T> {
   ready: Promise<T>;
   /** Set once `ready` resolved: only a finished entry is served while its successor builds. */
   done: boolean;
+  /** How long it took to build (once done): the slack of its staleness bound (FactsUpkeep.stillServable). */
+  buildMs: number;
   used: number;
   tables: string[];
   /** The entry for the current snapshot, while it is being built. */
@@ -218,7 +220,8 @@ export class OfferEngine {
   /**
    * The entry for `key` at the current snapshot. Building one takes seconds (a model fit over every
    * customer), so when the snapshot moved on and the previous entry is finished and within the
-   * staleness bound, that one is served (and the answer says which batch it reflects:
+   * staleness bound widened by its own build time (a reader waiting for the successor would get no
+   * fresher data by the time it is answered), that one is served (and the answer says which batch it reflects:
    * analytics/reflected.ts) while its successor is built in the background; it replaces the old
    * one when ready. Without a usable predecessor the caller waits for the build.
    */
@@ -230,7 +233,7 @@ export class OfferEngine {
       reflects(hit.batch);
       return hit.ready;
     }
-    if (hit?.done && (await this.engine.upkeep.stillServable(hit.batch, hit.writes))) {
+    if (hit?.done && (await this.engine.upkeep.stillServable(hit.batch, hit.writes, hit.buildMs))) {
       hit.used = performance.now();
       // Built as background work: its risk-model fit yields to readers' tasks in the worker threads.
       hit.next ??= inBackground(async () => this.start(map, key, build, version).ready)
@@ -245,11 +248,13 @@ export class OfferEngine {
 
   private start<T>(map: Map<string, Entry<T>>, key: string, build: (tables: string[]) => Promise<T>, version: number): Entry<T> {
     const tables: string[] = [];
-    const entry: Entry<T> = { version, writes: this.db.writesVersion, batch: this.engine.upkeep.watermark, used: performance.now(), tables, done: false, ready: Promise.resolve(null as T) };
+    const started = performance.now();
+    const entry: Entry<T> = { version, writes: this.db.writesVersion, batch: this.engine.upkeep.watermark, used: started, tables, done: false, buildMs: 0, ready: Promise.resolve(null as T) };
     entry.ready = this.scratch()
       .then(() => build(tables))
       .then((value) => {
         entry.done = true;
+        entry.buildMs = performance.now() - started;
         // Only now does it replace its predecessor (served meanwhile), unless a newer one already did.
         const current = map.get(key);
         if (current !== entry && (!current || current.version <= version)) {
