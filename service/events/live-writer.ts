@@ -290,12 +290,12 @@ export class LiveWriter {
   /** The filter being built, if any: every id remembered meanwhile goes into it too. */
   private next: IdFilter | null = null;
 
-  /** An id stored or claimed: into the filter in use and the one being built. */
   /** False only for an id certainly not stored: the filter rules it out and is not catching up. */
   private mayBeStored(id: string): boolean {
     return this.filterCatchUps.size > 0 || this.filter.mayHave(id);
   }
 
+  /** An id stored or claimed: into the filter in use and the one being built. */
   private remember(id: string): void {
     this.filter.add(id);
     this.next?.add(id);
@@ -872,7 +872,6 @@ export class LiveWriter {
     }
   }
 
-  /** After it (still under the lock): the ids a bulk transaction stored join the filter; fast claims resume. */
   /**
    * After a transaction that added events: the filter learns their ids. That read is a scan of the
    * new rows' event_id, 390–520 ms for a 250 000-event bulk request on the default set, a third of
