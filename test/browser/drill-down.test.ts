@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ChurnByFactor, Cohorts, Heatmap, Summary } from '../../service/analytics/contracts.ts';
 import type { CustomerPage } from '../../service/customers/contracts.ts';
-import { gotoReady, screenshot, waitReady } from '../helpers/browser.ts';
+import { gotoReady, screenshot, waitComplete, waitReady } from '../helpers/browser.ts';
 import { dashboardSuite } from '../helpers/dashboard-suite.ts';
 import type { Page } from 'playwright-core';
 
@@ -25,6 +25,7 @@ declare global {
 /** Clicks a chart where a data value is drawn, like a user would. */
 async function clickChart(page: Page, id: string, seriesIndex: number, value: unknown[]) {
   await page.locator(`[data-chart="${id}"]`).scrollIntoViewIfNeeded();
+  await page.waitForSelector(`[data-chart="${id}"][data-rendered="true"]`, { state: 'attached' });
   const at = await page.evaluate(([i, s, v]) => window.__chartPixel?.(i as string, s as number, v as unknown[]) ?? null, [id, seriesIndex, value] as const);
   expect(at, `chart ${id}`).not.toBeNull();
   await page.mouse.click(at!.x, at!.y);
@@ -151,6 +152,7 @@ describe('layout and habits', () => {
     allowCoxRefusal();
     await gotoReady(suite.page, `${suite.svc.url}/drivers`);
     const light = await suite.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+    await waitComplete(suite.page);
     const lightText = JSON.stringify(await chartText());
     await suite.page.emulateMedia({ colorScheme: 'dark' });
     await expect.poll(() => suite.page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)).not.toBe(light);

@@ -89,6 +89,14 @@ export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForSelector('main[data-ready="true"]', { timeout, state: 'attached' });
 }
 
+/**
+ * Waits until every chart has drawn, also those out of view (they draw in idle time after
+ * `data-ready`, see web/src/lib/echart.ts): before reading a chart's option or taking a full-page picture.
+ */
+export async function waitComplete(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForSelector('main[data-complete="true"]', { timeout, state: 'attached' });
+}
+
 /** Navigates within the app (client-side) by URL and waits until ready. */
 export async function gotoReady(page: Page, url: string, timeout = 60_000): Promise<void> {
   await page.goto(url);
@@ -97,6 +105,7 @@ export async function gotoReady(page: Page, url: string, timeout = 60_000): Prom
 
 /** The current ECharts option of the chart `data-chart="<id>"` (functions dropped). */
 export async function chartOption<T = EChartOption>(page: Page, id: string): Promise<T> {
+  await waitComplete(page);
   const option = await page.evaluate((chartId) => window.__chartOption?.(chartId) ?? null, id);
   if (!option) throw new Error(`no chart with data-chart="${id}"`);
   return option as T;
@@ -116,6 +125,7 @@ export interface EChartOption {
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await waitComplete(page);
   // Let the last chart animation finish so the image shows final values.
   await page.waitForTimeout(400);
   await page.screenshot({ path: file });

@@ -88,6 +88,13 @@ export const chartOf = (el: HTMLElement | null | undefined): Chart | undefined =
   const chart = el ? charts.get(el) : undefined;
   return chart && !chart.isDisposed() ? chart : undefined;
 };
+/** Draws a chart still waiting for the viewport or an idle moment (see `allowed` below). */
+const drawNowOf = new WeakMap<HTMLElement, () => Promise<void>>();
+/** The chart on an element, drawn first if it had not drawn yet (the PNG export of a chart not yet in view). */
+export async function drawnChartOf(el: HTMLElement | null | undefined): Promise<Chart | undefined> {
+  if (el) await drawNowOf.get(el)?.();
+  return chartOf(el);
+}
 
 declare global {
   interface Window {
@@ -131,13 +138,28 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
    * thread while the next charts waited for their first. Changes after it (a filter, new data) animate.
    */
   let drawn = false;
+  /**
+   * A chart first draws once it is near the viewport, or once the page is idle. A first draw costs
+   * 20–45 ms of main thread on a software canvas; the Drivers page has ten charts, most of them
+   * below the fold at 1280×800, and drawing all of them before anything else held the page
+   * 350–450 ms after its last answer arrived (issue "Analyses that stay fast…": every page
+   * interactive in ≤ 1 s). So a chart counts toward `data-ready` from mount until the observer's
+   * first report; if that says "out of view", it moves to the `deferred` count (`data-complete`)
+   * and draws when scrolled near or in the browser's next idle period, whichever comes first. Only
+   * the first draw waits: a drawn chart redraws on new data at once, as before.
+   */
+  let allowed = false;
+  let deferred = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const settle = () => {
     if (!waiting) return;
     waiting = false;
     clearTimeout(timer);
     node.dataset.rendered = 'true';
-    activity.chartDone();
+    if (deferred) {
+      deferred = false;
+      activity.deferredDone();
+    } else activity.chartDone();
   };
   const create = (ec: typeof import('./echarts-setup.ts')) => {
     chart = ec.echarts.init(node, isDark() ? 'dark' : null, { renderer: 'canvas' });
@@ -154,7 +176,7 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
       activity.chartPending();
       node.dataset.rendered = 'false';
     }
-    // Until the library has arrived the option only waits; the first draw takes the latest one.
+    // Until the chart may draw and the library has arrived, the option only waits; the first draw takes the latest one.
     if (!chart) return;
     clearTimeout(timer);
     timer = setTimeout(settle, 2000); // never let a chart that skips a frame block readiness
@@ -162,16 +184,47 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     drawn = true;
     chart.setOption(first ? { ...withDefaults(next), animation: false } : withDefaults(next), { notMerge: true });
   };
+  // The chart counts as pending from mount, so `data-ready` waits for the observer's first report and the library.
   apply(option);
-  // The chart counts as pending from mount, so `data-ready` waits for the library too.
-  library.then(
-    (ec) => {
-      if (destroyed) return;
-      create(ec);
-      applyNow(current);
+
+  let idle: number | undefined;
+  const cancelIdle = () => {
+    if (idle === undefined) return;
+    if (typeof cancelIdleCallback === 'function') cancelIdleCallback(idle);
+    else clearTimeout(idle);
+    idle = undefined;
+  };
+  const allow = () => {
+    if (allowed || destroyed) return;
+    allowed = true;
+    visibility.disconnect();
+    cancelIdle();
+    library.then(
+      (ec) => {
+        if (destroyed) return;
+        if (!chart) create(ec);
+        applyNow(current);
+      },
+      () => untrack(settle), // a failed chunk load: the page stays usable without its charts
+    );
+  };
+  const visibility = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((e) => e.isIntersecting)) return allow();
+      if (allowed || deferred || !waiting) return;
+      deferred = true;
+      activity.chartDone();
+      activity.chartDeferred();
+      // Safari has no requestIdleCallback; a short timer stands in for it there.
+      idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(allow, { timeout: 3000 }) : (setTimeout(allow, 300) as unknown as number);
     },
-    () => untrack(settle), // a failed chunk load: the page stays usable without its charts
+    { rootMargin: '200px 0px' },
   );
+  visibility.observe(node);
+  drawNowOf.set(node, async () => {
+    allow();
+    await library.catch(() => undefined); // after allow()'s own callback: the chart exists now
+  });
 
   let frame = 0;
   const observer = new ResizeObserver(() => {
@@ -199,6 +252,8 @@ export const echart: Action<HTMLElement, ChartOption> = (node, option) => {
     update: (next) => apply(next),
     destroy() {
       destroyed = true;
+      visibility.disconnect();
+      cancelIdle();
       media?.removeEventListener('change', onScheme);
       observer.disconnect();
       cancelAnimationFrame(frame);
