@@ -39,7 +39,7 @@ async function backup(dest: string): Promise<void> {
     try {
       manifest = await writeBackup(db, config.dbPath, target);
     } finally {
-      db.close();
+      await db.close();
     }
     console.log(`backup: the service is not running; copied ${config.dbPath} directly`);
   } else {

@@ -20,5 +20,5 @@ const db = await Database.open({ path: config.dbPath, memoryLimit: config.memory
 await migrate(db);
 const started = performance.now();
 const result = await exportPartitioned(db, path.resolve(values.out));
-db.close();
+await db.close();
 console.log(`exported ${result.events.toLocaleString('en')} events into ${result.files.length} Parquet files under ${path.resolve(values.out)} in ${((performance.now() - started) / 1000).toFixed(1)} s`);

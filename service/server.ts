@@ -113,7 +113,7 @@ export async function startService(ctx: AppContext): Promise<RunningService> {
           await ctx.engine.upkeep.stop();
           for (const stop of ctx.beforeClose) await stop().catch((error) => console.error(`shutdown: ${String(error)}`));
           await ctx.spark?.close();
-          ctx.db.close();
+          await ctx.db.close();
           ctx.ingestion.ledger.close();
           resolve();
         });

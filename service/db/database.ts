@@ -22,7 +22,10 @@ export class Database {
   readonly writer = new Mutex();
   private readonly idle: DuckDBConnection[] = [];
   private readonly dedicated: DuckDBConnection[] = [];
+  /** Connections lent by withConnection() right now (a reader, a background build). */
+  private readonly borrowed = new Set<DuckDBConnection>();
   private closed = false;
+  private closing: Promise<void> | null = null;
   /** Bumped after every committed write, ingests included. */
   version = 0;
   /**
@@ -94,6 +97,7 @@ export class Database {
   async withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     if (this.closed) throw new Error('database is closed');
     const connection = this.idle.pop() ?? (await this.instance.connect());
+    this.borrowed.add(connection);
     let healthy = true;
     try {
       return await fn(connection);
@@ -103,6 +107,7 @@ export class Database {
       this.noticeFailure(error);
       throw error;
     } finally {
+      this.borrowed.delete(connection);
       if (healthy && !this.closed && this.idle.length < 16) this.idle.push(connection);
       else connection.closeSync();
     }
@@ -207,9 +212,27 @@ export class Database {
     });
   }
 
-  close(): void {
+  /**
+   * Closes the database once no connection is lent out. DuckDB frees an instance, and checkpoints
+   * and truncates its file, only when its last connection closes: a query still running at close
+   * (a reader, a background build, the start-up id scan) kept the old instance alive, and a
+   * database opened again on the same file in the same process (a restart in a test or a
+   * benchmark) then read blocks the old one was rewriting ("Could not read enough bytes from
+   * file", seen on the xlarge set). So running queries are interrupted (the writers that must
+   * finish, the live writer and the facts upkeep, are stopped before this by the server's
+   * shutdown), and this resolves only after they have returned their connections, or after
+   * `graceMs` at most.
+   */
+  close(graceMs = 10_000): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
-    for (const c of [...this.idle.splice(0), ...this.dedicated.splice(0)]) c.closeSync();
-    this.instance.closeSync();
+    this.closing = (async () => {
+      for (const c of this.borrowed) c.interrupt();
+      const deadline = performance.now() + graceMs;
+      while (this.borrowed.size && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+      for (const c of [...this.idle.splice(0), ...this.dedicated.splice(0)]) c.closeSync();
+      this.instance.closeSync();
+    })();
+    return this.closing;
   }
 }

@@ -69,7 +69,7 @@ describe('a client that disconnects in the middle of a large body', () => {
       const counts = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT (SELECT count(*) FROM events)::INT AS events, (SELECT count(*) FROM ingest_batches)::INT AS batches, (SELECT count(*) FROM rejected_rows)::INT AS rejected`)).getRowObjectsJson());
       expect(counts).toEqual([{ events: 0, batches: 0, rejected: 0 }]);
     } finally {
-      db.close();
+      await db.close();
     }
   }, 120_000);
 });

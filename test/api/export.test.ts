@@ -21,7 +21,7 @@ describe('Parquet export', () => {
     fs.writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const db = await Database.open({ path: ':memory:' });
     const [row] = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT count(*)::INT AS n, count(DISTINCT event_id)::INT AS d, sum(amount)::DOUBLE AS amount FROM read_parquet('${file}')`)).getRowObjectsJson());
-    db.close();
+    await db.close();
     const [stored] = await svc.query<{ amount: number }>(`SELECT sum(amount)::DOUBLE AS amount FROM events`);
     expect(row).toEqual({ n: 900, d: 900, amount: stored.amount });
   });
@@ -35,7 +35,7 @@ describe('Parquet export', () => {
     const rows = await db.withConnection(async (c) =>
       (await c.runAndReadAll(`SELECT type, count(*)::INT AS n FROM read_parquet('${out}/**/*.parquet', hive_partitioning = true) GROUP BY type ORDER BY type`)).getRowObjectsJson(),
     );
-    db.close();
+    await db.close();
     const expected = await svc.query(`SELECT type, count(*)::INT AS n FROM events GROUP BY type ORDER BY type`);
     expect(rows).toEqual(expected);
   });

@@ -78,7 +78,7 @@ describe('durability: SIGKILL mid-stream loses nothing acknowledged and shows no
       for (const [batch, n] of stored) expect([batchSize], `batch ${batch} is partial`).toContain(n);
       expect(stored.has('slow')).toBe(false);
     } finally {
-      db.close();
+      await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -86,7 +86,7 @@ describe('live log: crash recovery', () => {
         { event_id: 'ex3', extra: '{"ratio":1.5}', reason: null, topic: 'invoice' },
       ]);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 

@@ -64,7 +64,7 @@ async function duckdbAlone(): Promise<{ load: number; insert: number }> {
     await c.run(`INSERT INTO events SELECT * FROM typed`);
     return (performance.now() - t) / 1000;
   });
-  db.close();
+  await db.close();
   return { load, insert };
 }
 

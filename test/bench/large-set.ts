@@ -53,7 +53,7 @@ export async function ensureBenchDatabase(size: 'default' | 'large' | 'xlarge'):
   await ctx.ingestion.close();
   await ctx.engine.upkeep.stop();
   await ctx.db.withConnection((c) => c.run('CHECKPOINT'));
-  ctx.db.close();
+  await ctx.db.close();
   ctx.ingestion.ledger.close();
   console.log(`base database (${size}): ${n.toLocaleString('en')} events (${(fs.statSync(file).size / 2 ** 20).toFixed(0)} MiB) ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return { dir, file };

@@ -39,7 +39,7 @@ async function ensureBase(): Promise<string[]> {
   await ensureBenchDatabase(size);
   const db = await Database.open({ path: baseFile });
   const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT DISTINCT customer_id AS id FROM events USING SAMPLE 5000`)).getRowObjects());
-  db.close();
+  await db.close();
   return rows.map((r) => String(r.id));
 }
 
@@ -199,7 +199,7 @@ const names = Object.keys(types).map((k) => `"${k}"`).join(', ');
 const td = performance.now();
 await refDb.withConnection((c) => c.run(`INSERT INTO events (${names}, batch_id) SELECT ${names}, 0 FROM read_ndjson('${bulkFile}', columns = ${columns})`));
 const duckSeconds = (performance.now() - td) / 1000;
-refDb.close();
+await refDb.close();
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 console.log(`bulk NDJSON, 2 × 250 000 per request: ${fmt(lines.length / bulkSeconds)} events/s (${bulkSeconds.toFixed(2)} s); DuckDB read_ndjson alone ${fmt(lines.length / duckSeconds)} events/s (${duckSeconds.toFixed(2)} s)`);

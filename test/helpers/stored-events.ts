@@ -11,6 +11,6 @@ export async function storedEventCounts(dataDir: string): Promise<Map<string, nu
     const rows = await db.withConnection(async (c) => (await c.runAndReadAll(`SELECT event_id, count(*)::INT AS n FROM events GROUP BY event_id`)).getRowObjectsJson());
     return new Map(rows.map((r) => [String(r.event_id), Number(r.n)]));
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -48,7 +48,7 @@ describe('facts upkeep under a steady trickle', () => {
     }
     await upkeep.settle();
     await upkeep.stop();
-    db.close();
+    await db.close();
 
     const waits = [...committedAt].map(([b, at]) => reflectedAt.get(b)! - at);
     expect(waits.every((w) => Number.isFinite(w))).toBe(true);

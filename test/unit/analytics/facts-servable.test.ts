@@ -35,7 +35,7 @@ describe('stillServable', () => {
       // A bound of 0 (read-your-writes) never serves an older snapshot.
       expect(await new FactsUpkeep(db, 100, 30_000, 0).stillServable(1, db.writesVersion, 60_000)).toBe(false);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

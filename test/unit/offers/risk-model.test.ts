@@ -134,7 +134,7 @@ describe('the linear predictor in SQL', () => {
       const ts = rawLinearPredictor(fit.terms, rows.factors, rows.time.length);
       lp.forEach((v, i) => expect(v).toBeCloseTo(ts[i], 12));
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });
